@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what building NetEvent needs and the machine lacks: the wasm target, cargo-leptos,
+# the wasm-bindgen CLI matching Cargo.lock, wasm-opt (npm's binaryen) and, with --browser,
+# Chromium plus playwright-core for the end-to-end tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+rustup target list --installed | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+
+if ! cargo leptos --version 2>/dev/null | grep -q '0.3.10'; then
+  echo "Installing cargo-leptos 0.3.10 (takes about 15 minutes once)…"
+  cargo install cargo-leptos --locked --version 0.3.10 --features no_downloads
+fi
+
+bindgen=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+if ! wasm-bindgen --version 2>/dev/null | grep -q "$bindgen"; then
+  echo "Installing wasm-bindgen-cli $bindgen…"
+  cargo install wasm-bindgen-cli --version "=$bindgen"
+fi
+
+# Debian's binaryen 108 produces a wasm that fails to hydrate; npm's is current.
+tools="${NETEVENT_TOOLS_DIR:-$HOME/.cache/netevent/tools}"
+if [ ! -x "$tools/node_modules/.bin/wasm-opt" ]; then
+  echo "Installing wasm-opt (binaryen from npm)…"
+  mkdir -p "$tools"
+  npm install --silent --no-audit --no-fund --prefix "$tools" binaryen@132 >/dev/null
+fi
+
+if [ "${1:-}" = --browser ]; then
+  if [ ! -x /usr/bin/chromium ]; then
+    echo "Installing Chromium…"
+    sudo_cmd=(); [ "$(id -u)" = 0 ] || sudo_cmd=(sudo)
+    "${sudo_cmd[@]}" apt-get update -qq
+    "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  fi
+  (cd end2end && npm ci --silent --no-audit --no-fund >/dev/null)
+fi

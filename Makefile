@@ -1,0 +1,52 @@
+# NetEvent: `make run` serves the app with a demo event; `make test` proves it.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+TOOLS_DIR ?= $(HOME)/.cache/netevent/tools
+export NETEVENT_TOOLS_DIR := $(TOOLS_DIR)
+export PATH := $(HOME)/.cargo/bin:$(TOOLS_DIR)/node_modules/.bin:$(PATH)
+export DATABASE_URL ?= mysql://root@127.0.0.1:3306/netevent
+export LEPTOS_SITE_ROOT ?= target/site
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+
+.PHONY: run test tools browser-tools db build release unit e2e bench fmt clippy clean
+
+tools:
+	@.ci/install-tools.sh
+
+browser-tools:
+	@.ci/install-tools.sh --browser
+
+db:
+	@.ci/ensure-db.sh
+
+release: tools
+	cargo leptos build --release
+
+## Build in release mode, migrate, seed the demo on first start and serve on :3000.
+run: release db
+	$(TARGET_DIR)/release/server
+
+## Unit and integration tests (real MariaDB), then the browser tests (real Chromium).
+test: unit e2e
+
+unit: tools db
+	cargo test -p app -p server --features app/ssr
+
+build: tools
+	cargo leptos build
+
+e2e: build browser-tools db
+	SERVER_BIN=$(TARGET_DIR)/debug/server node end2end/run.mjs
+
+bench: tools db
+	cargo bench -p server
+
+fmt:
+	cargo fmt --all
+
+clippy:
+	cargo clippy -p app -p server --features app/ssr -- -D warnings
+
+clean:
+	cargo clean

@@ -1,0 +1,249 @@
+//! Login for both roles on axum-login: the session stores a `UserKey`; passwords are argon2
+//! PHC strings, hashed and verified on the blocking pool, a few at a time.
+
+use crate::db::DbPool;
+use crate::error::AppError;
+use crate::schema::{attendees, organizers};
+use crate::validate::{Email, Password};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum_login::{AuthUser, AuthnBackend, UserId};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::num::NonZeroU32;
+use std::sync::{Arc, LazyLock};
+use std::time::Duration;
+use tokio::sync::Semaphore;
+
+pub type AuthSession = axum_login::AuthSession<Backend>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum UserKey {
+    Organizer(i32),
+    Attendee(i32),
+}
+
+impl fmt::Display for UserKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            UserKey::Organizer(id) => write!(f, "organizer:{id}"),
+            UserKey::Attendee(id) => write!(f, "attendee:{id}"),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct SessionUser {
+    pub key: UserKey,
+    pub event_id: Option<i32>,
+    password_hash: String,
+}
+
+impl fmt::Debug for SessionUser {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SessionUser").field("key", &self.key).field("event_id", &self.event_id).finish()
+    }
+}
+
+impl AuthUser for SessionUser {
+    type Id = UserKey;
+
+    fn id(&self) -> UserKey {
+        self.key
+    }
+
+    // A password change invalidates every other session of that user.
+    fn session_auth_hash(&self) -> &[u8] {
+        self.password_hash.as_bytes()
+    }
+}
+
+/// Which event an attendee logs in to; none means their newest matching record.
+#[derive(Debug, Clone)]
+pub enum EventRef {
+    Id(i32),
+    Code(String),
+}
+
+#[derive(Debug, Clone)]
+pub enum Credentials {
+    Organizer { email: Email, password: String },
+    Attendee { email: Email, password: String, event: Option<EventRef> },
+}
+
+impl Credentials {
+    fn email(&self) -> &Email {
+        match self {
+            Credentials::Organizer { email, .. } | Credentials::Attendee { email, .. } => email,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Backend {
+    pool: DbPool,
+    login_limiter: Arc<DefaultKeyedRateLimiter<String>>,
+}
+
+impl Backend {
+    /// `attempts_per_minute` login attempts per email address, in bursts of up to that many.
+    pub fn new(pool: DbPool, attempts_per_minute: u32) -> Self {
+        let burst = NonZeroU32::new(attempts_per_minute.max(1)).unwrap();
+        let quota = Quota::with_period(Duration::from_secs(60) / burst.get()).unwrap().allow_burst(burst);
+        Self { pool, login_limiter: Arc::new(RateLimiter::keyed(quota)) }
+    }
+
+    pub fn pool(&self) -> &DbPool {
+        &self.pool
+    }
+}
+
+impl AuthnBackend for Backend {
+    type User = SessionUser;
+    type Credentials = Credentials;
+    type Error = AppError;
+
+    async fn authenticate(&self, credentials: Credentials) -> Result<Option<SessionUser>, AppError> {
+        let limiter_key = credentials.email().as_str().to_owned();
+        if self.login_limiter.check_key(&limiter_key).is_err() {
+            return Err(AppError::TooManyAttempts);
+        }
+        let mut conn = self.pool.get().await?;
+        match credentials {
+            Credentials::Organizer { email, password } => {
+                let row: Option<(i32, String)> = organizers::table
+                    .filter(organizers::email.eq(email.as_str()))
+                    .select((organizers::id, organizers::password_hash))
+                    .first(&mut conn)
+                    .await
+                    .optional()?;
+                drop(conn);
+                let Some((id, hash)) = row else {
+                    burn_verification(password).await;
+                    return Ok(None);
+                };
+                Ok(verify_password(password, hash.clone()).await.then(|| SessionUser {
+                    key: UserKey::Organizer(id),
+                    event_id: None,
+                    password_hash: hash,
+                }))
+            }
+            Credentials::Attendee { email, password, event } => {
+                let mut query = attendees::table
+                    .inner_join(crate::schema::events::table)
+                    .filter(attendees::email.eq(email.as_str()))
+                    .select((attendees::id, attendees::event_id, attendees::password_hash))
+                    .order((attendees::created_at.desc(), attendees::id.desc()))
+                    .limit(20)
+                    .into_boxed();
+                match event {
+                    Some(EventRef::Id(id)) => query = query.filter(attendees::event_id.eq(id)),
+                    Some(EventRef::Code(code)) => query = query.filter(crate::schema::events::code.eq(code)),
+                    None => {}
+                }
+                let candidates: Vec<(i32, i32, String)> = query.load(&mut conn).await?;
+                drop(conn);
+                if candidates.is_empty() {
+                    burn_verification(password).await;
+                    return Ok(None);
+                }
+                for (id, event_id, hash) in candidates {
+                    if verify_password(password.clone(), hash.clone()).await {
+                        return Ok(Some(SessionUser {
+                            key: UserKey::Attendee(id),
+                            event_id: Some(event_id),
+                            password_hash: hash,
+                        }));
+                    }
+                }
+                Ok(None)
+            }
+        }
+    }
+
+    async fn get_user(&self, key: &UserId<Self>) -> Result<Option<SessionUser>, AppError> {
+        let mut conn = self.pool.get().await?;
+        let user = match *key {
+            UserKey::Organizer(id) => organizers::table
+                .find(id)
+                .select(organizers::password_hash)
+                .first::<String>(&mut conn)
+                .await
+                .optional()?
+                .map(|hash| SessionUser { key: *key, event_id: None, password_hash: hash }),
+            UserKey::Attendee(id) => attendees::table
+                .find(id)
+                .select((attendees::event_id, attendees::password_hash))
+                .first::<(i32, String)>(&mut conn)
+                .await
+                .optional()?
+                .map(|(event_id, hash)| SessionUser { key: *key, event_id: Some(event_id), password_hash: hash }),
+        };
+        Ok(user)
+    }
+}
+
+impl SessionUser {
+    /// For a user who was just created: no need to read back what we wrote.
+    pub fn new(key: UserKey, event_id: Option<i32>, password_hash: String) -> Self {
+        Self { key, event_id, password_hash }
+    }
+}
+
+// argon2 with its default parameters needs ~19 MiB and tens of milliseconds per hash; a
+// burst of registrations must queue here rather than exhaust memory or the blocking pool.
+static HASHING_SLOTS: LazyLock<Semaphore> =
+    LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2) * 2));
+
+pub async fn hash_password(password: &Password) -> Result<String, AppError> {
+    let _slot = HASHING_SLOTS.acquire().await.map_err(|_| AppError::Internal)?;
+    let password = password.expose().to_owned();
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+            .map_err(|_| AppError::Internal)
+    })
+    .await
+    .map_err(|_| AppError::Internal)?
+}
+
+pub async fn verify_password(password: String, hash: String) -> bool {
+    let Ok(_slot) = HASHING_SLOTS.acquire().await else { return false };
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash)
+            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// Spends the time of one verification so an unknown email answers as slowly as a known one.
+async fn burn_verification(password: String) {
+    static DUMMY: LazyLock<String> = LazyLock::new(|| {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default().hash_password(b"not-a-real-password", &salt).unwrap().to_string()
+    });
+    let hash = tokio::task::spawn_blocking(|| DUMMY.clone()).await.unwrap_or_default();
+    verify_password(password, hash).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn hashes_verify_only_the_right_password() {
+        let password = Password::parse("correct horse").unwrap();
+        let hash = hash_password(&password).await.unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse".into(), hash.clone()).await);
+        assert!(!verify_password("wrong horse!".into(), hash).await);
+        assert!(!verify_password("x".into(), "not a hash".into()).await);
+    }
+}

@@ -1,0 +1,131 @@
+//! Small pieces used by several pages.
+
+use crate::error::AppError;
+use crate::models::Me;
+use crate::pages::session::SessionActions;
+use chrono::NaiveDateTime;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+#[component]
+pub fn Header(session: SessionActions) -> impl IntoView {
+    let user = session.user;
+    view! {
+        <header class="site-header">
+            <nav class="container nav" aria-label="Main">
+                <A href="/" attr:class="brand">
+                    <span class="brand-mark" aria-hidden="true">"N"</span>
+                    "NetEvent"
+                </A>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match user.await {
+                            Ok(Some(me)) => view! { <UserMenu me session/> }.into_any(),
+                            _ => view! {
+                                <div class="nav-links">
+                                    <A href="/organizer/login">"Log in"</A>
+                                    <A href="/organizer/register" attr:class="button small">"Organise an event"</A>
+                                </div>
+                            }
+                            .into_any(),
+                        }
+                    })}
+                </Transition>
+            </nav>
+        </header>
+    }
+}
+
+#[component]
+fn UserMenu(me: Me, session: SessionActions) -> impl IntoView {
+    let name = me.display_name();
+    let link = match &me {
+        Me::Organizer(_) => Some(view! { <A href="/dashboard">"Dashboard"</A> }),
+        Me::Attendee(_) => None,
+    };
+    let role = match &me {
+        Me::Organizer(_) => "Organiser",
+        Me::Attendee(_) => "Attendee",
+    };
+    view! {
+        <div class="nav-links">
+            {link}
+            <span class="who" data-testid="current-user">
+                <span class="who-role">{role}</span>
+                <span class="who-name">{name}</span>
+            </span>
+            <ActionForm action=session.logout>
+                <button type="submit" class="link-button">"Log out"</button>
+            </ActionForm>
+        </div>
+    }
+}
+
+/// The form-wide error of an action's last result, announced to screen readers.
+#[component]
+pub fn FormError(error: Signal<Option<AppError>>) -> impl IntoView {
+    move || {
+        error.get().map(|error| view! { <p class="form-error" role="alert">{error.to_string()}</p> })
+    }
+}
+
+/// A labelled input with its field error beneath.
+#[component]
+pub fn Field(
+    label: &'static str,
+    name: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: &'static str,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] hint: &'static str,
+    #[prop(optional, into)] value: String,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let problem = move || error.get().and_then(|e| e.field_error(name));
+    let described = format!("{id}-note");
+    view! {
+        <div class="field" class:invalid=move || problem().is_some()>
+            <label for=id.clone()>{label}{required.then_some(view! { <span class="req" aria-hidden="true">" *"</span> })}</label>
+            <input
+                id=id.clone()
+                name=name
+                type=kind
+                value=value
+                autocomplete=(!autocomplete.is_empty()).then_some(autocomplete)
+                required=required
+                aria-invalid=move || problem().is_some().then_some("true")
+                aria-describedby=described.clone()
+            />
+            <p class="field-note" id=described>
+                {move || problem().unwrap_or_else(|| hint.to_owned())}
+            </p>
+        </div>
+    }
+}
+
+/// The error of an action's latest run, if it failed.
+pub fn action_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+where
+    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(|result| result.err()))
+}
+
+pub fn format_when(start: NaiveDateTime, end: NaiveDateTime) -> String {
+    if start.date() == end.date() {
+        format!("{} – {}", start.format("%a %-d %b %Y, %H:%M"), end.format("%H:%M"))
+    } else {
+        format!("{} – {}", start.format("%a %-d %b %Y, %H:%M"), end.format("%a %-d %b %Y, %H:%M"))
+    }
+}
+
+pub fn spots_text(spots_left: Option<i64>, attendee_count: i64) -> String {
+    match spots_left {
+        None => format!("{attendee_count} going · open registration"),
+        Some(0) => format!("{attendee_count} going · full"),
+        Some(1) => format!("{attendee_count} going · 1 spot left"),
+        Some(n) => format!("{attendee_count} going · {n} spots left"),
+    }
+}

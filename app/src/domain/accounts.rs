@@ -1,0 +1,93 @@
+//! Logging in and out, for both roles, on top of the session.
+
+use super::{attendees, organizers, Actor};
+use crate::auth::{AuthSession, Credentials, EventRef, SessionUser, UserKey};
+use crate::error::AppError;
+use crate::inputs::{AttendeeRegistration, LoginInput, OrganizerRegistration};
+use crate::models::{Attendee, Me, Organizer};
+use crate::validate::{Checker, Email, EventCode};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Organizer,
+    Attendee,
+}
+
+fn session_error(error: axum_login::Error<crate::auth::Backend>) -> AppError {
+    match error {
+        axum_login::Error::Backend(error) => error,
+        axum_login::Error::Session(error) => {
+            tracing::warn!(%error, "session store failed");
+            AppError::Unavailable
+        }
+    }
+}
+
+async fn start_session(auth: &mut AuthSession, user: &SessionUser) -> Result<(), AppError> {
+    // axum-login cycles the session id here, so a planted session id is worthless.
+    auth.login(user).await.map_err(session_error)
+}
+
+pub async fn register_organizer(auth: &mut AuthSession, input: OrganizerRegistration) -> Result<Organizer, AppError> {
+    let mut conn = auth.backend.pool().get().await?;
+    let (organizer, user) = organizers::register(&mut conn, input).await?;
+    drop(conn);
+    start_session(auth, &user).await?;
+    Ok(organizer)
+}
+
+pub async fn register_attendee(auth: &mut AuthSession, input: AttendeeRegistration) -> Result<Attendee, AppError> {
+    let mut conn = auth.backend.pool().get().await?;
+    let (attendee, user) = attendees::register(&mut conn, input).await?;
+    drop(conn);
+    start_session(auth, &user).await?;
+    Ok(attendee)
+}
+
+pub async fn login(auth: &mut AuthSession, role: Role, input: LoginInput) -> Result<Me, AppError> {
+    let mut checker = Checker::default();
+    let email = checker.check("email", Email::parse(&input.email));
+    if input.password.is_empty() {
+        checker.fail("password", "Password is required.");
+    }
+    let event = match (input.event_id, input.event_code.as_deref().filter(|c| !c.trim().is_empty())) {
+        (Some(id), _) => Some(EventRef::Id(id)),
+        (None, Some(code)) => checker.check("event_code", EventCode::parse(code)).map(|c| EventRef::Code(c.to_string())),
+        (None, None) => None,
+    };
+    checker.finish()?;
+    let email = email.unwrap();
+    let credentials = match role {
+        Role::Organizer => Credentials::Organizer { email, password: input.password },
+        Role::Attendee => Credentials::Attendee { email, password: input.password, event },
+    };
+    let user = auth
+        .authenticate(credentials)
+        .await
+        .map_err(session_error)?
+        .ok_or(AppError::InvalidCredentials)?;
+    start_session(auth, &user).await?;
+    me(auth).await
+}
+
+pub async fn logout(auth: &mut AuthSession) -> Result<(), AppError> {
+    auth.logout().await.map_err(session_error)?;
+    Ok(())
+}
+
+pub async fn me(auth: &AuthSession) -> Result<Me, AppError> {
+    let user = auth.user.as_ref().ok_or(AppError::Unauthenticated)?;
+    let mut conn = auth.backend.pool().get().await?;
+    match user.key {
+        UserKey::Organizer(id) => Ok(Me::Organizer(organizers::find(&mut conn, id).await?)),
+        UserKey::Attendee(_) => {
+            let actor = Actor::from_user(Some(user));
+            let (id, _) = actor.attendee()?;
+            Ok(Me::Attendee(attendees::get(&mut conn, &actor, id).await?))
+        }
+    }
+}
+
+pub fn actor(auth: &AuthSession) -> Actor {
+    Actor::from_user(auth.user.as_ref())
+}

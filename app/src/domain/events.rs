@@ -1,0 +1,279 @@
+use super::Actor;
+use crate::db::DbConn;
+use crate::error::AppError;
+use crate::inputs::{EventInput, EventPatch, PageParams};
+use crate::models::{Event, Page};
+use crate::schema::{attendees, events};
+use crate::validate::{optional_text, parse_local_datetime, required_text, Checker, EventCode};
+use chrono::NaiveDateTime;
+use diesel::dsl::count_star;
+use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel_async::{AsyncConnection, RunQueryDsl};
+use std::collections::HashMap;
+
+#[derive(Queryable, Selectable, Clone)]
+#[diesel(table_name = events, check_for_backend(diesel::mysql::Mysql))]
+pub(crate) struct EventRow {
+    pub id: i32,
+    pub organizer_id: i32,
+    pub code: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub start_time: NaiveDateTime,
+    pub end_time: NaiveDateTime,
+    pub location: Option<String>,
+    pub max_attendees: Option<i32>,
+    pub created_at: NaiveDateTime,
+}
+
+impl EventRow {
+    fn into_model(self, attendee_count: i64) -> Event {
+        let spots_left = self.max_attendees.map(|max| (i64::from(max) - attendee_count).max(0));
+        Event {
+            id: self.id,
+            organizer_id: self.organizer_id,
+            code: self.code,
+            name: self.name,
+            description: self.description,
+            start_time: self.start_time,
+            end_time: self.end_time,
+            location: self.location,
+            max_attendees: self.max_attendees,
+            created_at: self.created_at,
+            attendee_count,
+            spots_left,
+        }
+    }
+}
+
+/// The fields of an event after validation.
+struct EventFields {
+    name: String,
+    description: Option<String>,
+    start_time: NaiveDateTime,
+    end_time: NaiveDateTime,
+    location: Option<String>,
+    max_attendees: Option<i32>,
+}
+
+fn check_capacity(checker: &mut Checker, raw: Option<i64>) -> Option<i32> {
+    match raw {
+        None => None,
+        Some(n) if n < 1 => {
+            checker.fail("max_attendees", "Capacity must be at least 1, or empty for unlimited.");
+            None
+        }
+        Some(n) => match i32::try_from(n) {
+            Ok(n) if n <= 1_000_000 => Some(n),
+            _ => {
+                checker.fail("max_attendees", "Capacity must be at most 1,000,000.");
+                None
+            }
+        },
+    }
+}
+
+fn check_times(checker: &mut Checker, start: Option<NaiveDateTime>, end: Option<NaiveDateTime>) {
+    if let (Some(start), Some(end)) = (start, end) {
+        if end <= start {
+            checker.fail("end_time", "The event must end after it starts.");
+        }
+    }
+}
+
+impl EventFields {
+    fn parse(input: &EventInput) -> Result<Self, AppError> {
+        let mut checker = Checker::default();
+        let name = checker.check("name", required_text(&input.name, 255, "Name"));
+        let description = checker.check("description", optional_text(input.description.as_deref().unwrap_or(""), 20_000, "Description"));
+        let start_time = checker.check("start_time", parse_local_datetime(&input.start_time));
+        let end_time = checker.check("end_time", parse_local_datetime(&input.end_time));
+        let location = checker.check("location", optional_text(input.location.as_deref().unwrap_or(""), 255, "Location"));
+        let max_attendees = check_capacity(&mut checker, input.max_attendees);
+        check_times(&mut checker, start_time, end_time);
+        checker.finish()?;
+        Ok(Self {
+            name: name.unwrap(),
+            description: description.unwrap(),
+            start_time: start_time.unwrap(),
+            end_time: end_time.unwrap(),
+            location: location.unwrap(),
+            max_attendees,
+        })
+    }
+}
+
+/// A fresh code from `EventCode::ALPHABET` (50 bits of entropy).
+fn new_code() -> String {
+    use rand::Rng;
+    let mut rng = rand::rngs::OsRng;
+    (0..EventCode::LEN)
+        .map(|_| EventCode::ALPHABET[rng.gen_range(0..EventCode::ALPHABET.len())] as char)
+        .collect()
+}
+
+pub(crate) async fn attendee_counts(conn: &mut DbConn<'_>, ids: &[i32]) -> Result<HashMap<i32, i64>, AppError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(i32, i64)> = attendees::table
+        .filter(attendees::event_id.eq_any(ids))
+        .group_by(attendees::event_id)
+        .select((attendees::event_id, count_star()))
+        .load(conn)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+async fn with_counts(conn: &mut DbConn<'_>, rows: Vec<EventRow>) -> Result<Vec<Event>, AppError> {
+    let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
+    let counts = attendee_counts(conn, &ids).await?;
+    Ok(rows.into_iter().map(|row| {
+        let count = counts.get(&row.id).copied().unwrap_or(0);
+        row.into_model(count)
+    }).collect())
+}
+
+pub(crate) async fn find_row(conn: &mut DbConn<'_>, id: i32) -> Result<EventRow, AppError> {
+    events::table
+        .find(id)
+        .select(EventRow::as_select())
+        .first(conn)
+        .await
+        .optional()?
+        .ok_or_else(|| AppError::not_found("Event"))
+}
+
+/// The event if `actor` is its organiser: 404 when it does not exist, 403 when not theirs.
+pub(crate) async fn owned_row(conn: &mut DbConn<'_>, actor: &Actor, id: i32) -> Result<EventRow, AppError> {
+    let organizer_id = actor.organizer_id()?;
+    let row = find_row(conn, id).await?;
+    if row.organizer_id != organizer_id {
+        return Err(AppError::Forbidden);
+    }
+    Ok(row)
+}
+
+/// Events that have not ended yet, soonest first. Public.
+pub async fn list_upcoming(conn: &mut DbConn<'_>, page: PageParams, now: NaiveDateTime) -> Result<Page<Event>, AppError> {
+    let total: i64 = events::table.filter(events::end_time.ge(now)).count().get_result(conn).await?;
+    let rows = events::table
+        .filter(events::end_time.ge(now))
+        .order((events::start_time.asc(), events::id.asc()))
+        .limit(page.limit())
+        .offset(page.offset())
+        .select(EventRow::as_select())
+        .load(conn)
+        .await?;
+    Ok(Page { items: with_counts(conn, rows).await?, total })
+}
+
+/// The organiser's own events: upcoming first (soonest first), then past ones (latest first).
+pub async fn list_mine(conn: &mut DbConn<'_>, actor: &Actor, page: PageParams, now: NaiveDateTime) -> Result<Page<Event>, AppError> {
+    let organizer_id = actor.organizer_id()?;
+    let total: i64 = events::table.filter(events::organizer_id.eq(organizer_id)).count().get_result(conn).await?;
+    let mut rows = events::table
+        .filter(events::organizer_id.eq(organizer_id))
+        .order((events::start_time.desc(), events::id.desc()))
+        .limit(page.limit())
+        .offset(page.offset())
+        .select(EventRow::as_select())
+        .load(conn)
+        .await?;
+    let split = rows.iter().position(|r| r.end_time < now).unwrap_or(rows.len());
+    rows[..split].reverse();
+    Ok(Page { items: with_counts(conn, rows).await?, total })
+}
+
+pub async fn get(conn: &mut DbConn<'_>, id: i32) -> Result<Event, AppError> {
+    let row = find_row(conn, id).await?;
+    Ok(with_counts(conn, vec![row]).await?.remove(0))
+}
+
+pub async fn get_by_code(conn: &mut DbConn<'_>, code: &str) -> Result<Event, AppError> {
+    let code = EventCode::parse(code).map_err(|_| AppError::not_found("Event"))?;
+    let row = events::table
+        .filter(events::code.eq(code.as_str()))
+        .select(EventRow::as_select())
+        .first(conn)
+        .await
+        .optional()?
+        .ok_or_else(|| AppError::not_found("Event"))?;
+    Ok(with_counts(conn, vec![row]).await?.remove(0))
+}
+
+pub async fn create(conn: &mut DbConn<'_>, actor: &Actor, input: EventInput) -> Result<Event, AppError> {
+    let organizer_id = actor.organizer_id()?;
+    let fields = EventFields::parse(&input)?;
+    for _ in 0..8 {
+        let code = new_code();
+        let inserted = diesel::insert_into(events::table)
+            .values((
+                events::organizer_id.eq(organizer_id),
+                events::code.eq(&code),
+                events::name.eq(&fields.name),
+                events::description.eq(&fields.description),
+                events::start_time.eq(fields.start_time),
+                events::end_time.eq(fields.end_time),
+                events::location.eq(&fields.location),
+                events::max_attendees.eq(fields.max_attendees),
+            ))
+            .execute(conn)
+            .await;
+        match inserted {
+            // A code collision (1 in 2^50 per pair): draw again.
+            Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => continue,
+            other => other?,
+        };
+        return get_by_code(conn, &code).await;
+    }
+    Err(AppError::Internal)
+}
+
+pub async fn update(conn: &mut DbConn<'_>, actor: &Actor, id: i32, patch: EventPatch) -> Result<Event, AppError> {
+    let current = owned_row(conn, actor, id).await?;
+    let merged = EventInput {
+        name: patch.name.unwrap_or(current.name),
+        description: patch.description.unwrap_or(current.description),
+        start_time: patch.start_time.unwrap_or_else(|| current.start_time.format("%Y-%m-%dT%H:%M:%S").to_string()),
+        end_time: patch.end_time.unwrap_or_else(|| current.end_time.format("%Y-%m-%dT%H:%M:%S").to_string()),
+        location: patch.location.unwrap_or(current.location),
+        max_attendees: patch.max_attendees.unwrap_or(current.max_attendees.map(i64::from)),
+    };
+    let fields = EventFields::parse(&merged)?;
+    conn.transaction::<_, AppError, _>(async |conn| {
+        // Lock the row so a registration cannot slip in between the count and the update.
+        events::table.find(id).select(events::id).for_update().first::<i32>(conn).await?;
+        if let Some(max) = fields.max_attendees {
+            let count: i64 = attendees::table.filter(attendees::event_id.eq(id)).count().get_result(conn).await?;
+            if count > i64::from(max) {
+                return Err(AppError::conflict(
+                    "capacity_below_registrations",
+                    format!("{count} people are already registered; capacity cannot go below that."),
+                ));
+            }
+        }
+        diesel::update(events::table.find(id))
+            .set((
+                events::name.eq(&fields.name),
+                events::description.eq(&fields.description),
+                events::start_time.eq(fields.start_time),
+                events::end_time.eq(fields.end_time),
+                events::location.eq(&fields.location),
+                events::max_attendees.eq(fields.max_attendees),
+            ))
+            .execute(conn)
+            .await?;
+        Ok(())
+    })
+    .await?;
+    get(conn, id).await
+}
+
+/// Deletes the event with its attendees, connections and appointments (ON DELETE CASCADE).
+pub async fn delete(conn: &mut DbConn<'_>, actor: &Actor, id: i32) -> Result<(), AppError> {
+    owned_row(conn, actor, id).await?;
+    diesel::delete(events::table.find(id)).execute(conn).await?;
+    Ok(())
+}

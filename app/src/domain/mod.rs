@@ -1,0 +1,18 @@
+//! Domain modules, one per resource: each owns its queries, rules and errors. Pages (server
+//! functions) and REST handlers are thin callers of these.
+
+pub mod accounts;
+pub mod attendees;
+pub mod authorization;
+pub mod events;
+pub mod organizers;
+
+pub use authorization::Actor;
+
+/// Random lowercase hex of `bytes` bytes from the OS generator.
+pub(crate) fn random_hex(bytes: usize) -> String {
+    use rand::RngCore;
+    let mut buf = vec![0u8; bytes];
+    rand::rngs::OsRng.fill_bytes(&mut buf);
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,186 @@
+//! The one error type of NetEvent. Domain code returns it, the REST layer maps it to the
+//! API.md error JSON in `IntoResponse` below, and pages show its message.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub type FieldErrors = BTreeMap<String, String>;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// One or more fields are invalid (400, with `fields`).
+    #[error("{message}")]
+    Validation { message: String, fields: FieldErrors },
+    /// The body could not be read at all (400).
+    #[error("{0}")]
+    MalformedBody(String),
+    #[error("Please log in first.")]
+    Unauthenticated,
+    #[error("That email and password do not match.")]
+    InvalidCredentials,
+    #[error("You are not allowed to do that.")]
+    Forbidden,
+    #[error("The request was refused because it came from another site.")]
+    CrossSite,
+    #[error("{0} not found.")]
+    NotFound(String),
+    /// Duplicate, full, overlapping (409); `code` names which.
+    #[error("{message}")]
+    Conflict { code: String, message: String },
+    #[error("{0}")]
+    TooLarge(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("Too many attempts. Please wait a minute and try again.")]
+    TooManyAttempts,
+    #[error("The service is briefly unavailable. Please try again in a moment.")]
+    Unavailable,
+    #[error("Something went wrong on our side. Please try again.")]
+    Internal,
+    /// A server function call that never reached the domain (network, encoding).
+    #[error("Could not reach NetEvent: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    pub fn field(name: &str, problem: impl Into<String>) -> Self {
+        let mut fields = FieldErrors::new();
+        fields.insert(name.to_owned(), problem.into());
+        Self::invalid(fields)
+    }
+
+    pub fn invalid(fields: FieldErrors) -> Self {
+        let message = match fields.len() {
+            1 => format!("Please check {}.", fields.keys().next().unwrap().replace('_', " ")),
+            _ => "Please check the highlighted fields.".to_owned(),
+        };
+        Self::Validation { message, fields }
+    }
+
+    pub fn conflict(code: &str, message: impl Into<String>) -> Self {
+        Self::Conflict { code: code.to_owned(), message: message.into() }
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        Self::NotFound(what.to_owned())
+    }
+
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Validation { .. } | Self::MalformedBody(_) => 400,
+            Self::Unauthenticated | Self::InvalidCredentials => 401,
+            Self::Forbidden | Self::CrossSite => 403,
+            Self::NotFound(_) => 404,
+            Self::Conflict { .. } => 409,
+            Self::TooLarge(_) => 413,
+            Self::UnsupportedMediaType(_) => 415,
+            Self::TooManyAttempts => 429,
+            Self::Unavailable => 503,
+            Self::Internal | Self::Transport(_) => 500,
+        }
+    }
+
+    pub fn code(&self) -> &str {
+        match self {
+            Self::Validation { .. } => "invalid_input",
+            Self::MalformedBody(_) => "malformed_body",
+            Self::Unauthenticated => "unauthenticated",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::Forbidden => "forbidden",
+            Self::CrossSite => "cross_site_request",
+            Self::NotFound(_) => "not_found",
+            Self::Conflict { code, .. } => code,
+            Self::TooLarge(_) => "too_large",
+            Self::UnsupportedMediaType(_) => "unsupported_media_type",
+            Self::TooManyAttempts => "too_many_attempts",
+            Self::Unavailable => "unavailable",
+            Self::Internal => "internal",
+            Self::Transport(_) => "transport",
+        }
+    }
+
+    pub fn fields(&self) -> Option<&FieldErrors> {
+        match self {
+            Self::Validation { fields, .. } => Some(fields),
+            _ => None,
+        }
+    }
+
+    /// The problem with one form field, for showing it next to the input.
+    pub fn field_error(&self, name: &str) -> Option<String> {
+        self.fields().and_then(|f| f.get(name).cloned())
+    }
+
+    /// The API.md error body.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut error = serde_json::json!({ "code": self.code(), "message": self.to_string() });
+        if let Some(fields) = self.fields() {
+            error["fields"] = serde_json::json!(fields);
+        }
+        serde_json::json!({ "error": error })
+    }
+}
+
+impl leptos::server_fn::error::FromServerFnError for AppError {
+    type Encoder = leptos::server_fn::codec::JsonEncoding;
+
+    fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
+        Self::Transport(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::AppError;
+    use axum::response::{IntoResponse, Response};
+    use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+    impl From<DieselError> for AppError {
+        fn from(error: DieselError) -> Self {
+            match error {
+                DieselError::NotFound => AppError::not_found("Record"),
+                DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                    AppError::conflict("duplicate", "That already exists.")
+                }
+                DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _)
+                | DieselError::DatabaseError(DatabaseErrorKind::UnableToSendCommand, _) => {
+                    tracing::warn!(%error, "database connection lost");
+                    AppError::Unavailable
+                }
+                other => {
+                    let text = other.to_string();
+                    // mysql_async reports a dropped server as an I/O or driver error.
+                    if text.contains("Connection") || text.contains("connection") || text.contains("Io") {
+                        tracing::warn!(error = %text, "database unreachable");
+                        AppError::Unavailable
+                    } else {
+                        tracing::error!(error = %text, "database error");
+                        AppError::Internal
+                    }
+                }
+            }
+        }
+    }
+
+    impl<E: std::error::Error + 'static> From<bb8::RunError<E>> for AppError {
+        fn from(error: bb8::RunError<E>) -> Self {
+            tracing::warn!(%error, "no database connection available");
+            AppError::Unavailable
+        }
+    }
+
+    impl IntoResponse for AppError {
+        fn into_response(self) -> Response {
+            let status = axum::http::StatusCode::from_u16(self.status())
+                .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+            let mut response = (status, axum::Json(self.to_json())).into_response();
+            if matches!(self, AppError::Unavailable | AppError::TooManyAttempts) {
+                response.headers_mut().insert(
+                    axum::http::header::RETRY_AFTER,
+                    axum::http::HeaderValue::from_static("5"),
+                );
+            }
+            response
+        }
+    }
+}

@@ -1,0 +1,111 @@
+//! Request bodies, shared by the REST API and the pages' server functions. Every field has a
+//! default so that a missing field is reported as a field error, not as a parse failure.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OrganizerRegistration {
+    pub email: String,
+    pub password: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LoginInput {
+    pub email: String,
+    pub password: String,
+    pub event_id: Option<i32>,
+    pub event_code: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AttendeeRegistration {
+    pub event_id: Option<i32>,
+    pub event_code: Option<String>,
+    pub email: String,
+    pub password: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub organisation: Option<String>,
+    pub role: Option<String>,
+    pub introduction: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EventInput {
+    pub name: String,
+    pub description: Option<String>,
+    pub start_time: String,
+    pub end_time: String,
+    pub location: Option<String>,
+    pub max_attendees: Option<i64>,
+}
+
+/// A partial update: absent fields stay as they are; `max_attendees: null` means unlimited.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EventPatch {
+    pub name: Option<String>,
+    #[serde(deserialize_with = "present")]
+    pub description: Option<Option<String>>,
+    pub start_time: Option<String>,
+    pub end_time: Option<String>,
+    #[serde(deserialize_with = "present")]
+    pub location: Option<Option<String>>,
+    #[serde(deserialize_with = "present")]
+    pub max_attendees: Option<Option<i64>>,
+}
+
+/// Tells a field sent as `null` (`Some(None)`) from one left out (`None`).
+fn present<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// `limit` (default 50, at most 200) and `offset`, as every list takes them.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
+pub struct PageParams {
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+impl PageParams {
+    pub const DEFAULT_LIMIT: i64 = 50;
+    pub const MAX_LIMIT: i64 = 200;
+
+    pub fn limit(&self) -> i64 {
+        self.limit.unwrap_or(Self::DEFAULT_LIMIT).clamp(1, Self::MAX_LIMIT)
+    }
+
+    pub fn offset(&self) -> i64 {
+        self.offset.unwrap_or(0).max(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patch_tells_null_from_absent() {
+        let patch: EventPatch = serde_json::from_str(r#"{"max_attendees": null}"#).unwrap();
+        assert_eq!(patch.max_attendees, Some(None));
+        assert_eq!(patch.location, None);
+        let patch: EventPatch = serde_json::from_str(r#"{"max_attendees": 5}"#).unwrap();
+        assert_eq!(patch.max_attendees, Some(Some(5)));
+    }
+
+    #[test]
+    fn page_params_are_bounded() {
+        let p = PageParams { limit: Some(10_000), offset: Some(-3) };
+        assert_eq!((p.limit(), p.offset()), (200, 0));
+        assert_eq!(PageParams::default().limit(), 50);
+    }
+}

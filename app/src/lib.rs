@@ -1,0 +1,81 @@
+//! NetEvent's application: pages, server functions and, under the `ssr` feature, the domain.
+
+pub mod error;
+pub mod inputs;
+pub mod models;
+pub mod validate;
+
+#[cfg(feature = "ssr")]
+pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod domain;
+#[cfg(feature = "ssr")]
+pub mod schema;
+
+mod components;
+mod pages;
+
+use components::Header;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+pub use pages::session::SessionActions;
+
+/// The HTML document around every page.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#4338ca"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let session = SessionActions::provide();
+    // Effects run only in the browser: this marks the page as hydrated (tests wait on it).
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <Stylesheet id="leptos" href="/pkg/netevent.css"/>
+        <Link rel="icon" type_="image/svg+xml" href="/favicon.svg"/>
+        <Meta name="description" content="NetEvent: RSVP, meet the right people and book 1:1 meetings at your event."/>
+        <Title formatter=|text: String| if text.is_empty() { "NetEvent".to_owned() } else { format!("{text} · NetEvent") }/>
+        <Router>
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <Header session/>
+            <main id="main" class="container">
+                <Routes fallback=|| view! { <pages::NotFound/> }>
+                    <Route path=path!("/") view=pages::home::HomePage/>
+                    <Route path=path!("/organizer/register") view=pages::organizer::RegisterPage/>
+                    <Route path=path!("/organizer/login") view=pages::organizer::LoginPage/>
+                    <Route path=path!("/dashboard") view=pages::organizer::DashboardPage/>
+                    <Route path=path!("/e/:code") view=pages::event::EventPage/>
+                    <Route path=path!("/e/:code/login") view=pages::event::AttendeeLoginPage/>
+                </Routes>
+            </main>
+            <footer class="site-footer container">
+                <p>"NetEvent — open-source networking events."</p>
+            </footer>
+        </Router>
+    }
+}

@@ -1,0 +1,132 @@
+use crate::components::{action_error, format_when, spots_text, Field, FormError};
+use crate::error::AppError;
+use crate::models::{Event, Me};
+use crate::pages::session::SessionActions;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+#[server(prefix = "/rpc")]
+pub async fn event_by_code(code: String) -> Result<Event, AppError> {
+    let auth = super::server::auth_session().await?;
+    let mut conn = super::server::conn(&auth).await?;
+    crate::domain::events::get_by_code(&mut conn, &code).await
+}
+
+fn code_param() -> Memo<String> {
+    let params = use_params_map();
+    Memo::new(move |_| params.read().get("code").unwrap_or_default().to_ascii_uppercase())
+}
+
+#[component]
+pub fn EventPage() -> impl IntoView {
+    let code = code_param();
+    let event = Resource::new(move || code.get(), event_by_code);
+    let session = SessionActions::get();
+    view! {
+        <Suspense fallback=|| view! { <p class="muted" aria-busy="true">"Loading event…"</p> }>
+            {move || Suspend::new(async move {
+                let me = session.user.await.ok().flatten();
+                match event.await {
+                    Ok(event) => view! { <EventDetails event me/> }.into_any(),
+                    Err(AppError::NotFound(_)) => view! { <super::NotFound/> }.into_any(),
+                    Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn EventDetails(event: Event, me: Option<Me>) -> impl IntoView {
+    let full = event.is_full();
+    let registered_here = matches!(&me, Some(Me::Attendee(a)) if a.event_id == event.id);
+    let rsvp = if registered_here {
+        let name = me.as_ref().map(|m| m.display_name()).unwrap_or_default();
+        view! {
+            <section class="card success" aria-live="polite">
+                <h2>"You're in, " {name} "!"</h2>
+                <p>"You are registered for this event. See you there."</p>
+            </section>
+        }
+        .into_any()
+    } else if event.is_full() {
+        view! {
+            <section class="card">
+                <h2>"This event is full"</h2>
+                <p>"All spots are taken. " <A href=format!("/e/{}/login", event.code)>"Already registered? Log in"</A></p>
+            </section>
+        }
+        .into_any()
+    } else {
+        view! { <RsvpForm code=event.code.clone()/> }.into_any()
+    };
+    view! {
+        <Title text=event.name.clone()/>
+        <article class="event">
+            <header class="event-head">
+                <p class="event-date">{format_when(event.start_time, event.end_time)}</p>
+                <h1>{event.name.clone()}</h1>
+                {event.location.clone().map(|place| view! { <p class="event-place">{place}</p> })}
+                <p class="spots" class:full=full>{spots_text(event.spots_left, event.attendee_count)}</p>
+            </header>
+            {event.description.clone().map(|text| view! { <p class="event-description">{text}</p> })}
+            {rsvp}
+        </article>
+    }
+}
+
+#[component]
+fn RsvpForm(code: String) -> impl IntoView {
+    let action = SessionActions::get().register_attendee;
+    let error = action_error(action);
+    let login_href = format!("/e/{code}/login");
+    view! {
+        <section class="card" aria-labelledby="rsvp-title">
+            <h2 id="rsvp-title">"RSVP"</h2>
+            <p class="muted">"Create your attendee profile to register. Others at the event will see your name, organisation and role."</p>
+            <ActionForm action>
+                <FormError error/>
+                <input type="hidden" name="event_code" value=code/>
+                <div class="row">
+                    <Field label="First name" name="first_name" autocomplete="given-name" required=true error/>
+                    <Field label="Last name" name="last_name" autocomplete="family-name" required=true error/>
+                </div>
+                <Field label="Email" name="email" kind="email" autocomplete="email" required=true error/>
+                <Field label="Password" name="password" kind="password" autocomplete="new-password" required=true hint="At least 8 characters, to log in again later." error/>
+                <div class="row">
+                    <Field label="Organisation" name="organisation" autocomplete="organization" error/>
+                    <Field label="Role" name="role" autocomplete="organization-title" error/>
+                </div>
+                <button type="submit" class="button block" disabled=move || action.pending().get()>
+                    {move || if action.pending().get() { "Registering…" } else { "Register" }}
+                </button>
+            </ActionForm>
+            <p class="switch">"Already registered? " <A href=login_href>"Log in"</A></p>
+        </section>
+    }
+}
+
+#[component]
+pub fn AttendeeLoginPage() -> impl IntoView {
+    let code = code_param();
+    let action = SessionActions::get().login_attendee;
+    let error = action_error(action);
+    view! {
+        <Title text="Attendee login"/>
+        <section class="card narrow">
+            <h1>"Log in to your event"</h1>
+            <ActionForm action>
+                <FormError error/>
+                <input type="hidden" name="event_code" value=move || code.get()/>
+                <Field label="Email" name="email" kind="email" autocomplete="email" required=true error/>
+                <Field label="Password" name="password" kind="password" autocomplete="current-password" required=true error/>
+                <button type="submit" class="button block" disabled=move || action.pending().get()>
+                    {move || if action.pending().get() { "Logging in…" } else { "Log in" }}
+                </button>
+            </ActionForm>
+            <p class="switch">"Not registered yet? " <A href=move || format!("/e/{}", code.get())>"RSVP to the event"</A></p>
+        </section>
+    }
+}

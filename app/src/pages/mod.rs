@@ -1,0 +1,53 @@
+pub mod event;
+pub mod home;
+pub mod organizer;
+pub mod session;
+
+use leptos::prelude::*;
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(axum::http::StatusCode::NOT_FOUND);
+        }
+    }
+    view! {
+        <section class="card narrow">
+            <h1>"Page not found"</h1>
+            <p>"The link may be mistyped, or the event may have been removed."</p>
+            <a class="button" href="/">"Back to the events"</a>
+        </section>
+    }
+}
+
+/// Server-side plumbing shared by the server functions of every page.
+#[cfg(feature = "ssr")]
+pub(crate) mod server {
+    use crate::auth::AuthSession;
+    use crate::db::DbConn;
+    use crate::domain::Actor;
+    use crate::error::AppError;
+
+    pub async fn auth_session() -> Result<AuthSession, AppError> {
+        leptos_axum::extract::<AuthSession>().await.map_err(|error| {
+            tracing::error!(%error, "auth layer missing");
+            AppError::Internal
+        })
+    }
+
+    pub async fn actor() -> Result<(AuthSession, Actor), AppError> {
+        let auth = auth_session().await?;
+        let actor = crate::domain::accounts::actor(&auth);
+        Ok((auth, actor))
+    }
+
+    pub async fn conn(auth: &AuthSession) -> Result<DbConn<'_>, AppError> {
+        Ok(auth.backend.pool().get().await?)
+    }
+
+    pub fn now() -> chrono::NaiveDateTime {
+        chrono::Local::now().naive_local()
+    }
+}

@@ -1,0 +1,103 @@
+use crate::components::{action_error, format_when, spots_text, Field, FormError};
+use crate::error::AppError;
+use crate::inputs::PageParams;
+use crate::models::{Event, Page};
+use crate::pages::session::SessionActions;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let action = SessionActions::get().register_organizer;
+    let error = action_error(action);
+    view! {
+        <Title text="Create an organiser account"/>
+        <section class="card narrow">
+            <h1>"Create an organiser account"</h1>
+            <p class="muted">"Run events, print badges and watch check-in live."</p>
+            <ActionForm action>
+                <FormError error/>
+                <Field label="Your name" name="name" autocomplete="name" required=true error/>
+                <Field label="Email" name="email" kind="email" autocomplete="email" required=true error/>
+                <Field label="Password" name="password" kind="password" autocomplete="new-password" required=true hint="At least 8 characters." error/>
+                <button type="submit" class="button block" disabled=move || action.pending().get()>
+                    {move || if action.pending().get() { "Creating account…" } else { "Create account" }}
+                </button>
+            </ActionForm>
+            <p class="switch">"Already have an account? " <A href="/organizer/login">"Log in"</A></p>
+        </section>
+    }
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let action = SessionActions::get().login_organizer;
+    let error = action_error(action);
+    view! {
+        <Title text="Organiser login"/>
+        <section class="card narrow">
+            <h1>"Organiser login"</h1>
+            <ActionForm action>
+                <FormError error/>
+                <Field label="Email" name="email" kind="email" autocomplete="email" required=true error/>
+                <Field label="Password" name="password" kind="password" autocomplete="current-password" required=true error/>
+                <button type="submit" class="button block" disabled=move || action.pending().get()>
+                    {move || if action.pending().get() { "Logging in…" } else { "Log in" }}
+                </button>
+            </ActionForm>
+            <p class="switch">"New to NetEvent? " <A href="/organizer/register">"Create an organiser account"</A></p>
+            <p class="switch muted">"Attending an event? Use the link your organiser sent you."</p>
+        </section>
+    }
+}
+
+#[server(prefix = "/rpc")]
+pub async fn my_events() -> Result<Page<Event>, AppError> {
+    let (auth, actor) = super::server::actor().await?;
+    let mut conn = super::server::conn(&auth).await?;
+    crate::domain::events::list_mine(&mut conn, &actor, PageParams { limit: Some(200), offset: None }, super::server::now()).await
+}
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let session = SessionActions::get();
+    let events = Resource::new(move || session.user.get().map(|u| u.ok().flatten().is_some()), |_| my_events());
+    view! {
+        <Title text="Dashboard"/>
+        <div class="page-head">
+            <h1>"Your events"</h1>
+        </div>
+        <Suspense fallback=|| view! { <p class="muted" aria-busy="true">"Loading your events…"</p> }>
+            {move || Suspend::new(async move {
+                match events.await {
+                    Err(AppError::Unauthenticated) | Err(AppError::Forbidden) => view! {
+                        <section class="card narrow">
+                            <p>"Please log in as an organiser to see your dashboard."</p>
+                            <A href="/organizer/login" attr:class="button">"Log in"</A>
+                        </section>
+                    }.into_any(),
+                    Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    Ok(page) if page.items.is_empty() => view! {
+                        <section class="card empty-state">
+                            <h2>"No events yet"</h2>
+                            <p>"Create your first event, share its link, and watch the RSVPs arrive."</p>
+                        </section>
+                    }.into_any(),
+                    Ok(page) => view! {
+                        <ul class="event-grid">
+                            {page.items.into_iter().map(|event| view! {
+                                <li class="card event-card">
+                                    <p class="event-date">{format_when(event.start_time, event.end_time)}</p>
+                                    <h3><A href=format!("/e/{}", event.code)>{event.name.clone()}</A></h3>
+                                    <p class="spots">{spots_text(event.spots_left, event.attendee_count)}</p>
+                                    <p class="muted">"Link: " <code>{format!("/e/{}", event.code)}</code></p>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,88 @@
+// Hand-written to match migrations/; `diesel print-schema` would need libmysqlclient.
+diesel::table! {
+    organizers (id) {
+        id -> Integer,
+        email -> Varchar,
+        password_hash -> Varchar,
+        name -> Varchar,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    events (id) {
+        id -> Integer,
+        organizer_id -> Integer,
+        code -> Varchar,
+        name -> Varchar,
+        description -> Nullable<Text>,
+        start_time -> Datetime,
+        end_time -> Datetime,
+        location -> Nullable<Varchar>,
+        max_attendees -> Nullable<Integer>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    attendees (id) {
+        id -> Integer,
+        event_id -> Integer,
+        email -> Varchar,
+        password_hash -> Varchar,
+        first_name -> Varchar,
+        last_name -> Varchar,
+        organisation -> Nullable<Varchar>,
+        role -> Nullable<Varchar>,
+        introduction -> Nullable<Text>,
+        profile_picture -> Nullable<Varchar>,
+        checkin_token -> Varchar,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    connections (id) {
+        id -> Integer,
+        attendee_id -> Integer,
+        connected_attendee_id -> Integer,
+        status -> Varchar,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    appointments (id) {
+        id -> Integer,
+        event_id -> Integer,
+        requester_id -> Integer,
+        target_id -> Integer,
+        appointment_time -> Datetime,
+        duration_minutes -> Integer,
+        location -> Nullable<Varchar>,
+        notes -> Nullable<Text>,
+        status -> Varchar,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Varchar,
+        data -> Mediumblob,
+        expiry_date -> Datetime,
+    }
+}
+
+diesel::joinable!(events -> organizers (organizer_id));
+diesel::joinable!(attendees -> events (event_id));
+diesel::joinable!(appointments -> events (event_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    organizers,
+    events,
+    attendees,
+    connections,
+    appointments,
+    sessions,
+);

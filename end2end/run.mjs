@@ -1,0 +1,85 @@
+// Starts two NetEvent servers on a fresh database, runs the browser tests against them with
+// node's test runner, then stops the servers and drops the database.
+import { spawn, execFileSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const serverBin = path.resolve(root, process.env.SERVER_BIN ?? 'target/debug/server');
+const dbUrl = new URL(process.env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/netevent');
+const database = `netevent_e2e_${process.pid}`;
+const testUrl = new URL(dbUrl);
+testUrl.pathname = `/${database}`;
+
+function sql(statement) {
+  const client = ['mariadb', 'mysql'].find((c) => {
+    try { execFileSync('which', [c], { stdio: 'ignore' }); return true; } catch { return false; }
+  });
+  execFileSync(client, ['--protocol=TCP', '-h', dbUrl.hostname, '-P', dbUrl.port || '3306',
+    '-u', decodeURIComponent(dbUrl.username), '-e', statement],
+  { env: { ...process.env, MYSQL_PWD: decodeURIComponent(dbUrl.password) }, stdio: 'inherit' });
+}
+
+// cargo-leptos writes the site under the workspace or, with CARGO_TARGET_DIR, under that.
+const siteRoot = [process.env.LEPTOS_SITE_ROOT, 'target/site', process.env.CARGO_TARGET_DIR && path.join(process.env.CARGO_TARGET_DIR, 'site')]
+  .filter(Boolean)
+  .map((dir) => path.resolve(root, dir))
+  .find((dir) => existsSync(path.join(dir, 'pkg', 'netevent.js')));
+if (!siteRoot) throw new Error('no built site found: run `cargo leptos build` first');
+
+const servers = [];
+function startServer(port, seed) {
+  const child = spawn(serverBin, [], {
+    cwd: root,
+    env: {
+      ...process.env,
+      DATABASE_URL: testUrl.toString(),
+      NETEVENT_ADDR: `127.0.0.1:${port}`,
+      LEPTOS_SITE_ROOT: siteRoot,
+      NETEVENT_SEED_DEMO: seed ? '1' : '0',
+      RUST_LOG: process.env.RUST_LOG ?? 'warn',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  servers.push(child);
+  return `http://127.0.0.1:${port}`;
+}
+
+async function waitReady(base) {
+  for (let i = 0; i < 120; i++) {
+    try {
+      const response = await fetch(`${base}/readyz`);
+      if (response.ok) return;
+    } catch { /* not listening yet */ }
+    await sleep(250);
+  }
+  throw new Error(`${base} did not become ready`);
+}
+
+function stopAll() {
+  for (const child of servers) child.kill('SIGTERM');
+}
+
+let code = 1;
+try {
+  sql(`DROP DATABASE IF EXISTS \`${database}\`; CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  const first = startServer(3110, true);
+  await waitReady(first); // the first one migrates and seeds; then the second joins
+  const second = startServer(3111, false);
+  await waitReady(second);
+  const runner = spawn(process.execPath, ['--test', '--test-concurrency=1', 'tests/'], {
+    cwd: path.join(root, 'end2end'),
+    env: { ...process.env, BASE_URL: first, SECOND_URL: second },
+    stdio: 'inherit',
+  });
+  code = await new Promise((resolve) => runner.on('exit', (c) => resolve(c ?? 1)));
+} catch (error) {
+  console.error(error);
+} finally {
+  stopAll();
+  await sleep(300);
+  try { sql(`DROP DATABASE IF EXISTS \`${database}\``); } catch { /* best effort */ }
+}
+process.exit(code);

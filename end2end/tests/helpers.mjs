@@ -1,0 +1,42 @@
+import { chromium } from 'playwright-core';
+
+export const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
+export const SECOND_URL = process.env.SECOND_URL;
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A phone-sized browser context. */
+export async function phone(browser) {
+  return browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+}
+
+/** Opens `path` and waits until Leptos has hydrated the page. */
+export async function open(page, path, base = BASE_URL) {
+  await page.goto(`${base}${path}`);
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 20_000 });
+}
+
+export async function currentUser(page) {
+  const who = page.locator('[data-testid=current-user]');
+  await who.waitFor({ timeout: 10_000 });
+  return (await who.textContent()).trim();
+}
+
+export function uniqueEmail(prefix) {
+  return `${prefix}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+}
+
+/** The code of the seeded demo event, read from the public API. */
+export async function demoEventCode() {
+  const response = await fetch(`${BASE_URL}/api/events`);
+  const { items } = await response.json();
+  const demo = items.find((event) => event.name === 'NetEvent Demo Day');
+  if (!demo) throw new Error('the demo event was not seeded');
+  return demo.code;
+}

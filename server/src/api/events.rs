@@ -1,0 +1,72 @@
+use super::extract::{ApiJson, ApiQuery, Id};
+use crate::AppState;
+use app::auth::AuthSession;
+use app::domain::{accounts::actor, attendees, events};
+use app::error::AppError;
+use app::inputs::{EventInput, EventPatch, PageParams};
+use app::models::{Attendee, Event, Page};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/events", get(list).post(create))
+        .route("/events/{id}", get(show).put(update).delete(remove))
+        .route("/events/{id}/attendees", get(list_attendees))
+        .route("/attendees/{id}", get(show_attendee))
+}
+
+fn now() -> chrono::NaiveDateTime {
+    chrono::Local::now().naive_local()
+}
+
+async fn list(State(state): State<AppState>, ApiQuery(page): ApiQuery<PageParams>) -> Result<Json<Page<Event>>, AppError> {
+    let mut conn = state.pool.get().await?;
+    Ok(Json(events::list_upcoming(&mut conn, page, now()).await?))
+}
+
+async fn create(State(state): State<AppState>, auth: AuthSession, ApiJson(input): ApiJson<EventInput>) -> Result<(StatusCode, Json<Event>), AppError> {
+    let actor = actor(&auth);
+    actor.organizer_id()?;
+    let mut conn = state.pool.get().await?;
+    Ok((StatusCode::CREATED, Json(events::create(&mut conn, &actor, input).await?)))
+}
+
+async fn show(State(state): State<AppState>, Id(id): Id) -> Result<Json<Event>, AppError> {
+    let mut conn = state.pool.get().await?;
+    Ok(Json(events::get(&mut conn, id).await?))
+}
+
+async fn update(State(state): State<AppState>, auth: AuthSession, Id(id): Id, ApiJson(patch): ApiJson<EventPatch>) -> Result<Json<Event>, AppError> {
+    let actor = actor(&auth);
+    actor.organizer_id()?;
+    let mut conn = state.pool.get().await?;
+    Ok(Json(events::update(&mut conn, &actor, id, patch).await?))
+}
+
+async fn remove(State(state): State<AppState>, auth: AuthSession, Id(id): Id) -> Result<StatusCode, AppError> {
+    let mut conn = state.pool.get().await?;
+    events::delete(&mut conn, &actor(&auth), id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct AttendeeQuery {
+    q: Option<String>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+async fn list_attendees(State(state): State<AppState>, auth: AuthSession, Id(id): Id, ApiQuery(query): ApiQuery<AttendeeQuery>) -> Result<Json<Page<Attendee>>, AppError> {
+    let mut conn = state.pool.get().await?;
+    let page = PageParams { limit: query.limit, offset: query.offset };
+    Ok(Json(attendees::list_for_event(&mut conn, &actor(&auth), id, query.q.as_deref(), page).await?))
+}
+
+async fn show_attendee(State(state): State<AppState>, auth: AuthSession, Id(id): Id) -> Result<Json<Attendee>, AppError> {
+    let mut conn = state.pool.get().await?;
+    Ok(Json(attendees::get(&mut conn, &actor(&auth), id).await?))
+}

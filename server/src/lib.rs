@@ -1,0 +1,109 @@
+//! The NetEvent server: configuration, pools, sessions, the `/api` router and the Leptos
+//! pages, assembled into one axum `Router`.
+
+pub mod api;
+pub mod config;
+pub mod csrf;
+pub mod seed;
+pub mod session_store;
+
+use app::auth::Backend;
+use app::db::{self, DbPool};
+use app::error::AppError;
+use app::{shell, App};
+use axum::extract::{FromRef, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{middleware, Json, Router};
+use axum_login::AuthManagerLayerBuilder;
+use config::Config;
+use leptos::prelude::LeptosOptions;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use session_store::MySqlSessionStore;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: DbPool,
+    pub leptos_options: LeptosOptions,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("netevent")
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .build()
+}
+
+/// Migrates the database, opens the pool and builds the application router.
+pub async fn build(config: &Config) -> Result<(Router, AppState), String> {
+    db::migrate(&config.database_url).await?;
+    let pool = db::connect(&config.database_url, config.db_pool_size).await?;
+    let state = AppState { pool, leptos_options: leptos_options(config) };
+    Ok((router(state.clone(), config), state))
+}
+
+pub fn router(state: AppState, config: &Config) -> Router {
+    let session_layer = SessionManagerLayer::new(MySqlSessionStore::new(state.pool.clone()))
+        .with_name("netevent_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(config.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(time::Duration::days(14)));
+    let backend = Backend::new(state.pool.clone(), config.login_attempts_per_minute);
+    let auth_layer = AuthManagerLayerBuilder::new(backend, session_layer).build();
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+
+    Router::new()
+        .route("/healthz", get(|| async { Json(serde_json::json!({ "status": "ok" })) }))
+        .route("/readyz", get(readyz))
+        .nest("/api", api::router())
+        .leptos_routes(&state, routes, move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(auth_layer)
+        .layer(middleware::from_fn(csrf::refuse_cross_site))
+        .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Ready when the database answers.
+async fn readyz(State(state): State<AppState>) -> Response {
+    use diesel_async::RunQueryDsl;
+    let check = async {
+        let mut conn = state.pool.get().await?;
+        diesel::sql_query("SELECT 1").execute(&mut conn).await?;
+        Ok::<_, AppError>(())
+    };
+    match tokio::time::timeout(std::time::Duration::from_secs(3), check).await {
+        Ok(Ok(())) => Json(serde_json::json!({ "status": "ready" })).into_response(),
+        Ok(Err(error)) => error.into_response(),
+        Err(_) => AppError::Unavailable.into_response(),
+    }
+}
+
+/// Deletes expired sessions once an hour for as long as the server runs.
+pub fn spawn_session_cleanup(pool: DbPool) {
+    use tower_sessions::session_store::ExpiredDeletion;
+    let store = MySqlSessionStore::new(pool);
+    tokio::spawn(async move {
+        let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every_hour.tick().await;
+            if let Err(error) = store.delete_expired().await {
+                tracing::warn!(%error, "could not delete expired sessions");
+            }
+        }
+    });
+}

@@ -1,0 +1,157 @@
+//! Test harness: each `TestApp` is the real router on a loopback port over its own fresh
+//! MariaDB database, dropped again when the test ends (also when it fails).
+#![allow(dead_code)]
+
+use diesel_async::{AsyncConnection, AsyncMysqlConnection, RunQueryDsl};
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{json, Value};
+use server::config::Config;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+static NEXT_DB: AtomicUsize = AtomicUsize::new(0);
+
+/// The server part of DATABASE_URL (no database name).
+fn server_url() -> String {
+    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/netevent".into());
+    let scheme_end = url.find("://").map(|i| i + 3).unwrap_or(0);
+    match url[scheme_end..].find('/') {
+        Some(slash) => url[..scheme_end + slash].to_owned(),
+        None => url,
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub database: String,
+    pub database_url: String,
+    pub config: Config,
+    pub state: server::AppState,
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> Self {
+        let database = format!("netevent_t{}_{}", std::process::id(), NEXT_DB.fetch_add(1, Ordering::SeqCst));
+        let mut admin = AsyncMysqlConnection::establish(&server_url()).await.expect("MariaDB must be running (make test starts it)");
+        drop_stale_databases(&mut admin).await;
+        diesel::sql_query(format!("CREATE DATABASE `{database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"))
+            .execute(&mut admin)
+            .await
+            .unwrap();
+        let database_url = format!("{}/{database}", server_url());
+        let mut config = Config::from_env().unwrap();
+        config.database_url = database_url.clone();
+        config.addr = "127.0.0.1:0".parse().unwrap();
+        config.db_pool_size = 8;
+        adjust(&mut config);
+        let (router, state) = server::build(&config).await.expect("server builds");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        TestApp { base, database, database_url, config, state }
+    }
+
+    /// A client with its own cookie jar: one browser, one person.
+    pub fn client(&self) -> Client {
+        Client::builder().cookie_store(true).build().unwrap()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn post(&self, client: &Client, path: &str, body: Value) -> Response {
+        client.post(self.url(path)).json(&body).send().await.unwrap()
+    }
+
+    pub async fn get(&self, client: &Client, path: &str) -> Response {
+        client.get(self.url(path)).send().await.unwrap()
+    }
+
+    /// Registers an organiser on `client` (which is then logged in as them).
+    pub async fn organizer(&self, client: &Client, email: &str) -> Value {
+        let response = self
+            .post(client, "/api/auth/organizer/register", json!({ "email": email, "password": "password123", "name": "Olga Organiser" }))
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        response.json().await.unwrap()
+    }
+
+    /// Creates an event as the organiser logged in on `client`.
+    pub async fn event(&self, client: &Client, max_attendees: Option<i64>) -> Value {
+        let response = self
+            .post(
+                client,
+                "/api/events",
+                json!({
+                    "name": "RustConf Meetup",
+                    "start_time": "2030-05-04T09:00:00",
+                    "end_time": "2030-05-04T17:00:00",
+                    "location": "Hall A",
+                    "max_attendees": max_attendees,
+                }),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        response.json().await.unwrap()
+    }
+
+    /// Registers (RSVPs) an attendee for an event on `client`.
+    pub async fn attendee(&self, client: &Client, event_id: i64, email: &str, first_name: &str) -> Value {
+        let response = self
+            .post(
+                client,
+                "/api/auth/attendee/register",
+                json!({ "event_id": event_id, "email": email, "password": "password123", "first_name": first_name, "last_name": "Tester" }),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED, "{:?}", response.text().await);
+        response.json().await.unwrap()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let database = self.database.clone();
+        // Drop runs outside async context guarantees: use a private runtime on a thread.
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            runtime.block_on(async {
+                if let Ok(mut admin) = AsyncMysqlConnection::establish(&server_url()).await {
+                    let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS `{database}`")).execute(&mut admin).await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+/// Removes test databases of test processes that no longer run (left by a killed run).
+async fn drop_stale_databases(admin: &mut AsyncMysqlConnection) {
+    #[derive(diesel::QueryableByName)]
+    struct Name {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+    }
+    let Ok(names) = diesel::sql_query("SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'netevent\\_t%'").load::<Name>(admin).await else { return };
+    for Name { name } in names {
+        let pid = name.trim_start_matches("netevent_t").split('_').next().and_then(|p| p.parse::<u32>().ok());
+        if let Some(pid) = pid {
+            if !std::path::Path::new(&format!("/proc/{pid}")).exists() {
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS `{name}`")).execute(admin).await;
+            }
+        }
+    }
+}
+
+/// Asserts the API.md error shape and returns the error's code.
+pub async fn error_code(response: Response, status: StatusCode) -> String {
+    assert_eq!(response.status(), status);
+    let body: Value = response.json().await.expect("error body is JSON");
+    let error = &body["error"];
+    assert!(error["message"].as_str().is_some_and(|m| !m.is_empty()), "error has a message: {body}");
+    error["code"].as_str().expect("error has a code").to_owned()
+}
