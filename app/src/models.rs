@@ -59,12 +59,46 @@ impl Attendee {
     }
 }
 
-/// Who is logged in, as `GET /api/auth/me` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "role", rename_all = "lowercase")]
+/// Who is logged in, as `GET /api/auth/me` answers: `{"role": "organizer"|"attendee", ...}`
+/// with the profile's fields beside `role` and the whole profile under `organizer` or
+/// `attendee`. An attendee's own `role` (their profession) would collide with the tag, so it
+/// appears only inside `attendee`.
+#[derive(Debug, Clone, PartialEq)]
 pub enum Me {
     Organizer(Organizer),
     Attendee(Attendee),
+}
+
+impl Serialize for Me {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::Error;
+        let (role, profile) = match self {
+            Me::Organizer(o) => ("organizer", serde_json::to_value(o)),
+            Me::Attendee(a) => ("attendee", serde_json::to_value(a)),
+        };
+        let profile = profile.map_err(S::Error::custom)?;
+        let mut out = match profile.clone() {
+            serde_json::Value::Object(fields) => fields,
+            _ => serde_json::Map::new(),
+        };
+        out.insert("role".into(), role.into());
+        out.insert(role.into(), profile);
+        out.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Me {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let mut value = serde_json::Value::deserialize(deserializer)?;
+        let role = value.get("role").and_then(|r| r.as_str()).unwrap_or_default().to_owned();
+        let profile = value.get_mut(role.as_str()).map(serde_json::Value::take).ok_or_else(|| D::Error::custom("no profile"))?;
+        match role.as_str() {
+            "organizer" => serde_json::from_value(profile).map(Me::Organizer).map_err(D::Error::custom),
+            "attendee" => serde_json::from_value(profile).map(Me::Attendee).map_err(D::Error::custom),
+            other => Err(D::Error::custom(format!("unknown role {other:?}"))),
+        }
+    }
 }
 
 impl Me {
@@ -81,4 +115,32 @@ impl Me {
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn me_carries_the_role_tag_and_round_trips() {
+        let attendee = Attendee {
+            id: 7,
+            event_id: 3,
+            email: Some("ada@example.com".into()),
+            first_name: "Ada".into(),
+            last_name: "Lovelace".into(),
+            organisation: None,
+            role: Some("Mathematician".into()),
+            introduction: None,
+            profile_picture: None,
+            created_at: chrono::NaiveDate::from_ymd_opt(2026, 5, 4).unwrap().and_hms_opt(9, 30, 0).unwrap(),
+            checkin_token: None,
+        };
+        let me = Me::Attendee(attendee);
+        let json = serde_json::to_value(&me).unwrap();
+        assert_eq!(json["role"], "attendee");
+        assert_eq!(json["first_name"], "Ada");
+        assert_eq!(json["attendee"]["role"], "Mathematician");
+        assert_eq!(serde_json::from_value::<Me>(json).unwrap(), me);
+    }
 }

@@ -147,6 +147,7 @@ async fn session_cookie_is_http_only_lax_and_rotated_at_login() {
         .send()
         .await
         .unwrap();
+    assert_eq!(again.status(), StatusCode::OK);
     let rotated = again.headers().get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_owned();
     assert_ne!(rotated, session_id);
     let stale = client.get(app.url("/api/auth/me")).header("cookie", session_id).send().await.unwrap();
@@ -183,7 +184,7 @@ async fn attendee_registers_by_code_and_logs_in_with_or_without_event() {
     assert!(attendee["checkin_token"].as_str().is_some_and(|t| t.len() >= 32), "own profile carries the token");
     assert!(attendee.get("password_hash").is_none());
     let me: Value = app.get(&ada, "/api/auth/me").await.json().await.unwrap();
-    assert_eq!(me["role"], "attendee");
+    assert_eq!(me["role"], "attendee", "{me}");
     assert_eq!(me["first_name"], "Ada");
 
     let twice = app

@@ -24,7 +24,14 @@ fn session_error(error: axum_login::Error<crate::auth::Backend>) -> AppError {
 }
 
 async fn start_session(auth: &mut AuthSession, user: &SessionUser) -> Result<(), AppError> {
-    // axum-login cycles the session id here, so a planted session id is worthless.
+    // axum-login cycles the id of an anonymous session at login; a session that is already
+    // logged in (switching accounts) gets a new id here too, so no id outlives a login.
+    if auth.user.is_some() {
+        auth.session.cycle_id().await.map_err(|error| {
+            tracing::warn!(%error, "session store failed");
+            AppError::Unavailable
+        })?;
+    }
     auth.login(user).await.map_err(session_error)
 }
 

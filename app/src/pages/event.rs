@@ -9,9 +9,11 @@ use leptos_router::hooks::use_params_map;
 
 #[server(prefix = "/rpc")]
 pub async fn event_by_code(code: String) -> Result<Event, AppError> {
-    let auth = super::server::auth_session().await?;
-    let mut conn = super::server::conn(&auth).await?;
-    crate::domain::events::get_by_code(&mut conn, &code).await
+    super::server::respond(async move {
+        let auth = super::server::auth_session().await?;
+        let mut conn = super::server::conn(&auth).await?;
+        crate::domain::events::get_by_code(&mut conn, &code).await
+    }.await).await
 }
 
 fn code_param() -> Memo<String> {
@@ -22,8 +24,9 @@ fn code_param() -> Memo<String> {
 #[component]
 pub fn EventPage() -> impl IntoView {
     let code = code_param();
-    let event = Resource::new(move || code.get(), event_by_code);
     let session = SessionActions::get();
+    // Refetch after an RSVP so the spots left update.
+    let event = Resource::new(move || (code.get(), session.register_attendee.version().get()), |(code, _)| event_by_code(code));
     view! {
         <Suspense fallback=|| view! { <p class="muted" aria-busy="true">"Loading event…"</p> }>
             {move || Suspend::new(async move {

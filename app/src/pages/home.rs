@@ -1,6 +1,5 @@
 use crate::components::{format_when, spots_text};
 use crate::error::AppError;
-use crate::inputs::PageParams;
 use crate::models::{Event, Page};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -8,9 +7,11 @@ use leptos_router::components::A;
 
 #[server(prefix = "/rpc")]
 pub async fn upcoming_events() -> Result<Page<Event>, AppError> {
-    let auth = super::server::auth_session().await?;
-    let mut conn = super::server::conn(&auth).await?;
-    crate::domain::events::list_upcoming(&mut conn, PageParams::default(), super::server::now()).await
+    super::server::respond(async move {
+        let auth = super::server::auth_session().await?;
+        let mut conn = super::server::conn(&auth).await?;
+        crate::domain::events::list_upcoming(&mut conn, crate::inputs::PageParams::default(), super::server::now()).await
+    }.await).await
 }
 
 #[component]

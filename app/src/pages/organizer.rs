@@ -1,6 +1,5 @@
 use crate::components::{action_error, format_when, spots_text, Field, FormError};
 use crate::error::AppError;
-use crate::inputs::PageParams;
 use crate::models::{Event, Page};
 use crate::pages::session::SessionActions;
 use leptos::prelude::*;
@@ -54,9 +53,11 @@ pub fn LoginPage() -> impl IntoView {
 
 #[server(prefix = "/rpc")]
 pub async fn my_events() -> Result<Page<Event>, AppError> {
-    let (auth, actor) = super::server::actor().await?;
-    let mut conn = super::server::conn(&auth).await?;
-    crate::domain::events::list_mine(&mut conn, &actor, PageParams { limit: Some(200), offset: None }, super::server::now()).await
+    super::server::respond(async move {
+        let (auth, actor) = super::server::actor().await?;
+        let mut conn = super::server::conn(&auth).await?;
+        crate::domain::events::list_mine(&mut conn, &actor, crate::inputs::PageParams { limit: Some(200), offset: None }, super::server::now()).await
+    }.await).await
 }
 
 #[component]
