@@ -69,6 +69,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organizer/register") view=pages::organizer::RegisterPage/>
                     <Route path=path!("/organizer/login") view=pages::organizer::LoginPage/>
                     <Route path=path!("/dashboard") view=pages::organizer::DashboardPage/>
+                    <Route path=path!("/dashboard/events/new") view=pages::manage::NewEventPage/>
+                    <Route path=path!("/dashboard/events/:id") view=pages::manage::ManageEventPage/>
                     <Route path=path!("/e/:code") view=pages::event::EventPage/>
                     <Route path=path!("/e/:code/login") view=pages::event::AttendeeLoginPage/>
                 </Routes>

@@ -122,6 +122,9 @@ async fn cross_site_state_changes_are_refused() {
         .await
         .unwrap();
     assert_eq!(same_origin.status(), StatusCode::CREATED);
+    // Server functions of the pages are guarded the same way.
+    let server_fn = client.post(app.url("/rpc/logout")).header("origin", "https://evil.example").send().await.unwrap();
+    assert_eq!(server_fn.status(), StatusCode::FORBIDDEN);
     // Reading is never refused.
     let read = client.get(app.url("/api/events")).header("sec-fetch-site", "cross-site").send().await.unwrap();
     assert_eq!(read.status(), StatusCode::OK);

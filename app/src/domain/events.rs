@@ -191,6 +191,12 @@ pub async fn get(conn: &mut DbConn<'_>, id: i32) -> Result<Event, AppError> {
     Ok(with_counts(conn, vec![row]).await?.remove(0))
 }
 
+/// The event, for its organiser only.
+pub async fn get_owned(conn: &mut DbConn<'_>, actor: &Actor, id: i32) -> Result<Event, AppError> {
+    let row = owned_row(conn, actor, id).await?;
+    Ok(with_counts(conn, vec![row]).await?.remove(0))
+}
+
 pub async fn get_by_code(conn: &mut DbConn<'_>, code: &str) -> Result<Event, AppError> {
     let code = EventCode::parse(code).map_err(|_| AppError::not_found("Event"))?;
     let row = events::table

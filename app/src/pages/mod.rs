@@ -1,5 +1,6 @@
 pub mod event;
 pub mod home;
+pub mod manage;
 pub mod organizer;
 pub mod session;
 

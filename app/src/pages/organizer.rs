@@ -68,6 +68,7 @@ pub fn DashboardPage() -> impl IntoView {
         <Title text="Dashboard"/>
         <div class="page-head">
             <h1>"Your events"</h1>
+            <A href="/dashboard/events/new" attr:class="button">"New event"</A>
         </div>
         <Suspense fallback=|| view! { <p class="muted" aria-busy="true">"Loading your events…"</p> }>
             {move || Suspend::new(async move {
@@ -90,7 +91,7 @@ pub fn DashboardPage() -> impl IntoView {
                             {page.items.into_iter().map(|event| view! {
                                 <li class="card event-card">
                                     <p class="event-date">{format_when(event.start_time, event.end_time)}</p>
-                                    <h3><A href=format!("/e/{}", event.code)>{event.name.clone()}</A></h3>
+                                    <h3><A href=format!("/dashboard/events/{}", event.id)>{event.name.clone()}</A></h3>
                                     <p class="spots">{spots_text(event.spots_left, event.attendee_count)}</p>
                                     <p class="muted">"Link: " <code>{format!("/e/{}", event.code)}</code></p>
                                 </li>

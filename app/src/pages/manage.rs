@@ -1,0 +1,270 @@
+//! The organiser's event pages: create, edit, delete, attendee list.
+
+use crate::components::{action_error, format_when, spots_text, Field, FormError};
+use crate::error::AppError;
+use crate::models::{Attendee, Event, Page};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+#[cfg(feature = "ssr")]
+fn capacity(raw: &str) -> Result<Option<i64>, AppError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    raw.parse().map(Some).map_err(|_| AppError::field("max_attendees", "Capacity must be a whole number, or empty for unlimited."))
+}
+
+#[server(prefix = "/rpc")]
+pub async fn create_event(name: String, description: String, start_time: String, end_time: String, location: String, max_attendees: String) -> Result<(), AppError> {
+    super::server::respond(async move {
+        let (auth, actor) = super::server::actor().await?;
+        let mut conn = super::server::conn(&auth).await?;
+        let input = crate::inputs::EventInput {
+            name,
+            description: Some(description),
+            start_time,
+            end_time,
+            location: Some(location),
+            max_attendees: capacity(&max_attendees)?,
+        };
+        let event = crate::domain::events::create(&mut conn, &actor, input).await?;
+        leptos_axum::redirect(&format!("/dashboard/events/{}", event.id));
+        Ok(())
+    }.await).await
+}
+
+#[server(prefix = "/rpc")]
+pub async fn update_event(id: i32, name: String, description: String, start_time: String, end_time: String, location: String, max_attendees: String) -> Result<Event, AppError> {
+    super::server::respond(async move {
+        let (auth, actor) = super::server::actor().await?;
+        let mut conn = super::server::conn(&auth).await?;
+        let patch = crate::inputs::EventPatch {
+            name: Some(name),
+            description: Some(Some(description)),
+            start_time: Some(start_time),
+            end_time: Some(end_time),
+            location: Some(Some(location)),
+            max_attendees: Some(capacity(&max_attendees)?),
+        };
+        crate::domain::events::update(&mut conn, &actor, id, patch).await
+    }.await).await
+}
+
+#[server(prefix = "/rpc")]
+pub async fn delete_event(id: i32) -> Result<(), AppError> {
+    super::server::respond(async move {
+        let (auth, actor) = super::server::actor().await?;
+        let mut conn = super::server::conn(&auth).await?;
+        crate::domain::events::delete(&mut conn, &actor, id).await?;
+        leptos_axum::redirect("/dashboard");
+        Ok(())
+    }.await).await
+}
+
+#[server(prefix = "/rpc")]
+pub async fn owned_event(id: i32) -> Result<Event, AppError> {
+    super::server::respond(async move {
+        let (auth, actor) = super::server::actor().await?;
+        let mut conn = super::server::conn(&auth).await?;
+        crate::domain::events::get_owned(&mut conn, &actor, id).await
+    }.await).await
+}
+
+#[server(prefix = "/rpc")]
+pub async fn event_attendees(id: i32, q: String, offset: i64) -> Result<Page<Attendee>, AppError> {
+    super::server::respond(async move {
+        let (auth, actor) = super::server::actor().await?;
+        let mut conn = super::server::conn(&auth).await?;
+        let page = crate::inputs::PageParams { limit: Some(50), offset: Some(offset) };
+        crate::domain::attendees::list_for_event(&mut conn, &actor, id, Some(&q), page).await
+    }.await).await
+}
+
+#[component]
+pub fn NewEventPage() -> impl IntoView {
+    let action = ServerAction::<CreateEvent>::new();
+    let error = action_error(action);
+    view! {
+        <Title text="New event"/>
+        <section class="card narrow wide">
+            <h1>"New event"</h1>
+            <ActionForm action>
+                <FormError error/>
+                <EventFields event=None error/>
+                <button type="submit" class="button block" disabled=move || action.pending().get()>
+                    {move || if action.pending().get() { "Creating…" } else { "Create event" }}
+                </button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// The inputs of an event form, filled from `event` when editing.
+#[component]
+fn EventFields(event: Option<Event>, error: Signal<Option<AppError>>) -> impl IntoView {
+    let value = |f: fn(&Event) -> String| event.as_ref().map(f).unwrap_or_default();
+    let description = value(|e| e.description.clone().unwrap_or_default());
+    let description_problem = move || error.get().and_then(|e| e.field_error("description"));
+    view! {
+        <Field label="Name" name="name" required=true value=value(|e| e.name.clone()) error/>
+        <div class="row">
+            <Field label="Starts" name="start_time" kind="datetime-local" required=true value=value(|e| e.start_time.format("%Y-%m-%dT%H:%M").to_string()) error/>
+            <Field label="Ends" name="end_time" kind="datetime-local" required=true value=value(|e| e.end_time.format("%Y-%m-%dT%H:%M").to_string()) error/>
+        </div>
+        <Field label="Location" name="location" value=value(|e| e.location.clone().unwrap_or_default()) error/>
+        <Field label="Capacity" name="max_attendees" kind="number" hint="Leave empty for unlimited." value=value(|e| e.max_attendees.map(|m| m.to_string()).unwrap_or_default()) error/>
+        <div class="field" class:invalid=move || description_problem().is_some()>
+            <label for="field-description">"Description"</label>
+            <textarea id="field-description" name="description" rows="5">{description}</textarea>
+            <p class="field-note">{move || description_problem().unwrap_or_default()}</p>
+        </div>
+    }
+}
+
+fn id_param() -> Memo<i32> {
+    let params = use_params_map();
+    Memo::new(move |_| params.read().get("id").and_then(|id| id.parse().ok()).unwrap_or_default())
+}
+
+#[component]
+pub fn ManageEventPage() -> impl IntoView {
+    let id = id_param();
+    let update = ServerAction::<UpdateEvent>::new();
+    let event = Resource::new(move || (id.get(), update.version().get()), |(id, _)| owned_event(id));
+    view! {
+        <Suspense fallback=|| view! { <p class="muted" aria-busy="true">"Loading event…"</p> }>
+            {move || Suspend::new(async move {
+                match event.await {
+                    Ok(event) => view! { <ManageEvent event update/> }.into_any(),
+                    Err(AppError::Unauthenticated) => view! {
+                        <section class="card narrow"><p>"Please log in as the event's organiser."</p><A href="/organizer/login" attr:class="button">"Log in"</A></section>
+                    }.into_any(),
+                    Err(AppError::NotFound(_)) | Err(AppError::Forbidden) => view! { <super::NotFound/> }.into_any(),
+                    Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ManageEvent(event: Event, update: ServerAction<UpdateEvent>) -> impl IntoView {
+    let error = action_error(update);
+    let saved = move || matches!(update.value().get(), Some(Ok(_)));
+    let link = format!("/e/{}", event.code);
+    let id = event.id;
+    let for_delete = event.clone();
+    view! {
+        <Title text=event.name.clone()/>
+        <div class="page-head">
+            <div>
+                <p class="event-date">{format_when(event.start_time, event.end_time)}</p>
+                <h1>{event.name.clone()}</h1>
+                <p class="spots">{spots_text(event.spots_left, event.attendee_count)}</p>
+            </div>
+        </div>
+        <section class="card">
+            <h2>"Invite link"</h2>
+            <p class="muted">"Attendees RSVP through this link."</p>
+            <p><a href=link.clone() data-testid="deep-link">{link.clone()}</a></p>
+        </section>
+        <AttendeeList event_id=id/>
+        <section class="card">
+            <h2>"Edit event"</h2>
+            <ActionForm action=update>
+                <FormError error/>
+                <input type="hidden" name="id" value=id/>
+                <EventFields event=Some(event.clone()) error/>
+                {move || saved().then(|| view! { <p class="saved" role="status">"Saved."</p> })}
+                <button type="submit" class="button" disabled=move || update.pending().get()>
+                    {move || if update.pending().get() { "Saving…" } else { "Save changes" }}
+                </button>
+            </ActionForm>
+        </section>
+        <DeleteEvent event=for_delete/>
+    }
+}
+
+#[component]
+fn DeleteEvent(event: Event) -> impl IntoView {
+    let delete = ServerAction::<DeleteEvent>::new();
+    let error = action_error(delete);
+    let confirming = RwSignal::new(false);
+    let question = match event.attendee_count {
+        0 => format!("Delete “{}”? This cannot be undone.", event.name),
+        1 => format!("Delete “{}” and its 1 attendee? This cannot be undone.", event.name),
+        n => format!("Delete “{}” and its {n} attendees? This cannot be undone.", event.name),
+    };
+    view! {
+        <section class="card danger-zone">
+            <h2>"Delete event"</h2>
+            <FormError error/>
+            <Show when=move || confirming.get() fallback=move || view! {
+                <button type="button" class="button secondary" on:click=move |_| confirming.set(true)>"Delete this event…"</button>
+            }>
+                <p role="alert" class="confirm-text">{question.clone()}</p>
+                <ActionForm action=delete>
+                    <input type="hidden" name="id" value=event.id/>
+                    <div class="hero-actions">
+                        <button type="submit" class="button danger">"Yes, delete it"</button>
+                        <button type="button" class="button secondary" on:click=move |_| confirming.set(false)>"Keep it"</button>
+                    </div>
+                </ActionForm>
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+fn AttendeeList(event_id: i32) -> impl IntoView {
+    let query = RwSignal::new(String::new());
+    let offset = RwSignal::new(0i64);
+    let attendees = Resource::new(move || (query.get(), offset.get()), move |(q, offset)| event_attendees(event_id, q, offset));
+    view! {
+        <section class="card" aria-labelledby="attendees-title">
+            <h2 id="attendees-title">"Attendees"</h2>
+            <div class="field">
+                <label for="attendee-search">"Search by name, organisation or role"</label>
+                <input id="attendee-search" type="search" on:input=move |ev| { offset.set(0); query.set(event_target_value(&ev)); }/>
+            </div>
+            <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading attendees…"</p> }>
+                {move || Suspend::new(async move {
+                    match attendees.await {
+                        Ok(page) if page.items.is_empty() => view! { <p class="empty">"No attendees yet. Share the invite link!"</p> }.into_any(),
+                        Ok(page) => {
+                            let total = page.total;
+                            let shown_from = offset.get_untracked() + 1;
+                            let shown_to = offset.get_untracked() + page.items.len() as i64;
+                            view! {
+                                <p class="muted" aria-live="polite">{format!("{shown_from}–{shown_to} of {total}")}</p>
+                                <div class="table-scroll">
+                                    <table class="attendees">
+                                        <thead><tr><th scope="col">"Name"</th><th scope="col">"Organisation"</th><th scope="col">"Role"</th><th scope="col">"Email"</th></tr></thead>
+                                        <tbody>
+                                            {page.items.into_iter().map(|a| view! {
+                                                <tr>
+                                                    <td>{format!("{} {}", a.first_name, a.last_name)}</td>
+                                                    <td>{a.organisation.unwrap_or_default()}</td>
+                                                    <td>{a.role.unwrap_or_default()}</td>
+                                                    <td>{a.email.unwrap_or_default()}</td>
+                                                </tr>
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                                <div class="pager">
+                                    <button type="button" class="button secondary small" disabled=move || offset.get() == 0 on:click=move |_| offset.update(|o| *o = (*o - 50).max(0))>"Previous"</button>
+                                    <button type="button" class="button secondary small" disabled=move || offset.get() + 50 >= total on:click=move |_| offset.update(|o| *o += 50)>"Next"</button>
+                                </div>
+                            }.into_any()
+                        }
+                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
