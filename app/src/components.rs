@@ -104,6 +104,16 @@ pub fn Field(
     }
 }
 
+/// A form's submit button that says what is happening while the action runs.
+#[component]
+pub fn Submit(label: &'static str, busy: &'static str, pending: Signal<bool>, #[prop(optional)] block: bool) -> impl IntoView {
+    view! {
+        <button type="submit" class="button" class:block=block disabled=move || pending.get() aria-busy=move || pending.get().then_some("true")>
+            {move || if pending.get() { busy } else { label }}
+        </button>
+    }
+}
+
 /// The error of an action's latest run, if it failed.
 pub fn action_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
 where

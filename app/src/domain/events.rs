@@ -47,7 +47,9 @@ impl EventRow {
     }
 }
 
-/// The fields of an event after validation.
+/// The fields of an event after validation, written as they are on insert and update.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = events, treat_none_as_null = true)]
 struct EventFields {
     name: String,
     description: Option<String>,
@@ -215,16 +217,7 @@ pub async fn create(conn: &mut DbConn<'_>, actor: &Actor, input: EventInput) -> 
     for _ in 0..8 {
         let code = new_code();
         let inserted = diesel::insert_into(events::table)
-            .values((
-                events::organizer_id.eq(organizer_id),
-                events::code.eq(&code),
-                events::name.eq(&fields.name),
-                events::description.eq(&fields.description),
-                events::start_time.eq(fields.start_time),
-                events::end_time.eq(fields.end_time),
-                events::location.eq(&fields.location),
-                events::max_attendees.eq(fields.max_attendees),
-            ))
+            .values((events::organizer_id.eq(organizer_id), events::code.eq(&code), &fields))
             .execute(conn)
             .await;
         match inserted {
@@ -261,14 +254,7 @@ pub async fn update(conn: &mut DbConn<'_>, actor: &Actor, id: i32, patch: EventP
             }
         }
         diesel::update(events::table.find(id))
-            .set((
-                events::name.eq(&fields.name),
-                events::description.eq(&fields.description),
-                events::start_time.eq(fields.start_time),
-                events::end_time.eq(fields.end_time),
-                events::location.eq(&fields.location),
-                events::max_attendees.eq(fields.max_attendees),
-            ))
+            .set(&fields)
             .execute(conn)
             .await?;
         Ok(())

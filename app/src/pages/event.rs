@@ -1,4 +1,4 @@
-use crate::components::{action_error, format_when, spots_text, Field, FormError};
+use crate::components::{Submit, action_error, format_when, spots_text, Field, FormError};
 use crate::error::AppError;
 use crate::models::{Event, Me};
 use crate::pages::session::SessionActions;
@@ -102,9 +102,7 @@ fn RsvpForm(code: String) -> impl IntoView {
                     <Field label="Organisation" name="organisation" autocomplete="organization" error/>
                     <Field label="Role" name="role" autocomplete="organization-title" error/>
                 </div>
-                <button type="submit" class="button block" disabled=move || action.pending().get()>
-                    {move || if action.pending().get() { "Registering…" } else { "Register" }}
-                </button>
+                <Submit label="Register" busy="Registering…" pending=Signal::from(action.pending()) block=true/>
             </ActionForm>
             <p class="switch">"Already registered? " <A href=login_href>"Log in"</A></p>
         </section>
@@ -125,9 +123,7 @@ pub fn AttendeeLoginPage() -> impl IntoView {
                 <input type="hidden" name="event_code" value=move || code.get()/>
                 <Field label="Email" name="email" kind="email" autocomplete="email" required=true error/>
                 <Field label="Password" name="password" kind="password" autocomplete="current-password" required=true error/>
-                <button type="submit" class="button block" disabled=move || action.pending().get()>
-                    {move || if action.pending().get() { "Logging in…" } else { "Log in" }}
-                </button>
+                <Submit label="Log in" busy="Logging in…" pending=Signal::from(action.pending()) block=true/>
             </ActionForm>
             <p class="switch">"Not registered yet? " <A href=move || format!("/e/{}", code.get())>"RSVP to the event"</A></p>
         </section>

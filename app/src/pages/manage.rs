@@ -1,6 +1,6 @@
 //! The organiser's event pages: create, edit, delete, attendee list.
 
-use crate::components::{action_error, format_when, spots_text, Field, FormError};
+use crate::components::{Submit, action_error, format_when, spots_text, Field, FormError};
 use crate::error::AppError;
 use crate::models::{Attendee, Event, Page};
 use leptos::prelude::*;
@@ -94,9 +94,7 @@ pub fn NewEventPage() -> impl IntoView {
             <ActionForm action>
                 <FormError error/>
                 <EventFields event=None error/>
-                <button type="submit" class="button block" disabled=move || action.pending().get()>
-                    {move || if action.pending().get() { "Creating…" } else { "Create event" }}
-                </button>
+                <Submit label="Create event" busy="Creating…" pending=Signal::from(action.pending()) block=true/>
             </ActionForm>
         </section>
     }
@@ -179,9 +177,7 @@ fn ManageEvent(event: Event, update: ServerAction<UpdateEvent>) -> impl IntoView
                 <input type="hidden" name="id" value=id/>
                 <EventFields event=Some(event.clone()) error/>
                 {move || saved().then(|| view! { <p class="saved" role="status">"Saved."</p> })}
-                <button type="submit" class="button" disabled=move || update.pending().get()>
-                    {move || if update.pending().get() { "Saving…" } else { "Save changes" }}
-                </button>
+                <Submit label="Save changes" busy="Saving…" pending=Signal::from(update.pending())/>
             </ActionForm>
         </section>
         <DeleteEvent event=for_delete/>

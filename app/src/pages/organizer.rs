@@ -1,4 +1,4 @@
-use crate::components::{action_error, format_when, spots_text, Field, FormError};
+use crate::components::{Submit, action_error, format_when, spots_text, Field, FormError};
 use crate::error::AppError;
 use crate::models::{Event, Page};
 use crate::pages::session::SessionActions;
@@ -20,9 +20,7 @@ pub fn RegisterPage() -> impl IntoView {
                 <Field label="Your name" name="name" autocomplete="name" required=true error/>
                 <Field label="Email" name="email" kind="email" autocomplete="email" required=true error/>
                 <Field label="Password" name="password" kind="password" autocomplete="new-password" required=true hint="At least 8 characters." error/>
-                <button type="submit" class="button block" disabled=move || action.pending().get()>
-                    {move || if action.pending().get() { "Creating account…" } else { "Create account" }}
-                </button>
+                <Submit label="Create account" busy="Creating account…" pending=Signal::from(action.pending()) block=true/>
             </ActionForm>
             <p class="switch">"Already have an account? " <A href="/organizer/login">"Log in"</A></p>
         </section>
@@ -41,9 +39,7 @@ pub fn LoginPage() -> impl IntoView {
                 <FormError error/>
                 <Field label="Email" name="email" kind="email" autocomplete="email" required=true error/>
                 <Field label="Password" name="password" kind="password" autocomplete="current-password" required=true error/>
-                <button type="submit" class="button block" disabled=move || action.pending().get()>
-                    {move || if action.pending().get() { "Logging in…" } else { "Log in" }}
-                </button>
+                <Submit label="Log in" busy="Logging in…" pending=Signal::from(action.pending()) block=true/>
             </ActionForm>
             <p class="switch">"New to NetEvent? " <A href="/organizer/register">"Create an organiser account"</A></p>
             <p class="switch muted">"Attending an event? Use the link your organiser sent you."</p>
