@@ -5,7 +5,9 @@ use crate::db::DbPool;
 use crate::error::AppError;
 use crate::schema::{attendees, organizers};
 use crate::validate::{Email, Password};
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use axum_login::{AuthUser, AuthnBackend, UserId};
 use diesel::prelude::*;
@@ -44,7 +46,10 @@ pub struct SessionUser {
 
 impl fmt::Debug for SessionUser {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SessionUser").field("key", &self.key).field("event_id", &self.event_id).finish()
+        f.debug_struct("SessionUser")
+            .field("key", &self.key)
+            .field("event_id", &self.event_id)
+            .finish()
     }
 }
 
@@ -70,8 +75,15 @@ pub enum EventRef {
 
 #[derive(Debug, Clone)]
 pub enum Credentials {
-    Organizer { email: Email, password: String },
-    Attendee { email: Email, password: String, event: Option<EventRef> },
+    Organizer {
+        email: Email,
+        password: String,
+    },
+    Attendee {
+        email: Email,
+        password: String,
+        event: Option<EventRef>,
+    },
 }
 
 impl Credentials {
@@ -92,8 +104,13 @@ impl Backend {
     /// `attempts_per_minute` login attempts per email address, in bursts of up to that many.
     pub fn new(pool: DbPool, attempts_per_minute: u32) -> Self {
         let burst = NonZeroU32::new(attempts_per_minute.max(1)).unwrap();
-        let quota = Quota::with_period(Duration::from_secs(60) / burst.get()).unwrap().allow_burst(burst);
-        Self { pool, login_limiter: Arc::new(RateLimiter::keyed(quota)) }
+        let quota = Quota::with_period(Duration::from_secs(60) / burst.get())
+            .unwrap()
+            .allow_burst(burst);
+        Self {
+            pool,
+            login_limiter: Arc::new(RateLimiter::keyed(quota)),
+        }
     }
 
     pub fn pool(&self) -> &DbPool {
@@ -106,7 +123,10 @@ impl AuthnBackend for Backend {
     type Credentials = Credentials;
     type Error = AppError;
 
-    async fn authenticate(&self, credentials: Credentials) -> Result<Option<SessionUser>, AppError> {
+    async fn authenticate(
+        &self,
+        credentials: Credentials,
+    ) -> Result<Option<SessionUser>, AppError> {
         let limiter_key = credentials.email().as_str().to_owned();
         if self.login_limiter.check_key(&limiter_key).is_err() {
             return Err(AppError::TooManyAttempts);
@@ -125,13 +145,19 @@ impl AuthnBackend for Backend {
                     burn_verification(password).await;
                     return Ok(None);
                 };
-                Ok(verify_password(password, hash.clone()).await.then(|| SessionUser {
-                    key: UserKey::Organizer(id),
-                    event_id: None,
-                    password_hash: hash,
-                }))
+                Ok(verify_password(password, hash.clone())
+                    .await
+                    .then(|| SessionUser {
+                        key: UserKey::Organizer(id),
+                        event_id: None,
+                        password_hash: hash,
+                    }))
             }
-            Credentials::Attendee { email, password, event } => {
+            Credentials::Attendee {
+                email,
+                password,
+                event,
+            } => {
                 let mut query = attendees::table
                     .inner_join(crate::schema::events::table)
                     .filter(attendees::email.eq(email.as_str()))
@@ -141,7 +167,9 @@ impl AuthnBackend for Backend {
                     .into_boxed();
                 match event {
                     Some(EventRef::Id(id)) => query = query.filter(attendees::event_id.eq(id)),
-                    Some(EventRef::Code(code)) => query = query.filter(crate::schema::events::code.eq(code)),
+                    Some(EventRef::Code(code)) => {
+                        query = query.filter(crate::schema::events::code.eq(code))
+                    }
                     None => {}
                 }
                 let candidates: Vec<(i32, i32, String)> = query.load(&mut conn).await?;
@@ -173,14 +201,22 @@ impl AuthnBackend for Backend {
                 .first::<String>(&mut conn)
                 .await
                 .optional()?
-                .map(|hash| SessionUser { key: *key, event_id: None, password_hash: hash }),
+                .map(|hash| SessionUser {
+                    key: *key,
+                    event_id: None,
+                    password_hash: hash,
+                }),
             UserKey::Attendee(id) => attendees::table
                 .find(id)
                 .select((attendees::event_id, attendees::password_hash))
                 .first::<(i32, String)>(&mut conn)
                 .await
                 .optional()?
-                .map(|(event_id, hash)| SessionUser { key: *key, event_id: Some(event_id), password_hash: hash }),
+                .map(|(event_id, hash)| SessionUser {
+                    key: *key,
+                    event_id: Some(event_id),
+                    password_hash: hash,
+                }),
         };
         Ok(user)
     }
@@ -189,17 +225,30 @@ impl AuthnBackend for Backend {
 impl SessionUser {
     /// For a user who was just created: no need to read back what we wrote.
     pub fn new(key: UserKey, event_id: Option<i32>, password_hash: String) -> Self {
-        Self { key, event_id, password_hash }
+        Self {
+            key,
+            event_id,
+            password_hash,
+        }
     }
 }
 
 // argon2 with its default parameters needs ~19 MiB and tens of milliseconds per hash; a
 // burst of registrations must queue here rather than exhaust memory or the blocking pool.
-static HASHING_SLOTS: LazyLock<Semaphore> =
-    LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2) * 2));
+static HASHING_SLOTS: LazyLock<Semaphore> = LazyLock::new(|| {
+    Semaphore::new(
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
+            * 2,
+    )
+});
 
 pub async fn hash_password(password: &Password) -> Result<String, AppError> {
-    let _slot = HASHING_SLOTS.acquire().await.map_err(|_| AppError::Internal)?;
+    let _slot = HASHING_SLOTS
+        .acquire()
+        .await
+        .map_err(|_| AppError::Internal)?;
     let password = password.expose().to_owned();
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
@@ -213,10 +262,16 @@ pub async fn hash_password(password: &Password) -> Result<String, AppError> {
 }
 
 pub async fn verify_password(password: String, hash: String) -> bool {
-    let Ok(_slot) = HASHING_SLOTS.acquire().await else { return false };
+    let Ok(_slot) = HASHING_SLOTS.acquire().await else {
+        return false;
+    };
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&hash)
-            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+            .map(|parsed| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
             .unwrap_or(false)
     })
     .await
@@ -227,9 +282,14 @@ pub async fn verify_password(password: String, hash: String) -> bool {
 async fn burn_verification(password: String) {
     static DUMMY: LazyLock<String> = LazyLock::new(|| {
         let salt = SaltString::generate(&mut OsRng);
-        Argon2::default().hash_password(b"not-a-real-password", &salt).unwrap().to_string()
+        Argon2::default()
+            .hash_password(b"not-a-real-password", &salt)
+            .unwrap()
+            .to_string()
     });
-    let hash = tokio::task::spawn_blocking(|| DUMMY.clone()).await.unwrap_or_default();
+    let hash = tokio::task::spawn_blocking(|| DUMMY.clone())
+        .await
+        .unwrap_or_default();
     verify_password(password, hash).await;
 }
 

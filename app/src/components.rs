@@ -65,7 +65,9 @@ fn UserMenu(me: Me, session: SessionActions) -> impl IntoView {
 #[component]
 pub fn FormError(error: Signal<Option<AppError>>) -> impl IntoView {
     move || {
-        error.get().map(|error| view! { <p class="form-error" role="alert">{error.to_string()}</p> })
+        error
+            .get()
+            .map(|error| view! { <p class="form-error" role="alert">{error.to_string()}</p> })
     }
 }
 
@@ -106,7 +108,12 @@ pub fn Field(
 
 /// A form's submit button that says what is happening while the action runs.
 #[component]
-pub fn Submit(label: &'static str, busy: &'static str, pending: Signal<bool>, #[prop(optional)] block: bool) -> impl IntoView {
+pub fn Submit(
+    label: &'static str,
+    busy: &'static str,
+    pending: Signal<bool>,
+    #[prop(optional)] block: bool,
+) -> impl IntoView {
     view! {
         <button type="submit" class="button" class:block=block disabled=move || pending.get() aria-busy=move || pending.get().then_some("true")>
             {move || if pending.get() { busy } else { label }}
@@ -125,9 +132,17 @@ where
 
 pub fn format_when(start: NaiveDateTime, end: NaiveDateTime) -> String {
     if start.date() == end.date() {
-        format!("{} – {}", start.format("%a %-d %b %Y, %H:%M"), end.format("%H:%M"))
+        format!(
+            "{} – {}",
+            start.format("%a %-d %b %Y, %H:%M"),
+            end.format("%H:%M")
+        )
     } else {
-        format!("{} – {}", start.format("%a %-d %b %Y, %H:%M"), end.format("%a %-d %b %Y, %H:%M"))
+        format!(
+            "{} – {}",
+            start.format("%a %-d %b %Y, %H:%M"),
+            end.format("%a %-d %b %Y, %H:%M")
+        )
     }
 }
 

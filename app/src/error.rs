@@ -10,7 +10,10 @@ pub type FieldErrors = BTreeMap<String, String>;
 pub enum AppError {
     /// One or more fields are invalid (400, with `fields`).
     #[error("{message}")]
-    Validation { message: String, fields: FieldErrors },
+    Validation {
+        message: String,
+        fields: FieldErrors,
+    },
     /// The body could not be read at all (400).
     #[error("{0}")]
     MalformedBody(String),
@@ -51,14 +54,20 @@ impl AppError {
 
     pub fn invalid(fields: FieldErrors) -> Self {
         let message = match fields.len() {
-            1 => format!("Please check {}.", fields.keys().next().unwrap().replace('_', " ")),
+            1 => format!(
+                "Please check {}.",
+                fields.keys().next().unwrap().replace('_', " ")
+            ),
             _ => "Please check the highlighted fields.".to_owned(),
         };
         Self::Validation { message, fields }
     }
 
     pub fn conflict(code: &str, message: impl Into<String>) -> Self {
-        Self::Conflict { code: code.to_owned(), message: message.into() }
+        Self::Conflict {
+            code: code.to_owned(),
+            message: message.into(),
+        }
     }
 
     pub fn not_found(what: &str) -> Self {
@@ -150,7 +159,10 @@ mod ssr {
                 other => {
                     let text = other.to_string();
                     // mysql_async reports a dropped server as an I/O or driver error.
-                    if text.contains("Connection") || text.contains("connection") || text.contains("Io") {
+                    if text.contains("Connection")
+                        || text.contains("connection")
+                        || text.contains("Io")
+                    {
                         tracing::warn!(error = %text, "database unreachable");
                         AppError::Unavailable
                     } else {

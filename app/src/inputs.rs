@@ -81,7 +81,9 @@ impl PageParams {
     pub const MAX_LIMIT: i64 = 200;
 
     pub fn limit(&self) -> i64 {
-        self.limit.unwrap_or(Self::DEFAULT_LIMIT).clamp(1, Self::MAX_LIMIT)
+        self.limit
+            .unwrap_or(Self::DEFAULT_LIMIT)
+            .clamp(1, Self::MAX_LIMIT)
     }
 
     pub fn offset(&self) -> i64 {
@@ -104,7 +106,10 @@ mod tests {
 
     #[test]
     fn page_params_are_bounded() {
-        let p = PageParams { limit: Some(10_000), offset: Some(-3) };
+        let p = PageParams {
+            limit: Some(10_000),
+            offset: Some(-3),
+        };
         assert_eq!((p.limit(), p.offset()), (200, 0));
         assert_eq!(PageParams::default().limit(), 50);
     }

@@ -91,11 +91,22 @@ impl<'de> Deserialize<'de> for Me {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use serde::de::Error;
         let mut value = serde_json::Value::deserialize(deserializer)?;
-        let role = value.get("role").and_then(|r| r.as_str()).unwrap_or_default().to_owned();
-        let profile = value.get_mut(role.as_str()).map(serde_json::Value::take).ok_or_else(|| D::Error::custom("no profile"))?;
+        let role = value
+            .get("role")
+            .and_then(|r| r.as_str())
+            .unwrap_or_default()
+            .to_owned();
+        let profile = value
+            .get_mut(role.as_str())
+            .map(serde_json::Value::take)
+            .ok_or_else(|| D::Error::custom("no profile"))?;
         match role.as_str() {
-            "organizer" => serde_json::from_value(profile).map(Me::Organizer).map_err(D::Error::custom),
-            "attendee" => serde_json::from_value(profile).map(Me::Attendee).map_err(D::Error::custom),
+            "organizer" => serde_json::from_value(profile)
+                .map(Me::Organizer)
+                .map_err(D::Error::custom),
+            "attendee" => serde_json::from_value(profile)
+                .map(Me::Attendee)
+                .map_err(D::Error::custom),
             other => Err(D::Error::custom(format!("unknown role {other:?}"))),
         }
     }
@@ -133,7 +144,10 @@ mod tests {
             role: Some("Mathematician".into()),
             introduction: None,
             profile_picture: None,
-            created_at: chrono::NaiveDate::from_ymd_opt(2026, 5, 4).unwrap().and_hms_opt(9, 30, 0).unwrap(),
+            created_at: chrono::NaiveDate::from_ymd_opt(2026, 5, 4)
+                .unwrap()
+                .and_hms_opt(9, 30, 0)
+                .unwrap(),
             checkin_token: None,
         };
         let me = Me::Attendee(attendee);

@@ -25,7 +25,11 @@ impl Email {
             && !domain.starts_with('.')
             && !domain.ends_with('.')
             && !domain.contains("..");
-        if local.is_empty() || !domain_ok || email.chars().any(|c| c.is_whitespace() || c.is_control()) || domain.contains('@') {
+        if local.is_empty()
+            || !domain_ok
+            || email.chars().any(|c| c.is_whitespace() || c.is_control())
+            || domain.contains('@')
+        {
             return Err("Email must look like name@example.com.".into());
         }
         Ok(Self(email))
@@ -52,7 +56,10 @@ impl Password {
 
     pub fn parse(raw: &str) -> Result<Self, String> {
         if raw.chars().count() < Self::MIN_CHARS {
-            return Err(format!("Password must be at least {} characters.", Self::MIN_CHARS));
+            return Err(format!(
+                "Password must be at least {} characters.",
+                Self::MIN_CHARS
+            ));
         }
         // Hashing cost grows with length; refuse absurd inputs instead of burning CPU.
         if raw.len() > Self::MAX_BYTES {
@@ -106,7 +113,13 @@ pub fn parse_local_datetime(raw: &str) -> Result<NaiveDateTime, String> {
     if raw.is_empty() {
         return Err("A date and time is required.".into());
     }
-    for format in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"] {
+    for format in [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+    ] {
         if let Ok(value) = NaiveDateTime::parse_from_str(raw, format) {
             return Ok(value);
         }
@@ -129,7 +142,10 @@ pub fn optional_text(raw: &str, max: usize, label: &str) -> Result<Option<String
     if value.chars().count() > max {
         return Err(format!("{label} must be at most {max} characters."));
     }
-    if value.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
         return Err(format!("{label} contains characters that are not allowed."));
     }
     Ok((!value.is_empty()).then(|| value.to_owned()))
@@ -153,7 +169,9 @@ impl Checker {
     }
 
     pub fn fail(&mut self, field: &str, problem: impl Into<String>) {
-        self.fields.entry(field.to_owned()).or_insert(problem.into());
+        self.fields
+            .entry(field.to_owned())
+            .or_insert(problem.into());
     }
 
     pub fn finish(self) -> Result<(), AppError> {
@@ -171,8 +189,20 @@ mod tests {
 
     #[test]
     fn email_is_normalised_and_checked() {
-        assert_eq!(Email::parse("  Ada@Example.COM ").unwrap().as_str(), "ada@example.com");
-        for bad in ["", "ada", "ada@", "@example.com", "ada@example", "a da@example.com", "a@b@c.com", "ada@.com"] {
+        assert_eq!(
+            Email::parse("  Ada@Example.COM ").unwrap().as_str(),
+            "ada@example.com"
+        );
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.com",
+            "ada@example",
+            "a da@example.com",
+            "a@b@c.com",
+            "ada@.com",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
         }
     }
@@ -181,21 +211,40 @@ mod tests {
     fn password_needs_eight_characters() {
         assert!(Password::parse("1234567").is_err());
         assert!(Password::parse("12345678").is_ok());
-        assert!(Password::parse("ñññññññ").is_err(), "counts characters, not bytes");
-        assert_eq!(format!("{:?}", Password::parse("secret-password").unwrap()), "Password(***)");
+        assert!(
+            Password::parse("ñññññññ").is_err(),
+            "counts characters, not bytes"
+        );
+        assert_eq!(
+            format!("{:?}", Password::parse("secret-password").unwrap()),
+            "Password(***)"
+        );
     }
 
     #[test]
     fn event_code_is_ten_alphanumerics() {
-        assert_eq!(EventCode::parse("abcdef2345").unwrap().as_str(), "ABCDEF2345");
+        assert_eq!(
+            EventCode::parse("abcdef2345").unwrap().as_str(),
+            "ABCDEF2345"
+        );
         assert!(EventCode::parse("ABCDEF234").is_err());
         assert!(EventCode::parse("ABCDEF234-").is_err());
     }
 
     #[test]
     fn datetimes_accept_seconds_or_minutes() {
-        assert_eq!(parse_local_datetime("2026-05-04T09:30:00").unwrap().to_string(), "2026-05-04 09:30:00");
-        assert_eq!(parse_local_datetime("2026-05-04T09:30").unwrap().to_string(), "2026-05-04 09:30:00");
+        assert_eq!(
+            parse_local_datetime("2026-05-04T09:30:00")
+                .unwrap()
+                .to_string(),
+            "2026-05-04 09:30:00"
+        );
+        assert_eq!(
+            parse_local_datetime("2026-05-04T09:30")
+                .unwrap()
+                .to_string(),
+            "2026-05-04 09:30:00"
+        );
         assert!(parse_local_datetime("04/05/2026").is_err());
         assert!(parse_local_datetime("2026-02-30T09:30").is_err());
     }

@@ -19,7 +19,9 @@ fn var(name: &str) -> Option<String> {
 }
 
 fn flag(name: &str, default: bool) -> bool {
-    var(name).map(|v| matches!(v.trim(), "1" | "true" | "yes" | "on")).unwrap_or(default)
+    var(name)
+        .map(|v| matches!(v.trim(), "1" | "true" | "yes" | "on"))
+        .unwrap_or(default)
 }
 
 impl Config {
@@ -28,12 +30,19 @@ impl Config {
             .or_else(|| var("LEPTOS_SITE_ADDR"))
             .unwrap_or_else(|| "127.0.0.1:3000".into());
         Ok(Self {
-            database_url: var("DATABASE_URL").unwrap_or_else(|| "mysql://root@127.0.0.1:3306/netevent".into()),
-            addr: addr.parse().map_err(|e| format!("NETEVENT_ADDR {addr:?}: {e}"))?,
+            database_url: var("DATABASE_URL")
+                .unwrap_or_else(|| "mysql://root@127.0.0.1:3306/netevent".into()),
+            addr: addr
+                .parse()
+                .map_err(|e| format!("NETEVENT_ADDR {addr:?}: {e}"))?,
             site_root: var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
-            db_pool_size: var("DB_POOL_SIZE").and_then(|v| v.parse().ok()).unwrap_or(16),
+            db_pool_size: var("DB_POOL_SIZE")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(16),
             secure_cookies: flag("NETEVENT_SECURE_COOKIES", false),
-            login_attempts_per_minute: var("LOGIN_ATTEMPTS_PER_MINUTE").and_then(|v| v.parse().ok()).unwrap_or(10),
+            login_attempts_per_minute: var("LOGIN_ATTEMPTS_PER_MINUTE")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(10),
             seed_demo: flag("NETEVENT_SEED_DEMO", true),
         })
     }

@@ -9,7 +9,10 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 pub async fn refuse_cross_site(request: Request, next: Next) -> Response {
-    let changes_state = matches!(*request.method(), Method::POST | Method::PUT | Method::PATCH | Method::DELETE);
+    let changes_state = matches!(
+        *request.method(),
+        Method::POST | Method::PUT | Method::PATCH | Method::DELETE
+    );
     if changes_state && is_cross_site(request.headers()) {
         tracing::info!(path = %request.uri().path(), "refused cross-site request");
         return AppError::CrossSite.into_response();
@@ -22,7 +25,9 @@ fn is_cross_site(headers: &HeaderMap) -> bool {
     if matches!(fetch_site, Some("cross-site") | Some("same-site")) {
         return true;
     }
-    let Some(origin) = headers.get(header::ORIGIN) else { return false };
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return false;
+    };
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
     let origin_authority = origin
         .to_str()
@@ -52,8 +57,14 @@ mod tests {
     #[test]
     fn same_origin_and_headerless_requests_pass() {
         assert!(!is_cross_site(&headers(&[])));
-        assert!(!is_cross_site(&headers(&[("sec-fetch-site", "same-origin")])));
-        assert!(!is_cross_site(&headers(&[("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:3000")])));
+        assert!(!is_cross_site(&headers(&[(
+            "sec-fetch-site",
+            "same-origin"
+        )])));
+        assert!(!is_cross_site(&headers(&[
+            ("host", "127.0.0.1:3000"),
+            ("origin", "http://127.0.0.1:3000")
+        ])));
         assert!(!is_cross_site(&headers(&[("sec-fetch-site", "none")])));
     }
 
@@ -61,8 +72,17 @@ mod tests {
     fn foreign_origins_are_refused() {
         assert!(is_cross_site(&headers(&[("sec-fetch-site", "cross-site")])));
         assert!(is_cross_site(&headers(&[("sec-fetch-site", "same-site")])));
-        assert!(is_cross_site(&headers(&[("host", "127.0.0.1:3000"), ("origin", "https://evil.example")])));
-        assert!(is_cross_site(&headers(&[("host", "127.0.0.1:3000"), ("origin", "null")])));
-        assert!(is_cross_site(&headers(&[("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:4000")])));
+        assert!(is_cross_site(&headers(&[
+            ("host", "127.0.0.1:3000"),
+            ("origin", "https://evil.example")
+        ])));
+        assert!(is_cross_site(&headers(&[
+            ("host", "127.0.0.1:3000"),
+            ("origin", "null")
+        ])));
+        assert!(is_cross_site(&headers(&[
+            ("host", "127.0.0.1:3000"),
+            ("origin", "http://127.0.0.1:4000")
+        ])));
     }
 }

@@ -49,7 +49,10 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 pub async fn build(config: &Config) -> Result<(Router, AppState), String> {
     db::migrate(&config.database_url).await?;
     let pool = db::connect(&config.database_url, config.db_pool_size).await?;
-    let state = AppState { pool, leptos_options: leptos_options(config) };
+    let state = AppState {
+        pool,
+        leptos_options: leptos_options(config),
+    };
     Ok((router(state.clone(), config), state))
 }
 
@@ -66,7 +69,10 @@ pub fn router(state: AppState, config: &Config) -> Router {
     let options = state.leptos_options.clone();
 
     Router::new()
-        .route("/healthz", get(|| async { Json(serde_json::json!({ "status": "ok" })) }))
+        .route(
+            "/healthz",
+            get(|| async { Json(serde_json::json!({ "status": "ok" })) }),
+        )
         .route("/readyz", get(readyz))
         .nest("/api", api::router())
         .leptos_routes(&state, routes, move || shell(options.clone()))

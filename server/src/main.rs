@@ -5,7 +5,10 @@ use tracing_subscriber::EnvFilter;
 #[tokio::main]
 async fn main() {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_env("RUST_LOG").unwrap_or_else(|_| EnvFilter::new("info,tower_http=warn")))
+        .with_env_filter(
+            EnvFilter::try_from_env("RUST_LOG")
+                .unwrap_or_else(|_| EnvFilter::new("info,tower_http=warn")),
+        )
         .init();
     if let Err(error) = run().await {
         tracing::error!("{error}");
@@ -26,7 +29,9 @@ async fn run() -> Result<(), String> {
     }
     server::spawn_session_cleanup(state.pool.clone());
 
-    let listener = tokio::net::TcpListener::bind(config.addr).await.map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
     // Without TCP_NODELAY, small responses wait on Nagle's algorithm (tens of ms each).
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);

@@ -30,7 +30,9 @@ pub async fn seed_demo(pool: &DbPool, addr: SocketAddr) -> Result<(), String> {
                 password: DEMO_PASSWORD.into(),
                 name: "Demo Organiser".into(),
             };
-            let (organizer, _) = organizers::register(&mut conn, registration).await.map_err(|e| e.to_string())?;
+            let (organizer, _) = organizers::register(&mut conn, registration)
+                .await
+                .map_err(|e| e.to_string())?;
             let start = (chrono::Local::now() + chrono::Duration::days(14)).date_naive();
             let event = events::create(
                 &mut conn,

@@ -47,21 +47,34 @@ impl MySqlSessionStore {
 
     /// Writes a record; `replace` overwrites an existing one with the same id.
     async fn write(&self, record: &Record, replace: bool) -> std::result::Result<(), WriteError> {
-        let data = serde_json::to_vec(&record.data).map_err(|e| WriteError::Other(Error::Encode(e.to_string())))?;
+        let data = serde_json::to_vec(&record.data)
+            .map_err(|e| WriteError::Other(Error::Encode(e.to_string())))?;
         let row = (
             sessions::id.eq(record.id.to_string()),
             sessions::data.eq(data),
             sessions::expiry_date.eq(to_naive_utc(record.expiry_date)),
         );
-        let mut conn = self.pool.get().await.map_err(|e| WriteError::Other(backend(e)))?;
+        let mut conn = self
+            .pool
+            .get()
+            .await
+            .map_err(|e| WriteError::Other(backend(e)))?;
         let written = if replace {
-            diesel::replace_into(sessions::table).values(row).execute(&mut conn).await
+            diesel::replace_into(sessions::table)
+                .values(row)
+                .execute(&mut conn)
+                .await
         } else {
-            diesel::insert_into(sessions::table).values(row).execute(&mut conn).await
+            diesel::insert_into(sessions::table)
+                .values(row)
+                .execute(&mut conn)
+                .await
         };
         match written {
             Ok(_) => Ok(()),
-            Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Err(WriteError::Collision),
+            Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
+                Err(WriteError::Collision)
+            }
             Err(e) => Err(WriteError::Other(backend(e))),
         }
     }
@@ -115,7 +128,10 @@ impl SessionStore for MySqlSessionStore {
 
     async fn delete(&self, id: &Id) -> Result<()> {
         let mut conn = self.pool.get().await.map_err(backend)?;
-        diesel::delete(sessions::table.find(id.to_string())).execute(&mut conn).await.map_err(backend)?;
+        diesel::delete(sessions::table.find(id.to_string()))
+            .execute(&mut conn)
+            .await
+            .map_err(backend)?;
         Ok(())
     }
 }

@@ -11,22 +11,49 @@ async fn organizer_registers_logs_out_and_back_in() {
     let app = TestApp::spawn().await;
     let browser = app.client();
     let organizer = app.organizer(&browser, "Olga@Example.com").await;
-    assert_eq!(organizer["email"], "olga@example.com", "email is normalised");
+    assert_eq!(
+        organizer["email"], "olga@example.com",
+        "email is normalised"
+    );
     assert!(organizer.get("password_hash").is_none());
 
-    let me: Value = app.get(&browser, "/api/auth/me").await.json().await.unwrap();
+    let me: Value = app
+        .get(&browser, "/api/auth/me")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["role"], "organizer");
     assert_eq!(me["name"], "Olga Organiser");
 
     let response = app.post(&browser, "/api/auth/logout", json!({})).await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
-    assert_eq!(error_code(app.get(&browser, "/api/auth/me").await, StatusCode::UNAUTHORIZED).await, "unauthenticated");
+    assert_eq!(
+        error_code(
+            app.get(&browser, "/api/auth/me").await,
+            StatusCode::UNAUTHORIZED
+        )
+        .await,
+        "unauthenticated"
+    );
 
-    let response = app.post(&browser, "/api/auth/organizer/login", json!({ "email": "olga@example.com", "password": "password123" })).await;
+    let response = app
+        .post(
+            &browser,
+            "/api/auth/organizer/login",
+            json!({ "email": "olga@example.com", "password": "password123" }),
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     let body = response.text().await.unwrap();
-    assert!(!body.contains("password_hash") && !body.contains("$argon2"), "no secret in {body}");
-    assert_eq!(app.get(&browser, "/api/auth/me").await.status(), StatusCode::OK);
+    assert!(
+        !body.contains("password_hash") && !body.contains("$argon2"),
+        "no secret in {body}"
+    );
+    assert_eq!(
+        app.get(&browser, "/api/auth/me").await.status(),
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -36,22 +63,43 @@ async fn organizer_registration_errors() {
     app.organizer(&browser, "dup@example.com").await;
 
     let duplicate = app
-        .post(&app.client(), "/api/auth/organizer/register", json!({ "email": "DUP@example.com", "password": "password123", "name": "Other" }))
+        .post(
+            &app.client(),
+            "/api/auth/organizer/register",
+            json!({ "email": "DUP@example.com", "password": "password123", "name": "Other" }),
+        )
         .await;
-    assert_eq!(error_code(duplicate, StatusCode::CONFLICT).await, "email_taken");
+    assert_eq!(
+        error_code(duplicate, StatusCode::CONFLICT).await,
+        "email_taken"
+    );
 
     let short = app
-        .post(&app.client(), "/api/auth/organizer/register", json!({ "email": "new@example.com", "password": "short", "name": "New" }))
+        .post(
+            &app.client(),
+            "/api/auth/organizer/register",
+            json!({ "email": "new@example.com", "password": "short", "name": "New" }),
+        )
         .await;
     assert_eq!(short.status(), StatusCode::BAD_REQUEST);
     let body: Value = short.json().await.unwrap();
     assert_eq!(body["error"]["code"], "invalid_input");
-    assert!(body["error"]["fields"]["password"].as_str().unwrap().contains("8"));
+    assert!(body["error"]["fields"]["password"]
+        .as_str()
+        .unwrap()
+        .contains("8"));
 
-    let missing = app.post(&app.client(), "/api/auth/organizer/register", json!({})).await;
+    let missing = app
+        .post(&app.client(), "/api/auth/organizer/register", json!({}))
+        .await;
     let body: Value = missing.json().await.unwrap();
     let fields = body["error"]["fields"].as_object().unwrap();
-    assert!(fields.contains_key("email") && fields.contains_key("password") && fields.contains_key("name"), "{body}");
+    assert!(
+        fields.contains_key("email")
+            && fields.contains_key("password")
+            && fields.contains_key("name"),
+        "{body}"
+    );
 
     let malformed = app
         .client()
@@ -61,10 +109,22 @@ async fn organizer_registration_errors() {
         .send()
         .await
         .unwrap();
-    assert_eq!(error_code(malformed, StatusCode::BAD_REQUEST).await, "malformed_body");
+    assert_eq!(
+        error_code(malformed, StatusCode::BAD_REQUEST).await,
+        "malformed_body"
+    );
 
-    let wrong_type = app.post(&app.client(), "/api/auth/organizer/register", json!({ "email": 5 })).await;
-    assert_eq!(error_code(wrong_type, StatusCode::BAD_REQUEST).await, "malformed_body");
+    let wrong_type = app
+        .post(
+            &app.client(),
+            "/api/auth/organizer/register",
+            json!({ "email": 5 }),
+        )
+        .await;
+    assert_eq!(
+        error_code(wrong_type, StatusCode::BAD_REQUEST).await,
+        "malformed_body"
+    );
 }
 
 #[tokio::test]
@@ -73,21 +133,58 @@ async fn wrong_password_is_401_and_repeated_failures_are_429() {
     app.organizer(&app.client(), "olga@example.com").await;
     let browser = app.client();
     let wrong = json!({ "email": "olga@example.com", "password": "not-the-password" });
-    let response = app.post(&browser, "/api/auth/organizer/login", wrong.clone()).await;
-    assert_eq!(error_code(response, StatusCode::UNAUTHORIZED).await, "invalid_credentials");
-    let unknown = app.post(&browser, "/api/auth/organizer/login", json!({ "email": "nobody@example.com", "password": "password123" })).await;
-    assert_eq!(error_code(unknown, StatusCode::UNAUTHORIZED).await, "invalid_credentials");
+    let response = app
+        .post(&browser, "/api/auth/organizer/login", wrong.clone())
+        .await;
+    assert_eq!(
+        error_code(response, StatusCode::UNAUTHORIZED).await,
+        "invalid_credentials"
+    );
+    let unknown = app
+        .post(
+            &browser,
+            "/api/auth/organizer/login",
+            json!({ "email": "nobody@example.com", "password": "password123" }),
+        )
+        .await;
+    assert_eq!(
+        error_code(unknown, StatusCode::UNAUTHORIZED).await,
+        "invalid_credentials"
+    );
 
     let mut statuses = Vec::new();
     for _ in 0..app.config.login_attempts_per_minute + 2 {
-        statuses.push(app.post(&browser, "/api/auth/organizer/login", wrong.clone()).await.status());
+        statuses.push(
+            app.post(&browser, "/api/auth/organizer/login", wrong.clone())
+                .await
+                .status(),
+        );
     }
-    assert_eq!(statuses.last(), Some(&StatusCode::TOO_MANY_REQUESTS), "{statuses:?}");
-    let limited = app.post(&browser, "/api/auth/organizer/login", json!({ "email": "olga@example.com", "password": "password123" })).await;
-    assert_eq!(error_code(limited, StatusCode::TOO_MANY_REQUESTS).await, "too_many_attempts");
+    assert_eq!(
+        statuses.last(),
+        Some(&StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
+    let limited = app
+        .post(
+            &browser,
+            "/api/auth/organizer/login",
+            json!({ "email": "olga@example.com", "password": "password123" }),
+        )
+        .await;
+    assert_eq!(
+        error_code(limited, StatusCode::TOO_MANY_REQUESTS).await,
+        "too_many_attempts"
+    );
     // Another account is not locked by attacks on this one.
     app.organizer(&app.client(), "other@example.com").await;
-    let other = app.post(&app.client(), "/api/auth/organizer/login", json!({ "email": "other@example.com", "password": "password123" })).await;
+    let other = app
+        .post(
+            &app.client(),
+            "/api/auth/organizer/login",
+            json!({ "email": "other@example.com", "password": "password123" }),
+        )
+        .await;
     assert_eq!(other.status(), StatusCode::OK);
 }
 
@@ -103,7 +200,10 @@ async fn cross_site_state_changes_are_refused() {
         .send()
         .await
         .unwrap();
-    assert_eq!(error_code(from_evil, StatusCode::FORBIDDEN).await, "cross_site_request");
+    assert_eq!(
+        error_code(from_evil, StatusCode::FORBIDDEN).await,
+        "cross_site_request"
+    );
     let fetch_meta = client
         .post(app.url("/api/auth/organizer/register"))
         .header("sec-fetch-site", "cross-site")
@@ -123,10 +223,20 @@ async fn cross_site_state_changes_are_refused() {
         .unwrap();
     assert_eq!(same_origin.status(), StatusCode::CREATED);
     // Server functions of the pages are guarded the same way.
-    let server_fn = client.post(app.url("/rpc/logout")).header("origin", "https://evil.example").send().await.unwrap();
+    let server_fn = client
+        .post(app.url("/rpc/logout"))
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(server_fn.status(), StatusCode::FORBIDDEN);
     // Reading is never refused.
-    let read = client.get(app.url("/api/events")).header("sec-fetch-site", "cross-site").send().await.unwrap();
+    let read = client
+        .get(app.url("/api/events"))
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(read.status(), StatusCode::OK);
 }
 
@@ -136,10 +246,25 @@ async fn session_cookie_is_http_only_lax_and_rotated_at_login() {
     app.organizer(&app.client(), "olga@example.com").await;
     let client = reqwest::Client::new();
     // A first request that touches the session (a failed login) may set a cookie…
-    let first = app.post(&client, "/api/auth/organizer/login", json!({ "email": "olga@example.com", "password": "password123" })).await;
-    let cookie = first.headers().get("set-cookie").expect("login sets the session cookie").to_str().unwrap().to_owned();
+    let first = app
+        .post(
+            &client,
+            "/api/auth/organizer/login",
+            json!({ "email": "olga@example.com", "password": "password123" }),
+        )
+        .await;
+    let cookie = first
+        .headers()
+        .get("set-cookie")
+        .expect("login sets the session cookie")
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(cookie.starts_with("netevent_session="), "{cookie}");
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
     let session_id = cookie.split(';').next().unwrap().to_owned();
 
     // …logging in again with that cookie issues a different id (no session fixation).
@@ -151,15 +276,43 @@ async fn session_cookie_is_http_only_lax_and_rotated_at_login() {
         .await
         .unwrap();
     assert_eq!(again.status(), StatusCode::OK);
-    let rotated = again.headers().get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_owned();
+    let rotated = again
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
     assert_ne!(rotated, session_id);
-    let stale = client.get(app.url("/api/auth/me")).header("cookie", session_id).send().await.unwrap();
-    assert_eq!(stale.status(), StatusCode::UNAUTHORIZED, "the old id no longer works");
+    let stale = client
+        .get(app.url("/api/auth/me"))
+        .header("cookie", session_id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        stale.status(),
+        StatusCode::UNAUTHORIZED,
+        "the old id no longer works"
+    );
 
     // Logout destroys the session server-side: replaying the cookie does not work.
-    let logout = client.post(app.url("/api/auth/logout")).header("cookie", rotated.clone()).send().await.unwrap();
+    let logout = client
+        .post(app.url("/api/auth/logout"))
+        .header("cookie", rotated.clone())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(logout.status(), StatusCode::NO_CONTENT);
-    let replay = client.get(app.url("/api/auth/me")).header("cookie", rotated).send().await.unwrap();
+    let replay = client
+        .get(app.url("/api/auth/me"))
+        .header("cookie", rotated)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(replay.status(), StatusCode::UNAUTHORIZED);
 }
 
@@ -184,7 +337,12 @@ async fn attendee_registers_by_code_and_logs_in_with_or_without_event() {
     let attendee: Value = response.json().await.unwrap();
     assert_eq!(attendee["event_id"], event["id"]);
     assert_eq!(attendee["organisation"], "Engines");
-    assert!(attendee["checkin_token"].as_str().is_some_and(|t| t.len() >= 32), "own profile carries the token");
+    assert!(
+        attendee["checkin_token"]
+            .as_str()
+            .is_some_and(|t| t.len() >= 32),
+        "own profile carries the token"
+    );
     assert!(attendee.get("password_hash").is_none());
     let me: Value = app.get(&ada, "/api/auth/me").await.json().await.unwrap();
     assert_eq!(me["role"], "attendee", "{me}");
@@ -195,7 +353,13 @@ async fn attendee_registers_by_code_and_logs_in_with_or_without_event() {
         .await;
     assert_eq!(twice.status(), StatusCode::CONFLICT);
 
-    app.attendee(&app.client(), event["id"].as_i64().unwrap(), "bob@example.com", "Bob").await;
+    app.attendee(
+        &app.client(),
+        event["id"].as_i64().unwrap(),
+        "bob@example.com",
+        "Bob",
+    )
+    .await;
     let full = app
         .post(&app.client(), "/api/auth/attendee/register", json!({ "event_id": event["id"], "email": "cy@example.com", "password": "password123", "first_name": "Cy", "last_name": "L" }))
         .await;
@@ -207,15 +371,42 @@ async fn attendee_registers_by_code_and_logs_in_with_or_without_event() {
     assert_eq!(unknown_event.status(), StatusCode::NOT_FOUND);
 
     let fresh = app.client();
-    let login = app.post(&fresh, "/api/auth/attendee/login", json!({ "email": "ada@example.com", "password": "password123", "event_code": code })).await;
+    let login = app
+        .post(
+            &fresh,
+            "/api/auth/attendee/login",
+            json!({ "email": "ada@example.com", "password": "password123", "event_code": code }),
+        )
+        .await;
     assert_eq!(login.status(), StatusCode::OK);
-    let without_event = app.post(&app.client(), "/api/auth/attendee/login", json!({ "email": "ada@example.com", "password": "password123" })).await;
+    let without_event = app
+        .post(
+            &app.client(),
+            "/api/auth/attendee/login",
+            json!({ "email": "ada@example.com", "password": "password123" }),
+        )
+        .await;
     let body: Value = without_event.json().await.unwrap();
     assert_eq!(body["id"], attendee["id"]);
-    let wrong = app.post(&app.client(), "/api/auth/attendee/login", json!({ "email": "ada@example.com", "password": "password124" })).await;
-    assert_eq!(error_code(wrong, StatusCode::UNAUTHORIZED).await, "invalid_credentials");
+    let wrong = app
+        .post(
+            &app.client(),
+            "/api/auth/attendee/login",
+            json!({ "email": "ada@example.com", "password": "password124" }),
+        )
+        .await;
+    assert_eq!(
+        error_code(wrong, StatusCode::UNAUTHORIZED).await,
+        "invalid_credentials"
+    );
     // An organiser's credentials are not an attendee login, and the reverse.
-    let crossed = app.post(&app.client(), "/api/auth/organizer/login", json!({ "email": "ada@example.com", "password": "password123" })).await;
+    let crossed = app
+        .post(
+            &app.client(),
+            "/api/auth/organizer/login",
+            json!({ "email": "ada@example.com", "password": "password123" }),
+        )
+        .await;
     assert_eq!(crossed.status(), StatusCode::UNAUTHORIZED);
 }
 
@@ -227,5 +418,8 @@ async fn health_and_readiness() {
     let ready: Value = app.get(&client, "/readyz").await.json().await.unwrap();
     assert_eq!(ready["status"], "ready");
     let missing = app.get(&client, "/api/nope").await;
-    assert_eq!(error_code(missing, StatusCode::NOT_FOUND).await, "not_found");
+    assert_eq!(
+        error_code(missing, StatusCode::NOT_FOUND).await,
+        "not_found"
+    );
 }

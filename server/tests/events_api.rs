@@ -14,19 +14,46 @@ fn event_body(name: &str) -> Value {
 async fn create_validates_and_needs_an_organiser() {
     let app = TestApp::spawn().await;
     let anonymous = app.client();
-    assert_eq!(error_code(app.post(&anonymous, "/api/events", event_body("X")).await, StatusCode::UNAUTHORIZED).await, "unauthenticated");
+    assert_eq!(
+        error_code(
+            app.post(&anonymous, "/api/events", event_body("X")).await,
+            StatusCode::UNAUTHORIZED
+        )
+        .await,
+        "unauthenticated"
+    );
 
     let organizer = app.client();
     app.organizer(&organizer, "olga@example.com").await;
     let event = app.event(&organizer, Some(3)).await;
     let attendee = app.client();
-    app.attendee(&attendee, event["id"].as_i64().unwrap(), "ada@example.com", "Ada").await;
-    assert_eq!(app.post(&attendee, "/api/events", event_body("X")).await.status(), StatusCode::FORBIDDEN);
+    app.attendee(
+        &attendee,
+        event["id"].as_i64().unwrap(),
+        "ada@example.com",
+        "Ada",
+    )
+    .await;
+    assert_eq!(
+        app.post(&attendee, "/api/events", event_body("X"))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
 
-    let created: Value = app.post(&organizer, "/api/events", event_body("Launch party")).await.json().await.unwrap();
+    let created: Value = app
+        .post(&organizer, "/api/events", event_body("Launch party"))
+        .await
+        .json()
+        .await
+        .unwrap();
     let code = created["code"].as_str().unwrap();
     assert_eq!(code.len(), 10);
-    assert!(code.bytes().all(|b| b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ".contains(&b)), "readable code {code}");
+    assert!(
+        code.bytes()
+            .all(|b| b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ".contains(&b)),
+        "readable code {code}"
+    );
     assert_ne!(code, event["code"].as_str().unwrap());
     assert_eq!(created["start_time"], "2030-05-04T09:00:00");
     assert_eq!(created["spots_left"], 3);
@@ -38,11 +65,23 @@ async fn create_validates_and_needs_an_organiser() {
     let body: Value = backwards.json().await.unwrap();
     assert!(body["error"]["fields"]["end_time"].is_string(), "{body}");
     let nameless = app.post(&organizer, "/api/events", json!({ "name": "  ", "start_time": "2030-05-04T09:00", "end_time": "2030-05-04T10:00" })).await;
-    assert_eq!(error_code(nameless, StatusCode::BAD_REQUEST).await, "invalid_input");
+    assert_eq!(
+        error_code(nameless, StatusCode::BAD_REQUEST).await,
+        "invalid_input"
+    );
     let zero = app.post(&organizer, "/api/events", json!({ "name": "Z", "start_time": "2030-05-04T09:00", "end_time": "2030-05-04T10:00", "max_attendees": 0 })).await;
     let body: Value = zero.json().await.unwrap();
-    assert!(body["error"]["fields"]["max_attendees"].is_string(), "{body}");
-    let bad_date = app.post(&organizer, "/api/events", json!({ "name": "D", "start_time": "tomorrow", "end_time": "2030-05-04T10:00" })).await;
+    assert!(
+        body["error"]["fields"]["max_attendees"].is_string(),
+        "{body}"
+    );
+    let bad_date = app
+        .post(
+            &organizer,
+            "/api/events",
+            json!({ "name": "D", "start_time": "tomorrow", "end_time": "2030-05-04T10:00" }),
+        )
+        .await;
     assert_eq!(bad_date.status(), StatusCode::BAD_REQUEST);
 }
 
@@ -52,9 +91,16 @@ async fn public_reads_list_and_paginate() {
     let organizer = app.client();
     app.organizer(&organizer, "olga@example.com").await;
     let first = app.event(&organizer, Some(2)).await;
-    app.attendee(&app.client(), first["id"].as_i64().unwrap(), "ada@example.com", "Ada").await;
+    app.attendee(
+        &app.client(),
+        first["id"].as_i64().unwrap(),
+        "ada@example.com",
+        "Ada",
+    )
+    .await;
     for i in 0..3 {
-        app.post(&organizer, "/api/events", event_body(&format!("Event {i}"))).await;
+        app.post(&organizer, "/api/events", event_body(&format!("Event {i}")))
+            .await;
     }
     let past = app
         .post(&organizer, "/api/events", json!({ "name": "Past", "start_time": "2001-01-01T09:00", "end_time": "2001-01-01T10:00" }))
@@ -62,20 +108,55 @@ async fn public_reads_list_and_paginate() {
     assert_eq!(past.status(), StatusCode::CREATED);
 
     let anonymous = app.client();
-    let list: Value = app.get(&anonymous, "/api/events").await.json().await.unwrap();
+    let list: Value = app
+        .get(&anonymous, "/api/events")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(list["total"], 4, "past events are not upcoming: {list}");
-    let listed = list["items"].as_array().unwrap().iter().find(|e| e["id"] == first["id"]).unwrap();
+    let listed = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == first["id"])
+        .unwrap();
     assert_eq!(listed["attendee_count"], 1);
     assert_eq!(listed["spots_left"], 1);
-    let page: Value = app.get(&anonymous, "/api/events?limit=2&offset=1").await.json().await.unwrap();
+    let page: Value = app
+        .get(&anonymous, "/api/events?limit=2&offset=1")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(page["items"].as_array().unwrap().len(), 2);
     assert_eq!(page["total"], 4);
-    assert_eq!(app.get(&anonymous, "/api/events?limit=abc").await.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        app.get(&anonymous, "/api/events?limit=abc").await.status(),
+        StatusCode::BAD_REQUEST
+    );
 
-    let one: Value = app.get(&anonymous, &format!("/api/events/{}", first["id"])).await.json().await.unwrap();
+    let one: Value = app
+        .get(&anonymous, &format!("/api/events/{}", first["id"]))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(one["code"], first["code"]);
-    assert_eq!(error_code(app.get(&anonymous, "/api/events/999999").await, StatusCode::NOT_FOUND).await, "not_found");
-    assert_eq!(app.get(&anonymous, "/api/events/not-a-number").await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        error_code(
+            app.get(&anonymous, "/api/events/999999").await,
+            StatusCode::NOT_FOUND
+        )
+        .await,
+        "not_found"
+    );
+    assert_eq!(
+        app.get(&anonymous, "/api/events/not-a-number")
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
@@ -88,35 +169,99 @@ async fn only_the_owner_edits_and_deletes() {
     let other = app.client();
     app.organizer(&other, "otto@example.com").await;
     let attendee = app.client();
-    app.attendee(&attendee, event["id"].as_i64().unwrap(), "ada@example.com", "Ada").await;
-    app.attendee(&app.client(), event["id"].as_i64().unwrap(), "bob@example.com", "Bob").await;
+    app.attendee(
+        &attendee,
+        event["id"].as_i64().unwrap(),
+        "ada@example.com",
+        "Ada",
+    )
+    .await;
+    app.attendee(
+        &app.client(),
+        event["id"].as_i64().unwrap(),
+        "bob@example.com",
+        "Bob",
+    )
+    .await;
 
-    for (who, client, status) in [("anonymous", app.client(), StatusCode::UNAUTHORIZED), ("other organiser", other.clone(), StatusCode::FORBIDDEN), ("attendee", attendee.clone(), StatusCode::FORBIDDEN)] {
-        let put = client.put(app.url(&path)).json(&json!({ "name": "Hijacked" })).send().await.unwrap();
+    for (who, client, status) in [
+        ("anonymous", app.client(), StatusCode::UNAUTHORIZED),
+        ("other organiser", other.clone(), StatusCode::FORBIDDEN),
+        ("attendee", attendee.clone(), StatusCode::FORBIDDEN),
+    ] {
+        let put = client
+            .put(app.url(&path))
+            .json(&json!({ "name": "Hijacked" }))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(put.status(), status, "{who} PUT");
         let delete = client.delete(app.url(&path)).send().await.unwrap();
         assert_eq!(delete.status(), status, "{who} DELETE");
     }
 
-    let renamed: Value = owner.put(app.url(&path)).json(&json!({ "name": "Renamed", "location": null })).send().await.unwrap().json().await.unwrap();
+    let renamed: Value = owner
+        .put(app.url(&path))
+        .json(&json!({ "name": "Renamed", "location": null }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(renamed["name"], "Renamed");
     assert_eq!(renamed["location"], Value::Null);
     assert_eq!(renamed["max_attendees"], 5, "absent fields stay");
 
-    let below = owner.put(app.url(&path)).json(&json!({ "max_attendees": 1 })).send().await.unwrap();
-    assert_eq!(error_code(below, StatusCode::CONFLICT).await, "capacity_below_registrations");
-    let exact: Value = owner.put(app.url(&path)).json(&json!({ "max_attendees": 2 })).send().await.unwrap().json().await.unwrap();
+    let below = owner
+        .put(app.url(&path))
+        .json(&json!({ "max_attendees": 1 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        error_code(below, StatusCode::CONFLICT).await,
+        "capacity_below_registrations"
+    );
+    let exact: Value = owner
+        .put(app.url(&path))
+        .json(&json!({ "max_attendees": 2 }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(exact["spots_left"], 0);
-    let unlimited: Value = owner.put(app.url(&path)).json(&json!({ "max_attendees": null })).send().await.unwrap().json().await.unwrap();
+    let unlimited: Value = owner
+        .put(app.url(&path))
+        .json(&json!({ "max_attendees": null }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(unlimited["spots_left"], Value::Null);
-    let backwards = owner.put(app.url(&path)).json(&json!({ "end_time": "2030-05-04T08:00" })).send().await.unwrap();
+    let backwards = owner
+        .put(app.url(&path))
+        .json(&json!({ "end_time": "2030-05-04T08:00" }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(backwards.status(), StatusCode::BAD_REQUEST);
 
     let deleted = owner.delete(app.url(&path)).send().await.unwrap();
     assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
-    assert_eq!(app.get(&app.client(), &path).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get(&app.client(), &path).await.status(),
+        StatusCode::NOT_FOUND
+    );
     // Its attendees went with it.
-    assert_eq!(app.get(&attendee, "/api/auth/me").await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.get(&attendee, "/api/auth/me").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]
@@ -126,39 +271,93 @@ async fn attendee_list_follows_the_authorisation_matrix() {
     app.organizer(&owner, "olga@example.com").await;
     let event = app.event(&owner, None).await;
     let event_id = event["id"].as_i64().unwrap();
-    let other_event = app.post(&owner, "/api/events", event_body("Other")).await.json::<Value>().await.unwrap();
+    let other_event = app
+        .post(&owner, "/api/events", event_body("Other"))
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
     let ada = app.client();
     app.attendee(&ada, event_id, "ada@example.com", "Ada").await;
-    app.attendee(&app.client(), event_id, "bob@example.com", "Bob").await;
+    app.attendee(&app.client(), event_id, "bob@example.com", "Bob")
+        .await;
     let outsider = app.client();
-    app.attendee(&outsider, other_event["id"].as_i64().unwrap(), "eve@example.com", "Eve").await;
+    app.attendee(
+        &outsider,
+        other_event["id"].as_i64().unwrap(),
+        "eve@example.com",
+        "Eve",
+    )
+    .await;
     let other_organizer = app.client();
     app.organizer(&other_organizer, "otto@example.com").await;
     let path = format!("/api/events/{event_id}/attendees");
 
     let as_owner: Value = app.get(&owner, &path).await.json().await.unwrap();
     assert_eq!(as_owner["total"], 2);
-    assert!(as_owner["items"][0]["email"].is_string(), "the organiser sees emails");
+    assert!(
+        as_owner["items"][0]["email"].is_string(),
+        "the organiser sees emails"
+    );
     assert!(as_owner["items"][0].get("checkin_token").is_none());
 
     let as_attendee: Value = app.get(&ada, &path).await.json().await.unwrap();
     assert_eq!(as_attendee["total"], 2);
-    let bob = as_attendee["items"].as_array().unwrap().iter().find(|a| a["first_name"] == "Bob").unwrap();
-    assert!(bob.get("email").is_none(), "no email before connecting: {bob}");
+    let bob = as_attendee["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["first_name"] == "Bob")
+        .unwrap();
+    assert!(
+        bob.get("email").is_none(),
+        "no email before connecting: {bob}"
+    );
 
-    let filtered: Value = app.get(&owner, &format!("{path}?q=bo")).await.json().await.unwrap();
+    let filtered: Value = app
+        .get(&owner, &format!("{path}?q=bo"))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(filtered["total"], 1);
-    let wildcard: Value = app.get(&owner, &format!("{path}?q=%25")).await.json().await.unwrap();
+    let wildcard: Value = app
+        .get(&owner, &format!("{path}?q=%25"))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(wildcard["total"], 0, "% is matched literally");
 
-    assert_eq!(app.get(&app.client(), &path).await.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(app.get(&outsider, &path).await.status(), StatusCode::FORBIDDEN);
-    assert_eq!(app.get(&other_organizer, &path).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.get(&app.client(), &path).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.get(&outsider, &path).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.get(&other_organizer, &path).await.status(),
+        StatusCode::FORBIDDEN
+    );
 
-    let ada_id = as_owner["items"].as_array().unwrap().iter().find(|a| a["first_name"] == "Ada").unwrap()["id"].clone();
+    let ada_id = as_owner["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["first_name"] == "Ada")
+        .unwrap()["id"]
+        .clone();
     let profile_path = format!("/api/attendees/{ada_id}");
-    assert_eq!(app.get(&outsider, &profile_path).await.status(), StatusCode::NOT_FOUND);
-    assert_eq!(app.get(&other_organizer, &profile_path).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get(&outsider, &profile_path).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get(&other_organizer, &profile_path).await.status(),
+        StatusCode::NOT_FOUND
+    );
     let own: Value = app.get(&ada, &profile_path).await.json().await.unwrap();
     assert!(own["checkin_token"].is_string() && own["email"].is_string());
 }

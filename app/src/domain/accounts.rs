@@ -35,7 +35,10 @@ async fn start_session(auth: &mut AuthSession, user: &SessionUser) -> Result<(),
     auth.login(user).await.map_err(session_error)
 }
 
-pub async fn register_organizer(auth: &mut AuthSession, input: OrganizerRegistration) -> Result<Organizer, AppError> {
+pub async fn register_organizer(
+    auth: &mut AuthSession,
+    input: OrganizerRegistration,
+) -> Result<Organizer, AppError> {
     let mut conn = auth.backend.pool().get().await?;
     let (organizer, user) = organizers::register(&mut conn, input).await?;
     drop(conn);
@@ -43,7 +46,10 @@ pub async fn register_organizer(auth: &mut AuthSession, input: OrganizerRegistra
     Ok(organizer)
 }
 
-pub async fn register_attendee(auth: &mut AuthSession, input: AttendeeRegistration) -> Result<Attendee, AppError> {
+pub async fn register_attendee(
+    auth: &mut AuthSession,
+    input: AttendeeRegistration,
+) -> Result<Attendee, AppError> {
     let mut conn = auth.backend.pool().get().await?;
     let (attendee, user) = attendees::register(&mut conn, input).await?;
     drop(conn);
@@ -57,16 +63,28 @@ pub async fn login(auth: &mut AuthSession, role: Role, input: LoginInput) -> Res
     if input.password.is_empty() {
         checker.fail("password", "Password is required.");
     }
-    let event = match (input.event_id, input.event_code.as_deref().filter(|c| !c.trim().is_empty())) {
+    let event = match (
+        input.event_id,
+        input.event_code.as_deref().filter(|c| !c.trim().is_empty()),
+    ) {
         (Some(id), _) => Some(EventRef::Id(id)),
-        (None, Some(code)) => checker.check("event_code", EventCode::parse(code)).map(|c| EventRef::Code(c.to_string())),
+        (None, Some(code)) => checker
+            .check("event_code", EventCode::parse(code))
+            .map(|c| EventRef::Code(c.to_string())),
         (None, None) => None,
     };
     checker.finish()?;
     let email = email.unwrap();
     let credentials = match role {
-        Role::Organizer => Credentials::Organizer { email, password: input.password },
-        Role::Attendee => Credentials::Attendee { email, password: input.password, event },
+        Role::Organizer => Credentials::Organizer {
+            email,
+            password: input.password,
+        },
+        Role::Attendee => Credentials::Attendee {
+            email,
+            password: input.password,
+            event,
+        },
     };
     let user = auth
         .authenticate(credentials)

@@ -66,11 +66,34 @@ struct Profile {
 }
 
 fn check_profile(checker: &mut Checker, input: &AttendeeRegistration) -> Option<Profile> {
-    let first_name = checker.check("first_name", required_text(&input.first_name, 100, "First name"));
-    let last_name = checker.check("last_name", required_text(&input.last_name, 100, "Last name"));
-    let organisation = checker.check("organisation", optional_text(input.organisation.as_deref().unwrap_or(""), 255, "Organisation"));
-    let role = checker.check("role", optional_text(input.role.as_deref().unwrap_or(""), 255, "Role"));
-    let introduction = checker.check("introduction", optional_text(input.introduction.as_deref().unwrap_or(""), 2_000, "Introduction"));
+    let first_name = checker.check(
+        "first_name",
+        required_text(&input.first_name, 100, "First name"),
+    );
+    let last_name = checker.check(
+        "last_name",
+        required_text(&input.last_name, 100, "Last name"),
+    );
+    let organisation = checker.check(
+        "organisation",
+        optional_text(
+            input.organisation.as_deref().unwrap_or(""),
+            255,
+            "Organisation",
+        ),
+    );
+    let role = checker.check(
+        "role",
+        optional_text(input.role.as_deref().unwrap_or(""), 255, "Role"),
+    );
+    let introduction = checker.check(
+        "introduction",
+        optional_text(
+            input.introduction.as_deref().unwrap_or(""),
+            2_000,
+            "Introduction",
+        ),
+    );
     Some(Profile {
         first_name: first_name?,
         last_name: last_name?,
@@ -80,8 +103,15 @@ fn check_profile(checker: &mut Checker, input: &AttendeeRegistration) -> Option<
     })
 }
 
-async fn resolve_event(conn: &mut DbConn<'_>, event_id: Option<i32>, event_code: Option<&str>) -> Result<i32, AppError> {
-    match (event_id, event_code.map(str::trim).filter(|c| !c.is_empty())) {
+async fn resolve_event(
+    conn: &mut DbConn<'_>,
+    event_id: Option<i32>,
+    event_code: Option<&str>,
+) -> Result<i32, AppError> {
+    match (
+        event_id,
+        event_code.map(str::trim).filter(|c| !c.is_empty()),
+    ) {
         (Some(id), _) => Ok(find_event_row(conn, id).await?.id),
         (None, Some(code)) => {
             let code = EventCode::parse(code).map_err(|_| AppError::not_found("Event"))?;
@@ -93,12 +123,18 @@ async fn resolve_event(conn: &mut DbConn<'_>, event_id: Option<i32>, event_code:
                 .optional()?
                 .ok_or_else(|| AppError::not_found("Event"))
         }
-        (None, None) => Err(AppError::field("event_code", "Say which event: event_id or event_code.")),
+        (None, None) => Err(AppError::field(
+            "event_code",
+            "Say which event: event_id or event_code.",
+        )),
     }
 }
 
 /// RSVP: creates the attendee record, counting against the event's capacity.
-pub async fn register(conn: &mut DbConn<'_>, input: AttendeeRegistration) -> Result<(Attendee, SessionUser), AppError> {
+pub async fn register(
+    conn: &mut DbConn<'_>,
+    input: AttendeeRegistration,
+) -> Result<(Attendee, SessionUser), AppError> {
     let mut checker = Checker::default();
     let email = checker.check("email", Email::parse(&input.email));
     let password = checker.check("password", Password::parse(&input.password));
@@ -120,9 +156,16 @@ pub async fn register(conn: &mut DbConn<'_>, input: AttendeeRegistration) -> Res
                 .first(conn)
                 .await?;
             if let Some(max) = max {
-                let count: i64 = attendees::table.filter(attendees::event_id.eq(event_id)).count().get_result(conn).await?;
+                let count: i64 = attendees::table
+                    .filter(attendees::event_id.eq(event_id))
+                    .count()
+                    .get_result(conn)
+                    .await?;
                 if count >= i64::from(max) {
-                    return Err(AppError::conflict("event_full", "Sorry, this event is full."));
+                    return Err(AppError::conflict(
+                        "event_full",
+                        "Sorry, this event is full.",
+                    ));
                 }
             }
             diesel::insert_into(attendees::table)
@@ -140,10 +183,12 @@ pub async fn register(conn: &mut DbConn<'_>, input: AttendeeRegistration) -> Res
                 .execute(conn)
                 .await
                 .map_err(|error| match error {
-                    DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => AppError::conflict(
-                        "already_registered",
-                        "This email is already registered for this event. Log in instead.",
-                    ),
+                    DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                        AppError::conflict(
+                            "already_registered",
+                            "This email is already registered for this event. Log in instead.",
+                        )
+                    }
                     other => other.into(),
                 })?;
             Ok(attendees::table
@@ -171,8 +216,12 @@ async fn are_connected(conn: &mut DbConn<'_>, a: i32, b: i32) -> Result<bool, Ap
     let count: i64 = connections::table
         .filter(connections::status.eq("accepted"))
         .filter(
-            (connections::attendee_id.eq(a).and(connections::connected_attendee_id.eq(b)))
-                .or(connections::attendee_id.eq(b).and(connections::connected_attendee_id.eq(a))),
+            (connections::attendee_id
+                .eq(a)
+                .and(connections::connected_attendee_id.eq(b)))
+            .or(connections::attendee_id
+                .eq(b)
+                .and(connections::connected_attendee_id.eq(a))),
         )
         .count()
         .get_result(conn)
@@ -188,9 +237,17 @@ pub async fn get(conn: &mut DbConn<'_>, actor: &Actor, id: i32) -> Result<Attend
         Actor::Anonymous => return Err(AppError::Unauthenticated),
         Actor::Attendee { id: me, .. } if me == id => Visibility::Own,
         Actor::Attendee { id: me, event_id } if event_id == row.event_id => {
-            if are_connected(conn, me, id).await? { Visibility::Contact } else { Visibility::Public }
+            if are_connected(conn, me, id).await? {
+                Visibility::Contact
+            } else {
+                Visibility::Public
+            }
         }
-        Actor::Organizer { id: organizer } if find_event_row(conn, row.event_id).await?.organizer_id == organizer => Visibility::Contact,
+        Actor::Organizer { id: organizer }
+            if find_event_row(conn, row.event_id).await?.organizer_id == organizer =>
+        {
+            Visibility::Contact
+        }
         _ => return Err(AppError::not_found("Attendee")),
     };
     Ok(row.view(visibility))
@@ -198,7 +255,13 @@ pub async fn get(conn: &mut DbConn<'_>, actor: &Actor, id: i32) -> Result<Attend
 
 /// The attendees of an event, for its organiser or its own attendees; `q` matches name,
 /// organisation or role. Sorted by last name.
-pub async fn list_for_event(conn: &mut DbConn<'_>, actor: &Actor, event_id: i32, q: Option<&str>, page: PageParams) -> Result<Page<Attendee>, AppError> {
+pub async fn list_for_event(
+    conn: &mut DbConn<'_>,
+    actor: &Actor,
+    event_id: i32,
+    q: Option<&str>,
+    page: PageParams,
+) -> Result<Page<Attendee>, AppError> {
     let visibility = match *actor {
         Actor::Anonymous => return Err(AppError::Unauthenticated),
         Actor::Organizer { .. } => {
@@ -208,9 +271,14 @@ pub async fn list_for_event(conn: &mut DbConn<'_>, actor: &Actor, event_id: i32,
         Actor::Attendee { event_id: mine, .. } if mine == event_id => Visibility::Public,
         Actor::Attendee { .. } => return Err(AppError::Forbidden),
     };
-    let pattern = q.map(str::trim).filter(|q| !q.is_empty()).map(|q| format!("%{}%", escape_like(q)));
+    let pattern = q
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+        .map(|q| format!("%{}%", escape_like(q)));
     let filtered = || {
-        let mut query = attendees::table.filter(attendees::event_id.eq(event_id)).into_boxed();
+        let mut query = attendees::table
+            .filter(attendees::event_id.eq(event_id))
+            .into_boxed();
         if let Some(pattern) = &pattern {
             query = query.filter(
                 attendees::first_name
@@ -224,15 +292,24 @@ pub async fn list_for_event(conn: &mut DbConn<'_>, actor: &Actor, event_id: i32,
     };
     let total: i64 = filtered().count().get_result(conn).await?;
     let rows: Vec<AttendeeRow> = filtered()
-        .order((attendees::last_name.asc(), attendees::first_name.asc(), attendees::id.asc()))
+        .order((
+            attendees::last_name.asc(),
+            attendees::first_name.asc(),
+            attendees::id.asc(),
+        ))
         .limit(page.limit())
         .offset(page.offset())
         .select(AttendeeRow::as_select())
         .load(conn)
         .await?;
-    Ok(Page { items: rows.into_iter().map(|r| r.view(visibility)).collect(), total })
+    Ok(Page {
+        items: rows.into_iter().map(|r| r.view(visibility)).collect(),
+        total,
+    })
 }
 
 fn escape_like(raw: &str) -> String {
-    raw.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    raw.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }

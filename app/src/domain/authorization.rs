@@ -16,7 +16,10 @@ impl Actor {
             None => Actor::Anonymous,
             Some(user) => match user.key {
                 UserKey::Organizer(id) => Actor::Organizer { id },
-                UserKey::Attendee(id) => Actor::Attendee { id, event_id: user.event_id.unwrap_or_default() },
+                UserKey::Attendee(id) => Actor::Attendee {
+                    id,
+                    event_id: user.event_id.unwrap_or_default(),
+                },
             },
         }
     }

@@ -29,7 +29,9 @@ pub(crate) struct EventRow {
 
 impl EventRow {
     fn into_model(self, attendee_count: i64) -> Event {
-        let spots_left = self.max_attendees.map(|max| (i64::from(max) - attendee_count).max(0));
+        let spots_left = self
+            .max_attendees
+            .map(|max| (i64::from(max) - attendee_count).max(0));
         Event {
             id: self.id,
             organizer_id: self.organizer_id,
@@ -63,7 +65,10 @@ fn check_capacity(checker: &mut Checker, raw: Option<i64>) -> Option<i32> {
     match raw {
         None => None,
         Some(n) if n < 1 => {
-            checker.fail("max_attendees", "Capacity must be at least 1, or empty for unlimited.");
+            checker.fail(
+                "max_attendees",
+                "Capacity must be at least 1, or empty for unlimited.",
+            );
             None
         }
         Some(n) => match i32::try_from(n) {
@@ -88,10 +93,20 @@ impl EventFields {
     fn parse(input: &EventInput) -> Result<Self, AppError> {
         let mut checker = Checker::default();
         let name = checker.check("name", required_text(&input.name, 255, "Name"));
-        let description = checker.check("description", optional_text(input.description.as_deref().unwrap_or(""), 20_000, "Description"));
+        let description = checker.check(
+            "description",
+            optional_text(
+                input.description.as_deref().unwrap_or(""),
+                20_000,
+                "Description",
+            ),
+        );
         let start_time = checker.check("start_time", parse_local_datetime(&input.start_time));
         let end_time = checker.check("end_time", parse_local_datetime(&input.end_time));
-        let location = checker.check("location", optional_text(input.location.as_deref().unwrap_or(""), 255, "Location"));
+        let location = checker.check(
+            "location",
+            optional_text(input.location.as_deref().unwrap_or(""), 255, "Location"),
+        );
         let max_attendees = check_capacity(&mut checker, input.max_attendees);
         check_times(&mut checker, start_time, end_time);
         checker.finish()?;
@@ -115,7 +130,10 @@ fn new_code() -> String {
         .collect()
 }
 
-pub(crate) async fn attendee_counts(conn: &mut DbConn<'_>, ids: &[i32]) -> Result<HashMap<i32, i64>, AppError> {
+pub(crate) async fn attendee_counts(
+    conn: &mut DbConn<'_>,
+    ids: &[i32],
+) -> Result<HashMap<i32, i64>, AppError> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -131,10 +149,13 @@ pub(crate) async fn attendee_counts(conn: &mut DbConn<'_>, ids: &[i32]) -> Resul
 async fn with_counts(conn: &mut DbConn<'_>, rows: Vec<EventRow>) -> Result<Vec<Event>, AppError> {
     let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
     let counts = attendee_counts(conn, &ids).await?;
-    Ok(rows.into_iter().map(|row| {
-        let count = counts.get(&row.id).copied().unwrap_or(0);
-        row.into_model(count)
-    }).collect())
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let count = counts.get(&row.id).copied().unwrap_or(0);
+            row.into_model(count)
+        })
+        .collect())
 }
 
 pub(crate) async fn find_row(conn: &mut DbConn<'_>, id: i32) -> Result<EventRow, AppError> {
@@ -148,7 +169,11 @@ pub(crate) async fn find_row(conn: &mut DbConn<'_>, id: i32) -> Result<EventRow,
 }
 
 /// The event if `actor` is its organiser: 404 when it does not exist, 403 when not theirs.
-pub(crate) async fn owned_row(conn: &mut DbConn<'_>, actor: &Actor, id: i32) -> Result<EventRow, AppError> {
+pub(crate) async fn owned_row(
+    conn: &mut DbConn<'_>,
+    actor: &Actor,
+    id: i32,
+) -> Result<EventRow, AppError> {
     let organizer_id = actor.organizer_id()?;
     let row = find_row(conn, id).await?;
     if row.organizer_id != organizer_id {
@@ -158,8 +183,16 @@ pub(crate) async fn owned_row(conn: &mut DbConn<'_>, actor: &Actor, id: i32) -> 
 }
 
 /// Events that have not ended yet, soonest first. Public.
-pub async fn list_upcoming(conn: &mut DbConn<'_>, page: PageParams, now: NaiveDateTime) -> Result<Page<Event>, AppError> {
-    let total: i64 = events::table.filter(events::end_time.ge(now)).count().get_result(conn).await?;
+pub async fn list_upcoming(
+    conn: &mut DbConn<'_>,
+    page: PageParams,
+    now: NaiveDateTime,
+) -> Result<Page<Event>, AppError> {
+    let total: i64 = events::table
+        .filter(events::end_time.ge(now))
+        .count()
+        .get_result(conn)
+        .await?;
     let rows = events::table
         .filter(events::end_time.ge(now))
         .order((events::start_time.asc(), events::id.asc()))
@@ -168,13 +201,25 @@ pub async fn list_upcoming(conn: &mut DbConn<'_>, page: PageParams, now: NaiveDa
         .select(EventRow::as_select())
         .load(conn)
         .await?;
-    Ok(Page { items: with_counts(conn, rows).await?, total })
+    Ok(Page {
+        items: with_counts(conn, rows).await?,
+        total,
+    })
 }
 
 /// The organiser's own events: upcoming first (soonest first), then past ones (latest first).
-pub async fn list_mine(conn: &mut DbConn<'_>, actor: &Actor, page: PageParams, now: NaiveDateTime) -> Result<Page<Event>, AppError> {
+pub async fn list_mine(
+    conn: &mut DbConn<'_>,
+    actor: &Actor,
+    page: PageParams,
+    now: NaiveDateTime,
+) -> Result<Page<Event>, AppError> {
     let organizer_id = actor.organizer_id()?;
-    let total: i64 = events::table.filter(events::organizer_id.eq(organizer_id)).count().get_result(conn).await?;
+    let total: i64 = events::table
+        .filter(events::organizer_id.eq(organizer_id))
+        .count()
+        .get_result(conn)
+        .await?;
     let mut rows = events::table
         .filter(events::organizer_id.eq(organizer_id))
         .order((events::start_time.desc(), events::id.desc()))
@@ -183,9 +228,15 @@ pub async fn list_mine(conn: &mut DbConn<'_>, actor: &Actor, page: PageParams, n
         .select(EventRow::as_select())
         .load(conn)
         .await?;
-    let split = rows.iter().position(|r| r.end_time < now).unwrap_or(rows.len());
+    let split = rows
+        .iter()
+        .position(|r| r.end_time < now)
+        .unwrap_or(rows.len());
     rows[..split].reverse();
-    Ok(Page { items: with_counts(conn, rows).await?, total })
+    Ok(Page {
+        items: with_counts(conn, rows).await?,
+        total,
+    })
 }
 
 pub async fn get(conn: &mut DbConn<'_>, id: i32) -> Result<Event, AppError> {
@@ -211,13 +262,21 @@ pub async fn get_by_code(conn: &mut DbConn<'_>, code: &str) -> Result<Event, App
     Ok(with_counts(conn, vec![row]).await?.remove(0))
 }
 
-pub async fn create(conn: &mut DbConn<'_>, actor: &Actor, input: EventInput) -> Result<Event, AppError> {
+pub async fn create(
+    conn: &mut DbConn<'_>,
+    actor: &Actor,
+    input: EventInput,
+) -> Result<Event, AppError> {
     let organizer_id = actor.organizer_id()?;
     let fields = EventFields::parse(&input)?;
     for _ in 0..8 {
         let code = new_code();
         let inserted = diesel::insert_into(events::table)
-            .values((events::organizer_id.eq(organizer_id), events::code.eq(&code), &fields))
+            .values((
+                events::organizer_id.eq(organizer_id),
+                events::code.eq(&code),
+                &fields,
+            ))
             .execute(conn)
             .await;
         match inserted {
@@ -230,26 +289,48 @@ pub async fn create(conn: &mut DbConn<'_>, actor: &Actor, input: EventInput) -> 
     Err(AppError::Internal)
 }
 
-pub async fn update(conn: &mut DbConn<'_>, actor: &Actor, id: i32, patch: EventPatch) -> Result<Event, AppError> {
+pub async fn update(
+    conn: &mut DbConn<'_>,
+    actor: &Actor,
+    id: i32,
+    patch: EventPatch,
+) -> Result<Event, AppError> {
     let current = owned_row(conn, actor, id).await?;
     let merged = EventInput {
         name: patch.name.unwrap_or(current.name),
         description: patch.description.unwrap_or(current.description),
-        start_time: patch.start_time.unwrap_or_else(|| current.start_time.format("%Y-%m-%dT%H:%M:%S").to_string()),
-        end_time: patch.end_time.unwrap_or_else(|| current.end_time.format("%Y-%m-%dT%H:%M:%S").to_string()),
+        start_time: patch
+            .start_time
+            .unwrap_or_else(|| current.start_time.format("%Y-%m-%dT%H:%M:%S").to_string()),
+        end_time: patch
+            .end_time
+            .unwrap_or_else(|| current.end_time.format("%Y-%m-%dT%H:%M:%S").to_string()),
         location: patch.location.unwrap_or(current.location),
-        max_attendees: patch.max_attendees.unwrap_or(current.max_attendees.map(i64::from)),
+        max_attendees: patch
+            .max_attendees
+            .unwrap_or(current.max_attendees.map(i64::from)),
     };
     let fields = EventFields::parse(&merged)?;
     conn.transaction::<_, AppError, _>(async |conn| {
         // Lock the row so a registration cannot slip in between the count and the update.
-        events::table.find(id).select(events::id).for_update().first::<i32>(conn).await?;
+        events::table
+            .find(id)
+            .select(events::id)
+            .for_update()
+            .first::<i32>(conn)
+            .await?;
         if let Some(max) = fields.max_attendees {
-            let count: i64 = attendees::table.filter(attendees::event_id.eq(id)).count().get_result(conn).await?;
+            let count: i64 = attendees::table
+                .filter(attendees::event_id.eq(id))
+                .count()
+                .get_result(conn)
+                .await?;
             if count > i64::from(max) {
                 return Err(AppError::conflict(
                     "capacity_below_registrations",
-                    format!("{count} people are already registered; capacity cannot go below that."),
+                    format!(
+                        "{count} people are already registered; capacity cannot go below that."
+                    ),
                 ));
             }
         }

@@ -21,11 +21,19 @@ struct OrganizerRow {
 
 impl From<OrganizerRow> for Organizer {
     fn from(row: OrganizerRow) -> Self {
-        Organizer { id: row.id, email: row.email, name: row.name, created_at: row.created_at }
+        Organizer {
+            id: row.id,
+            email: row.email,
+            name: row.name,
+            created_at: row.created_at,
+        }
     }
 }
 
-pub async fn register(conn: &mut DbConn<'_>, input: OrganizerRegistration) -> Result<(Organizer, SessionUser), AppError> {
+pub async fn register(
+    conn: &mut DbConn<'_>,
+    input: OrganizerRegistration,
+) -> Result<(Organizer, SessionUser), AppError> {
     let mut checker = Checker::default();
     let email = checker.check("email", Email::parse(&input.email));
     let password = checker.check("password", Password::parse(&input.password));
@@ -44,7 +52,10 @@ pub async fn register(conn: &mut DbConn<'_>, input: OrganizerRegistration) -> Re
         .await;
     match inserted {
         Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
-            return Err(AppError::conflict("email_taken", "An organiser with this email already exists. Log in instead."));
+            return Err(AppError::conflict(
+                "email_taken",
+                "An organiser with this email already exists. Log in instead.",
+            ));
         }
         other => other?,
     };

@@ -1,4 +1,4 @@
-use crate::components::{Submit, action_error, format_when, spots_text, Field, FormError};
+use crate::components::{action_error, format_when, spots_text, Field, FormError, Submit};
 use crate::error::AppError;
 use crate::models::{Event, Me};
 use crate::pages::session::SessionActions;
@@ -9,16 +9,26 @@ use leptos_router::hooks::use_params_map;
 
 #[server(prefix = "/rpc")]
 pub async fn event_by_code(code: String) -> Result<Event, AppError> {
-    super::server::respond(async move {
-        let auth = super::server::auth_session().await?;
-        let mut conn = super::server::conn(&auth).await?;
-        crate::domain::events::get_by_code(&mut conn, &code).await
-    }.await).await
+    super::server::respond(
+        async move {
+            let auth = super::server::auth_session().await?;
+            let mut conn = super::server::conn(&auth).await?;
+            crate::domain::events::get_by_code(&mut conn, &code).await
+        }
+        .await,
+    )
+    .await
 }
 
 fn code_param() -> Memo<String> {
     let params = use_params_map();
-    Memo::new(move |_| params.read().get("code").unwrap_or_default().to_ascii_uppercase())
+    Memo::new(move |_| {
+        params
+            .read()
+            .get("code")
+            .unwrap_or_default()
+            .to_ascii_uppercase()
+    })
 }
 
 #[component]
@@ -26,7 +36,10 @@ pub fn EventPage() -> impl IntoView {
     let code = code_param();
     let session = SessionActions::get();
     // Refetch after an RSVP so the spots left update.
-    let event = Resource::new(move || (code.get(), session.register_attendee.version().get()), |(code, _)| event_by_code(code));
+    let event = Resource::new(
+        move || (code.get(), session.register_attendee.version().get()),
+        |(code, _)| event_by_code(code),
+    );
     view! {
         <Suspense fallback=|| view! { <p class="muted" aria-busy="true">"Loading event…"</p> }>
             {move || Suspend::new(async move {

@@ -7,11 +7,20 @@ use leptos_router::components::A;
 
 #[server(prefix = "/rpc")]
 pub async fn upcoming_events() -> Result<Page<Event>, AppError> {
-    super::server::respond(async move {
-        let auth = super::server::auth_session().await?;
-        let mut conn = super::server::conn(&auth).await?;
-        crate::domain::events::list_upcoming(&mut conn, crate::inputs::PageParams::default(), super::server::now()).await
-    }.await).await
+    super::server::respond(
+        async move {
+            let auth = super::server::auth_session().await?;
+            let mut conn = super::server::conn(&auth).await?;
+            crate::domain::events::list_upcoming(
+                &mut conn,
+                crate::inputs::PageParams::default(),
+                super::server::now(),
+            )
+            .await
+        }
+        .await,
+    )
+    .await
 }
 
 #[component]

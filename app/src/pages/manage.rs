@@ -1,6 +1,6 @@
 //! The organiser's event pages: create, edit, delete, attendee list.
 
-use crate::components::{Submit, action_error, format_when, spots_text, Field, FormError};
+use crate::components::{action_error, format_when, spots_text, Field, FormError, Submit};
 use crate::error::AppError;
 use crate::models::{Attendee, Event, Page};
 use leptos::prelude::*;
@@ -14,73 +14,116 @@ fn capacity(raw: &str) -> Result<Option<i64>, AppError> {
     if raw.is_empty() {
         return Ok(None);
     }
-    raw.parse().map(Some).map_err(|_| AppError::field("max_attendees", "Capacity must be a whole number, or empty for unlimited."))
+    raw.parse().map(Some).map_err(|_| {
+        AppError::field(
+            "max_attendees",
+            "Capacity must be a whole number, or empty for unlimited.",
+        )
+    })
 }
 
 #[server(prefix = "/rpc")]
-pub async fn create_event(name: String, description: String, start_time: String, end_time: String, location: String, max_attendees: String) -> Result<(), AppError> {
-    super::server::respond(async move {
-        let (auth, actor) = super::server::actor().await?;
-        let mut conn = super::server::conn(&auth).await?;
-        let input = crate::inputs::EventInput {
-            name,
-            description: Some(description),
-            start_time,
-            end_time,
-            location: Some(location),
-            max_attendees: capacity(&max_attendees)?,
-        };
-        let event = crate::domain::events::create(&mut conn, &actor, input).await?;
-        leptos_axum::redirect(&format!("/dashboard/events/{}", event.id));
-        Ok(())
-    }.await).await
+pub async fn create_event(
+    name: String,
+    description: String,
+    start_time: String,
+    end_time: String,
+    location: String,
+    max_attendees: String,
+) -> Result<(), AppError> {
+    super::server::respond(
+        async move {
+            let (auth, actor) = super::server::actor().await?;
+            let mut conn = super::server::conn(&auth).await?;
+            let input = crate::inputs::EventInput {
+                name,
+                description: Some(description),
+                start_time,
+                end_time,
+                location: Some(location),
+                max_attendees: capacity(&max_attendees)?,
+            };
+            let event = crate::domain::events::create(&mut conn, &actor, input).await?;
+            leptos_axum::redirect(&format!("/dashboard/events/{}", event.id));
+            Ok(())
+        }
+        .await,
+    )
+    .await
 }
 
 #[server(prefix = "/rpc")]
-pub async fn update_event(id: i32, name: String, description: String, start_time: String, end_time: String, location: String, max_attendees: String) -> Result<Event, AppError> {
-    super::server::respond(async move {
-        let (auth, actor) = super::server::actor().await?;
-        let mut conn = super::server::conn(&auth).await?;
-        let patch = crate::inputs::EventPatch {
-            name: Some(name),
-            description: Some(Some(description)),
-            start_time: Some(start_time),
-            end_time: Some(end_time),
-            location: Some(Some(location)),
-            max_attendees: Some(capacity(&max_attendees)?),
-        };
-        crate::domain::events::update(&mut conn, &actor, id, patch).await
-    }.await).await
+pub async fn update_event(
+    id: i32,
+    name: String,
+    description: String,
+    start_time: String,
+    end_time: String,
+    location: String,
+    max_attendees: String,
+) -> Result<Event, AppError> {
+    super::server::respond(
+        async move {
+            let (auth, actor) = super::server::actor().await?;
+            let mut conn = super::server::conn(&auth).await?;
+            let patch = crate::inputs::EventPatch {
+                name: Some(name),
+                description: Some(Some(description)),
+                start_time: Some(start_time),
+                end_time: Some(end_time),
+                location: Some(Some(location)),
+                max_attendees: Some(capacity(&max_attendees)?),
+            };
+            crate::domain::events::update(&mut conn, &actor, id, patch).await
+        }
+        .await,
+    )
+    .await
 }
 
 #[server(prefix = "/rpc")]
 pub async fn delete_event(id: i32) -> Result<(), AppError> {
-    super::server::respond(async move {
-        let (auth, actor) = super::server::actor().await?;
-        let mut conn = super::server::conn(&auth).await?;
-        crate::domain::events::delete(&mut conn, &actor, id).await?;
-        leptos_axum::redirect("/dashboard");
-        Ok(())
-    }.await).await
+    super::server::respond(
+        async move {
+            let (auth, actor) = super::server::actor().await?;
+            let mut conn = super::server::conn(&auth).await?;
+            crate::domain::events::delete(&mut conn, &actor, id).await?;
+            leptos_axum::redirect("/dashboard");
+            Ok(())
+        }
+        .await,
+    )
+    .await
 }
 
 #[server(prefix = "/rpc")]
 pub async fn owned_event(id: i32) -> Result<Event, AppError> {
-    super::server::respond(async move {
-        let (auth, actor) = super::server::actor().await?;
-        let mut conn = super::server::conn(&auth).await?;
-        crate::domain::events::get_owned(&mut conn, &actor, id).await
-    }.await).await
+    super::server::respond(
+        async move {
+            let (auth, actor) = super::server::actor().await?;
+            let mut conn = super::server::conn(&auth).await?;
+            crate::domain::events::get_owned(&mut conn, &actor, id).await
+        }
+        .await,
+    )
+    .await
 }
 
 #[server(prefix = "/rpc")]
 pub async fn event_attendees(id: i32, q: String, offset: i64) -> Result<Page<Attendee>, AppError> {
-    super::server::respond(async move {
-        let (auth, actor) = super::server::actor().await?;
-        let mut conn = super::server::conn(&auth).await?;
-        let page = crate::inputs::PageParams { limit: Some(50), offset: Some(offset) };
-        crate::domain::attendees::list_for_event(&mut conn, &actor, id, Some(&q), page).await
-    }.await).await
+    super::server::respond(
+        async move {
+            let (auth, actor) = super::server::actor().await?;
+            let mut conn = super::server::conn(&auth).await?;
+            let page = crate::inputs::PageParams {
+                limit: Some(50),
+                offset: Some(offset),
+            };
+            crate::domain::attendees::list_for_event(&mut conn, &actor, id, Some(&q), page).await
+        }
+        .await,
+    )
+    .await
 }
 
 #[component]
@@ -124,14 +167,23 @@ fn EventFields(event: Option<Event>, error: Signal<Option<AppError>>) -> impl In
 
 fn id_param() -> Memo<i32> {
     let params = use_params_map();
-    Memo::new(move |_| params.read().get("id").and_then(|id| id.parse().ok()).unwrap_or_default())
+    Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse().ok())
+            .unwrap_or_default()
+    })
 }
 
 #[component]
 pub fn ManageEventPage() -> impl IntoView {
     let id = id_param();
     let update = ServerAction::<UpdateEvent>::new();
-    let event = Resource::new(move || (id.get(), update.version().get()), |(id, _)| owned_event(id));
+    let event = Resource::new(
+        move || (id.get(), update.version().get()),
+        |(id, _)| owned_event(id),
+    );
     view! {
         <Suspense fallback=|| view! { <p class="muted" aria-busy="true">"Loading event…"</p> }>
             {move || Suspend::new(async move {
@@ -191,8 +243,14 @@ fn DeleteEvent(event: Event) -> impl IntoView {
     let confirming = RwSignal::new(false);
     let question = match event.attendee_count {
         0 => format!("Delete “{}”? This cannot be undone.", event.name),
-        1 => format!("Delete “{}” and its 1 attendee? This cannot be undone.", event.name),
-        n => format!("Delete “{}” and its {n} attendees? This cannot be undone.", event.name),
+        1 => format!(
+            "Delete “{}” and its 1 attendee? This cannot be undone.",
+            event.name
+        ),
+        n => format!(
+            "Delete “{}” and its {n} attendees? This cannot be undone.",
+            event.name
+        ),
     };
     view! {
         <section class="card danger-zone">
@@ -218,7 +276,10 @@ fn DeleteEvent(event: Event) -> impl IntoView {
 fn AttendeeList(event_id: i32) -> impl IntoView {
     let query = RwSignal::new(String::new());
     let offset = RwSignal::new(0i64);
-    let attendees = Resource::new(move || (query.get(), offset.get()), move |(q, offset)| event_attendees(event_id, q, offset));
+    let attendees = Resource::new(
+        move || (query.get(), offset.get()),
+        move |(q, offset)| event_attendees(event_id, q, offset),
+    );
     view! {
         <section class="card" aria-labelledby="attendees-title">
             <h2 id="attendees-title">"Attendees"</h2>

@@ -32,10 +32,12 @@ pub(crate) mod server {
     use crate::error::AppError;
 
     pub async fn auth_session() -> Result<AuthSession, AppError> {
-        leptos_axum::extract::<AuthSession>().await.map_err(|error| {
-            tracing::error!(%error, "auth layer missing");
-            AppError::Internal
-        })
+        leptos_axum::extract::<AuthSession>()
+            .await
+            .map_err(|error| {
+                tracing::error!(%error, "auth layer missing");
+                AppError::Internal
+            })
     }
 
     pub async fn actor() -> Result<(AuthSession, Actor), AppError> {
@@ -55,9 +57,16 @@ pub(crate) mod server {
             let plain_form_post = leptos_axum::extract::<axum::http::HeaderMap>()
                 .await
                 .ok()
-                .and_then(|h| h.get(axum::http::header::ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html")))
+                .and_then(|h| {
+                    h.get(axum::http::header::ACCEPT)
+                        .and_then(|v| v.to_str().ok())
+                        .map(|v| v.contains("text/html"))
+                })
                 .unwrap_or(false);
-            if let (false, Some(options)) = (plain_form_post, leptos::prelude::use_context::<leptos_axum::ResponseOptions>()) {
+            if let (false, Some(options)) = (
+                plain_form_post,
+                leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+            ) {
                 if let Ok(status) = axum::http::StatusCode::from_u16(error.status()) {
                     options.set_status(status);
                 }

@@ -1,4 +1,4 @@
-use crate::components::{Submit, action_error, format_when, spots_text, Field, FormError};
+use crate::components::{action_error, format_when, spots_text, Field, FormError, Submit};
 use crate::error::AppError;
 use crate::models::{Event, Page};
 use crate::pages::session::SessionActions;
@@ -49,17 +49,33 @@ pub fn LoginPage() -> impl IntoView {
 
 #[server(prefix = "/rpc")]
 pub async fn my_events() -> Result<Page<Event>, AppError> {
-    super::server::respond(async move {
-        let (auth, actor) = super::server::actor().await?;
-        let mut conn = super::server::conn(&auth).await?;
-        crate::domain::events::list_mine(&mut conn, &actor, crate::inputs::PageParams { limit: Some(200), offset: None }, super::server::now()).await
-    }.await).await
+    super::server::respond(
+        async move {
+            let (auth, actor) = super::server::actor().await?;
+            let mut conn = super::server::conn(&auth).await?;
+            crate::domain::events::list_mine(
+                &mut conn,
+                &actor,
+                crate::inputs::PageParams {
+                    limit: Some(200),
+                    offset: None,
+                },
+                super::server::now(),
+            )
+            .await
+        }
+        .await,
+    )
+    .await
 }
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let session = SessionActions::get();
-    let events = Resource::new(move || session.user.get().map(|u| u.ok().flatten().is_some()), |_| my_events());
+    let events = Resource::new(
+        move || session.user.get().map(|u| u.ok().flatten().is_some()),
+        |_| my_events(),
+    );
     view! {
         <Title text="Dashboard"/>
         <div class="page-head">

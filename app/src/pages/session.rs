@@ -6,58 +6,99 @@ use leptos::prelude::*;
 
 #[server(prefix = "/rpc")]
 pub async fn current_user() -> Result<Option<Me>, AppError> {
-    super::server::respond(async move {
-        let auth = super::server::auth_session().await?;
-        if auth.user.is_none() {
-            return Ok(None);
+    super::server::respond(
+        async move {
+            let auth = super::server::auth_session().await?;
+            if auth.user.is_none() {
+                return Ok(None);
+            }
+            crate::domain::accounts::me(&auth).await.map(Some)
         }
-        crate::domain::accounts::me(&auth).await.map(Some)
-    }.await).await
+        .await,
+    )
+    .await
 }
 
 #[server(prefix = "/rpc")]
 pub async fn logout() -> Result<(), AppError> {
-    super::server::respond(async move {
-        let mut auth = super::server::auth_session().await?;
-        crate::domain::accounts::logout(&mut auth).await?;
-        leptos_axum::redirect("/");
-        Ok(())
-    }.await).await
+    super::server::respond(
+        async move {
+            let mut auth = super::server::auth_session().await?;
+            crate::domain::accounts::logout(&mut auth).await?;
+            leptos_axum::redirect("/");
+            Ok(())
+        }
+        .await,
+    )
+    .await
 }
 
 #[server(prefix = "/rpc")]
 pub async fn login_organizer(email: String, password: String) -> Result<(), AppError> {
-    super::server::respond(async move {
-        use crate::domain::accounts::{login, Role};
-        let mut auth = super::server::auth_session().await?;
-        let input = crate::inputs::LoginInput { email, password, ..Default::default() };
-        login(&mut auth, Role::Organizer, input).await?;
-        leptos_axum::redirect("/dashboard");
-        Ok(())
-    }.await).await
+    super::server::respond(
+        async move {
+            use crate::domain::accounts::{login, Role};
+            let mut auth = super::server::auth_session().await?;
+            let input = crate::inputs::LoginInput {
+                email,
+                password,
+                ..Default::default()
+            };
+            login(&mut auth, Role::Organizer, input).await?;
+            leptos_axum::redirect("/dashboard");
+            Ok(())
+        }
+        .await,
+    )
+    .await
 }
 
 #[server(prefix = "/rpc")]
-pub async fn register_organizer(name: String, email: String, password: String) -> Result<(), AppError> {
-    super::server::respond(async move {
-        let mut auth = super::server::auth_session().await?;
-        let input = crate::inputs::OrganizerRegistration { email, password, name };
-        crate::domain::accounts::register_organizer(&mut auth, input).await?;
-        leptos_axum::redirect("/dashboard");
-        Ok(())
-    }.await).await
+pub async fn register_organizer(
+    name: String,
+    email: String,
+    password: String,
+) -> Result<(), AppError> {
+    super::server::respond(
+        async move {
+            let mut auth = super::server::auth_session().await?;
+            let input = crate::inputs::OrganizerRegistration {
+                email,
+                password,
+                name,
+            };
+            crate::domain::accounts::register_organizer(&mut auth, input).await?;
+            leptos_axum::redirect("/dashboard");
+            Ok(())
+        }
+        .await,
+    )
+    .await
 }
 
 #[server(prefix = "/rpc")]
-pub async fn login_attendee(event_code: String, email: String, password: String) -> Result<(), AppError> {
-    super::server::respond(async move {
-        use crate::domain::accounts::{login, Role};
-        let mut auth = super::server::auth_session().await?;
-        let input = crate::inputs::LoginInput { email, password, event_code: Some(event_code.clone()), event_id: None };
-        login(&mut auth, Role::Attendee, input).await?;
-        leptos_axum::redirect(&format!("/e/{}", event_code.trim().to_ascii_uppercase()));
-        Ok(())
-    }.await).await
+pub async fn login_attendee(
+    event_code: String,
+    email: String,
+    password: String,
+) -> Result<(), AppError> {
+    super::server::respond(
+        async move {
+            use crate::domain::accounts::{login, Role};
+            let mut auth = super::server::auth_session().await?;
+            let input = crate::inputs::LoginInput {
+                email,
+                password,
+                event_code: Some(event_code.clone()),
+                event_id: None,
+            };
+            login(&mut auth, Role::Attendee, input).await?;
+            leptos_axum::redirect(&format!("/e/{}", event_code.trim().to_ascii_uppercase()));
+            Ok(())
+        }
+        .await,
+    )
+    .await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -71,23 +112,27 @@ pub async fn register_attendee(
     organisation: Option<String>,
     role: Option<String>,
 ) -> Result<(), AppError> {
-    super::server::respond(async move {
-        let mut auth = super::server::auth_session().await?;
-        let input = crate::inputs::AttendeeRegistration {
-            event_id: None,
-            event_code: Some(event_code.clone()),
-            email,
-            password,
-            first_name,
-            last_name,
-            organisation,
-            role,
-            introduction: None,
-        };
-        crate::domain::accounts::register_attendee(&mut auth, input).await?;
-        leptos_axum::redirect(&format!("/e/{}", event_code.trim().to_ascii_uppercase()));
-        Ok(())
-    }.await).await
+    super::server::respond(
+        async move {
+            let mut auth = super::server::auth_session().await?;
+            let input = crate::inputs::AttendeeRegistration {
+                event_id: None,
+                event_code: Some(event_code.clone()),
+                email,
+                password,
+                first_name,
+                last_name,
+                organisation,
+                role,
+                introduction: None,
+            };
+            crate::domain::accounts::register_attendee(&mut auth, input).await?;
+            leptos_axum::redirect(&format!("/e/{}", event_code.trim().to_ascii_uppercase()));
+            Ok(())
+        }
+        .await,
+    )
+    .await
 }
 
 /// The session's actions, shared through context so any page can log in or out and the
@@ -121,7 +166,14 @@ impl SessionActions {
             },
             |_| current_user(),
         );
-        let actions = Self { login_organizer, register_organizer, login_attendee, register_attendee, logout, user };
+        let actions = Self {
+            login_organizer,
+            register_organizer,
+            login_attendee,
+            register_attendee,
+            logout,
+            user,
+        };
         provide_context(actions);
         actions
     }

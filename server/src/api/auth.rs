@@ -18,20 +18,42 @@ pub fn routes() -> Router<crate::AppState> {
         .route("/auth/me", get(me))
 }
 
-async fn register_organizer(mut auth: AuthSession, ApiJson(input): ApiJson<OrganizerRegistration>) -> Result<(StatusCode, Json<Organizer>), AppError> {
-    Ok((StatusCode::CREATED, Json(accounts::register_organizer(&mut auth, input).await?)))
+async fn register_organizer(
+    mut auth: AuthSession,
+    ApiJson(input): ApiJson<OrganizerRegistration>,
+) -> Result<(StatusCode, Json<Organizer>), AppError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(accounts::register_organizer(&mut auth, input).await?),
+    ))
 }
 
-async fn login_organizer(mut auth: AuthSession, ApiJson(input): ApiJson<LoginInput>) -> Result<Json<Me>, AppError> {
-    Ok(Json(accounts::login(&mut auth, Role::Organizer, input).await?))
+async fn login_organizer(
+    mut auth: AuthSession,
+    ApiJson(input): ApiJson<LoginInput>,
+) -> Result<Json<Me>, AppError> {
+    Ok(Json(
+        accounts::login(&mut auth, Role::Organizer, input).await?,
+    ))
 }
 
-async fn register_attendee(mut auth: AuthSession, ApiJson(input): ApiJson<AttendeeRegistration>) -> Result<(StatusCode, Json<Attendee>), AppError> {
-    Ok((StatusCode::CREATED, Json(accounts::register_attendee(&mut auth, input).await?)))
+async fn register_attendee(
+    mut auth: AuthSession,
+    ApiJson(input): ApiJson<AttendeeRegistration>,
+) -> Result<(StatusCode, Json<Attendee>), AppError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(accounts::register_attendee(&mut auth, input).await?),
+    ))
 }
 
-async fn login_attendee(mut auth: AuthSession, ApiJson(input): ApiJson<LoginInput>) -> Result<Json<Me>, AppError> {
-    Ok(Json(accounts::login(&mut auth, Role::Attendee, input).await?))
+async fn login_attendee(
+    mut auth: AuthSession,
+    ApiJson(input): ApiJson<LoginInput>,
+) -> Result<Json<Me>, AppError> {
+    Ok(Json(
+        accounts::login(&mut auth, Role::Attendee, input).await?,
+    ))
 }
 
 async fn logout(mut auth: AuthSession) -> Result<StatusCode, AppError> {

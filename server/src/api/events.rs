@@ -23,16 +23,26 @@ fn now() -> chrono::NaiveDateTime {
     chrono::Local::now().naive_local()
 }
 
-async fn list(State(state): State<AppState>, ApiQuery(page): ApiQuery<PageParams>) -> Result<Json<Page<Event>>, AppError> {
+async fn list(
+    State(state): State<AppState>,
+    ApiQuery(page): ApiQuery<PageParams>,
+) -> Result<Json<Page<Event>>, AppError> {
     let mut conn = state.pool.get().await?;
     Ok(Json(events::list_upcoming(&mut conn, page, now()).await?))
 }
 
-async fn create(State(state): State<AppState>, auth: AuthSession, ApiJson(input): ApiJson<EventInput>) -> Result<(StatusCode, Json<Event>), AppError> {
+async fn create(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    ApiJson(input): ApiJson<EventInput>,
+) -> Result<(StatusCode, Json<Event>), AppError> {
     let actor = actor(&auth);
     actor.organizer_id()?;
     let mut conn = state.pool.get().await?;
-    Ok((StatusCode::CREATED, Json(events::create(&mut conn, &actor, input).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(events::create(&mut conn, &actor, input).await?),
+    ))
 }
 
 async fn show(State(state): State<AppState>, Id(id): Id) -> Result<Json<Event>, AppError> {
@@ -40,14 +50,23 @@ async fn show(State(state): State<AppState>, Id(id): Id) -> Result<Json<Event>, 
     Ok(Json(events::get(&mut conn, id).await?))
 }
 
-async fn update(State(state): State<AppState>, auth: AuthSession, Id(id): Id, ApiJson(patch): ApiJson<EventPatch>) -> Result<Json<Event>, AppError> {
+async fn update(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Id(id): Id,
+    ApiJson(patch): ApiJson<EventPatch>,
+) -> Result<Json<Event>, AppError> {
     let actor = actor(&auth);
     actor.organizer_id()?;
     let mut conn = state.pool.get().await?;
     Ok(Json(events::update(&mut conn, &actor, id, patch).await?))
 }
 
-async fn remove(State(state): State<AppState>, auth: AuthSession, Id(id): Id) -> Result<StatusCode, AppError> {
+async fn remove(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Id(id): Id,
+) -> Result<StatusCode, AppError> {
     let mut conn = state.pool.get().await?;
     events::delete(&mut conn, &actor(&auth), id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -60,13 +79,27 @@ struct AttendeeQuery {
     offset: Option<i64>,
 }
 
-async fn list_attendees(State(state): State<AppState>, auth: AuthSession, Id(id): Id, ApiQuery(query): ApiQuery<AttendeeQuery>) -> Result<Json<Page<Attendee>>, AppError> {
+async fn list_attendees(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Id(id): Id,
+    ApiQuery(query): ApiQuery<AttendeeQuery>,
+) -> Result<Json<Page<Attendee>>, AppError> {
     let mut conn = state.pool.get().await?;
-    let page = PageParams { limit: query.limit, offset: query.offset };
-    Ok(Json(attendees::list_for_event(&mut conn, &actor(&auth), id, query.q.as_deref(), page).await?))
+    let page = PageParams {
+        limit: query.limit,
+        offset: query.offset,
+    };
+    Ok(Json(
+        attendees::list_for_event(&mut conn, &actor(&auth), id, query.q.as_deref(), page).await?,
+    ))
 }
 
-async fn show_attendee(State(state): State<AppState>, auth: AuthSession, Id(id): Id) -> Result<Json<Attendee>, AppError> {
+async fn show_attendee(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Id(id): Id,
+) -> Result<Json<Attendee>, AppError> {
     let mut conn = state.pool.get().await?;
     Ok(Json(attendees::get(&mut conn, &actor(&auth), id).await?))
 }

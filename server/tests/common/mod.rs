@@ -12,7 +12,8 @@ static NEXT_DB: AtomicUsize = AtomicUsize::new(0);
 
 /// The server part of DATABASE_URL (no database name).
 fn server_url() -> String {
-    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/netevent".into());
+    let url = std::env::var("DATABASE_URL")
+        .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/netevent".into());
     let scheme_end = url.find("://").map(|i| i + 3).unwrap_or(0);
     match url[scheme_end..].find('/') {
         Some(slash) => url[..scheme_end + slash].to_owned(),
@@ -34,13 +35,21 @@ impl TestApp {
     }
 
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> Self {
-        let database = format!("netevent_t{}_{}", std::process::id(), NEXT_DB.fetch_add(1, Ordering::SeqCst));
-        let mut admin = AsyncMysqlConnection::establish(&server_url()).await.expect("MariaDB must be running (make test starts it)");
-        drop_stale_databases(&mut admin).await;
-        diesel::sql_query(format!("CREATE DATABASE `{database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"))
-            .execute(&mut admin)
+        let database = format!(
+            "netevent_t{}_{}",
+            std::process::id(),
+            NEXT_DB.fetch_add(1, Ordering::SeqCst)
+        );
+        let mut admin = AsyncMysqlConnection::establish(&server_url())
             .await
-            .unwrap();
+            .expect("MariaDB must be running (make test starts it)");
+        drop_stale_databases(&mut admin).await;
+        diesel::sql_query(format!(
+            "CREATE DATABASE `{database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+        ))
+        .execute(&mut admin)
+        .await
+        .unwrap();
         let database_url = format!("{}/{database}", server_url());
         let mut config = Config::from_env().unwrap();
         config.database_url = database_url.clone();
@@ -51,7 +60,13 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-        TestApp { base, database, database_url, config, state }
+        TestApp {
+            base,
+            database,
+            database_url,
+            config,
+            state,
+        }
     }
 
     /// A client with its own cookie jar: one browser, one person.
@@ -64,7 +79,12 @@ impl TestApp {
     }
 
     pub async fn post(&self, client: &Client, path: &str, body: Value) -> Response {
-        client.post(self.url(path)).json(&body).send().await.unwrap()
+        client
+            .post(self.url(path))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn get(&self, client: &Client, path: &str) -> Response {
@@ -74,7 +94,11 @@ impl TestApp {
     /// Registers an organiser on `client` (which is then logged in as them).
     pub async fn organizer(&self, client: &Client, email: &str) -> Value {
         let response = self
-            .post(client, "/api/auth/organizer/register", json!({ "email": email, "password": "password123", "name": "Olga Organiser" }))
+            .post(
+                client,
+                "/api/auth/organizer/register",
+                json!({ "email": email, "password": "password123", "name": "Olga Organiser" }),
+            )
             .await;
         assert_eq!(response.status(), StatusCode::CREATED);
         response.json().await.unwrap()
@@ -100,7 +124,13 @@ impl TestApp {
     }
 
     /// Registers (RSVPs) an attendee for an event on `client`.
-    pub async fn attendee(&self, client: &Client, event_id: i64, email: &str, first_name: &str) -> Value {
+    pub async fn attendee(
+        &self,
+        client: &Client,
+        event_id: i64,
+        email: &str,
+        first_name: &str,
+    ) -> Value {
         let response = self
             .post(
                 client,
@@ -108,7 +138,12 @@ impl TestApp {
                 json!({ "event_id": event_id, "email": email, "password": "password123", "first_name": first_name, "last_name": "Tester" }),
             )
             .await;
-        assert_eq!(response.status(), StatusCode::CREATED, "{:?}", response.text().await);
+        assert_eq!(
+            response.status(),
+            StatusCode::CREATED,
+            "{:?}",
+            response.text().await
+        );
         response.json().await.unwrap()
     }
 }
@@ -118,10 +153,15 @@ impl Drop for TestApp {
         let database = self.database.clone();
         // Drop runs outside async context guarantees: use a private runtime on a thread.
         let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
             runtime.block_on(async {
                 if let Ok(mut admin) = AsyncMysqlConnection::establish(&server_url()).await {
-                    let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS `{database}`")).execute(&mut admin).await;
+                    let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS `{database}`"))
+                        .execute(&mut admin)
+                        .await;
                 }
             });
         })
@@ -138,10 +178,16 @@ async fn drop_stale_databases(admin: &mut AsyncMysqlConnection) {
     }
     let Ok(names) = diesel::sql_query("SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'netevent\\_t%'").load::<Name>(admin).await else { return };
     for Name { name } in names {
-        let pid = name.trim_start_matches("netevent_t").split('_').next().and_then(|p| p.parse::<u32>().ok());
+        let pid = name
+            .trim_start_matches("netevent_t")
+            .split('_')
+            .next()
+            .and_then(|p| p.parse::<u32>().ok());
         if let Some(pid) = pid {
             if !std::path::Path::new(&format!("/proc/{pid}")).exists() {
-                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS `{name}`")).execute(admin).await;
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS `{name}`"))
+                    .execute(admin)
+                    .await;
             }
         }
     }
@@ -152,6 +198,9 @@ pub async fn error_code(response: Response, status: StatusCode) -> String {
     assert_eq!(response.status(), status);
     let body: Value = response.json().await.expect("error body is JSON");
     let error = &body["error"];
-    assert!(error["message"].as_str().is_some_and(|m| !m.is_empty()), "error has a message: {body}");
+    assert!(
+        error["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "error has a message: {body}"
+    );
     error["code"].as_str().expect("error has a code").to_owned()
 }
