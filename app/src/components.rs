@@ -64,11 +64,13 @@ fn UserMenu(me: Me, session: SessionActions) -> impl IntoView {
 /// The form-wide error of an action's last result, announced to screen readers.
 #[component]
 pub fn FormError(error: Signal<Option<AppError>>) -> impl IntoView {
-    move || {
-        error
-            .get()
-            .map(|error| view! { <p class="form-error" role="alert">{error.to_string()}</p> })
-    }
+    move || error.get().map(|error| view! { <ErrorNote error/> })
+}
+
+/// An error in place of content that could not be loaded.
+#[component]
+pub fn ErrorNote(error: AppError) -> impl IntoView {
+    view! { <p class="form-error" role="alert">{error.to_string()}</p> }
 }
 
 /// A labelled input with its field error beneath.

@@ -15,7 +15,7 @@ pub mod domain;
 pub mod schema;
 
 mod components;
-mod pages;
+pub mod pages;
 
 use components::Header;
 use leptos::prelude::*;

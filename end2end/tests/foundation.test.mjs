@@ -1,13 +1,11 @@
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, phone, open, currentUser, uniqueEmail, demoEventCode, BASE_URL, SECOND_URL } from './helpers.mjs';
+import { useBrowser, phone, open, currentUser, uniqueEmail, demoEventCode, BASE_URL, SECOND_URL } from './helpers.mjs';
 
-let browser;
-before(async () => { browser = await launch(); });
-after(async () => { await browser?.close(); });
+const browser = useBrowser();
 
 test('an organiser registers and lands on the dashboard', async () => {
-  const context = await phone(browser);
+  const context = await phone(browser());
   const page = await context.newPage();
   await open(page, '/organizer/register');
   await page.fill('#field-name', 'Grace Hopper');
@@ -21,7 +19,7 @@ test('an organiser registers and lands on the dashboard', async () => {
 });
 
 test('registration errors are shown next to the field', async () => {
-  const context = await phone(browser);
+  const context = await phone(browser());
   const page = await context.newPage();
   await open(page, '/organizer/register');
   await page.fill('#field-name', 'Shorty');
@@ -37,7 +35,7 @@ test('registration errors are shown next to the field', async () => {
 });
 
 test('client-side navigation does not reload the page (hydration works)', async () => {
-  const context = await phone(browser);
+  const context = await phone(browser());
   const page = await context.newPage();
   await open(page, '/');
   await page.evaluate(() => { window.__sameDocument = 'still here'; });
@@ -50,7 +48,7 @@ test('client-side navigation does not reload the page (hydration works)', async 
 
 test('an attendee RSVPs through the deep link, stays logged in, and logs out', async () => {
   const code = await demoEventCode();
-  const context = await phone(browser);
+  const context = await phone(browser());
   const page = await context.newPage();
   await open(page, `/e/${code}`);
   await page.getByRole('heading', { name: 'NetEvent Demo Day' }).waitFor();
@@ -84,7 +82,7 @@ test('an attendee RSVPs through the deep link, stays logged in, and logs out', a
 });
 
 test('the demo organiser logs in and sees the demo event', async () => {
-  const context = await phone(browser);
+  const context = await phone(browser());
   const page = await context.newPage();
   await open(page, '/organizer/login');
   await page.fill('#field-email', 'organizer@demo.netevent.dev');

@@ -1,3 +1,4 @@
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
@@ -9,6 +10,14 @@ export async function launch() {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/** One Chromium for the test file: launched before its tests, closed after them. */
+export function useBrowser() {
+  let browser;
+  before(async () => { browser = await launch(); });
+  after(async () => { await browser?.close(); });
+  return () => browser;
 }
 
 /** A phone-sized browser context. */

@@ -1,13 +1,11 @@
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, phone, open, uniqueEmail, BASE_URL } from './helpers.mjs';
+import { useBrowser, phone, open, uniqueEmail, BASE_URL } from './helpers.mjs';
 
-let browser;
-before(async () => { browser = await launch(); });
-after(async () => { await browser?.close(); });
+const browser = useBrowser();
 
 test('an organiser creates, edits, fills, and deletes an event', async () => {
-  const context = await phone(browser);
+  const context = await phone(browser());
   const page = await context.newPage();
   await open(page, '/organizer/register');
   await page.fill('#field-name', 'Katherine Johnson');
@@ -36,7 +34,7 @@ test('an organiser creates, edits, fills, and deletes an event', async () => {
 
   // An attendee registers through the deep link in another browser.
   const link = await page.getByTestId('deep-link').getAttribute('href');
-  const guestContext = await phone(browser);
+  const guestContext = await phone(browser());
   const guest = await guestContext.newPage();
   await open(guest, link);
   await guest.fill('#field-first_name', 'Dorothy');

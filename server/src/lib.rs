@@ -5,6 +5,7 @@ pub mod api;
 pub mod config;
 pub mod csrf;
 pub mod seed;
+pub mod server_fn_status;
 pub mod session_store;
 
 use app::auth::Backend;
@@ -77,6 +78,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .nest("/api", api::router())
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn(server_fn_status::use_app_error_status))
         .layer(auth_layer)
         .layer(middleware::from_fn(csrf::refuse_cross_site))
         .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))

@@ -245,7 +245,7 @@ async fn session_cookie_is_http_only_lax_and_rotated_at_login() {
     let app = TestApp::spawn().await;
     app.organizer(&app.client(), "olga@example.com").await;
     let client = reqwest::Client::new();
-    // A first request that touches the session (a failed login) may set a cookie…
+    // Logging in sets the session cookie…
     let first = app
         .post(
             &client,
@@ -422,4 +422,44 @@ async fn health_and_readiness() {
         error_code(missing, StatusCode::NOT_FOUND).await,
         "not_found"
     );
+}
+
+#[tokio::test]
+async fn page_server_functions_answer_with_the_error_status() {
+    use leptos::server_fn::ServerFn;
+    let app = TestApp::spawn().await;
+    let client = app.client();
+    let path = app::pages::session::RegisterOrganizer::PATH;
+    let short = client
+        .post(app.url(path))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("name=Shorty&email=shorty%40example.com&password=short")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(short.status(), StatusCode::BAD_REQUEST);
+    let error: app::error::AppError = short.json().await.unwrap();
+    assert!(error.field_error("password").is_some(), "{error:?}");
+
+    let ok = client
+        .post(app.url(path))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("name=Tall&email=tall%40example.com&password=long-enough")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        ok.status().is_success() || ok.status().is_redirection(),
+        "{}",
+        ok.status()
+    );
+    let login = app::pages::session::LoginOrganizer::PATH;
+    let wrong = client
+        .post(app.url(login))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("email=tall%40example.com&password=wrong-password")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
 }

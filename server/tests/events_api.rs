@@ -361,3 +361,55 @@ async fn attendee_list_follows_the_authorisation_matrix() {
     let own: Value = app.get(&ada, &profile_path).await.json().await.unwrap();
     assert!(own["checkin_token"].is_string() && own["email"].is_string());
 }
+
+#[tokio::test]
+async fn dashboard_lists_upcoming_soonest_first_then_past_latest_first() {
+    use leptos::server_fn::ServerFn;
+    let app = TestApp::spawn().await;
+    let owner = app.client();
+    app.organizer(&owner, "olga@example.com").await;
+    for (name, day) in [
+        ("Past 2001", "2001-01-01"),
+        ("Upcoming 2031", "2031-01-01"),
+        ("Past 2005", "2005-01-01"),
+        ("Upcoming 2030", "2030-01-01"),
+    ] {
+        let body = json!({ "name": name, "start_time": format!("{day}T09:00"), "end_time": format!("{day}T10:00") });
+        assert_eq!(
+            app.post(&owner, "/api/events", body).await.status(),
+            StatusCode::CREATED
+        );
+    }
+    let page: Value = owner
+        .post(app.url(app::pages::organizer::MyEvents::PATH))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<&str> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["Upcoming 2030", "Upcoming 2031", "Past 2005", "Past 2001"]
+    );
+    // Another organiser's dashboard does not show them.
+    let other = app.client();
+    app.organizer(&other, "otto@example.com").await;
+    let theirs: Value = other
+        .post(app.url(app::pages::organizer::MyEvents::PATH))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(theirs["total"], 0);
+}

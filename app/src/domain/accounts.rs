@@ -105,11 +105,9 @@ pub async fn me(auth: &AuthSession) -> Result<Me, AppError> {
     let mut conn = auth.backend.pool().get().await?;
     match user.key {
         UserKey::Organizer(id) => Ok(Me::Organizer(organizers::find(&mut conn, id).await?)),
-        UserKey::Attendee(_) => {
-            let actor = Actor::from_user(Some(user));
-            let (id, _) = actor.attendee()?;
-            Ok(Me::Attendee(attendees::get(&mut conn, &actor, id).await?))
-        }
+        UserKey::Attendee(id) => Ok(Me::Attendee(
+            attendees::get(&mut conn, &actor(auth), id).await?,
+        )),
     }
 }
 

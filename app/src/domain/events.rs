@@ -6,7 +6,7 @@ use crate::models::{Event, Page};
 use crate::schema::{attendees, events};
 use crate::validate::{optional_text, parse_local_datetime, required_text, Checker, EventCode};
 use chrono::NaiveDateTime;
-use diesel::dsl::count_star;
+use diesel::dsl::{case_when, count_star};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel_async::{AsyncConnection, RunQueryDsl};
@@ -121,6 +121,11 @@ impl EventFields {
     }
 }
 
+/// Event times are event-local without a zone; the server's local clock stands in for it.
+pub fn local_now() -> NaiveDateTime {
+    chrono::Local::now().naive_local()
+}
+
 /// A fresh code from `EventCode::ALPHABET` (50 bits of entropy).
 fn new_code() -> String {
     use rand::Rng;
@@ -186,8 +191,8 @@ pub(crate) async fn owned_row(
 pub async fn list_upcoming(
     conn: &mut DbConn<'_>,
     page: PageParams,
-    now: NaiveDateTime,
 ) -> Result<Page<Event>, AppError> {
+    let now = local_now();
     let total: i64 = events::table
         .filter(events::end_time.ge(now))
         .count()
@@ -212,27 +217,28 @@ pub async fn list_mine(
     conn: &mut DbConn<'_>,
     actor: &Actor,
     page: PageParams,
-    now: NaiveDateTime,
 ) -> Result<Page<Event>, AppError> {
     let organizer_id = actor.organizer_id()?;
+    let now = local_now();
     let total: i64 = events::table
         .filter(events::organizer_id.eq(organizer_id))
         .count()
         .get_result(conn)
         .await?;
-    let mut rows = events::table
+    let rows = events::table
         .filter(events::organizer_id.eq(organizer_id))
-        .order((events::start_time.desc(), events::id.desc()))
+        .order((
+            events::end_time.lt(now).asc(),
+            // Upcoming soonest first; for past events this key is NULL and the next decides.
+            case_when(events::end_time.ge(now), events::start_time).asc(),
+            events::start_time.desc(),
+            events::id.asc(),
+        ))
         .limit(page.limit())
         .offset(page.offset())
         .select(EventRow::as_select())
         .load(conn)
         .await?;
-    let split = rows
-        .iter()
-        .position(|r| r.end_time < now)
-        .unwrap_or(rows.len());
-    rows[..split].reverse();
     Ok(Page {
         items: with_counts(conn, rows).await?,
         total,

@@ -1,4 +1,6 @@
-use crate::components::{action_error, format_when, spots_text, Field, FormError, Submit};
+use crate::components::{
+    action_error, format_when, spots_text, ErrorNote, Field, FormError, Submit,
+};
 use crate::error::AppError;
 use crate::models::{Event, Me};
 use crate::pages::session::SessionActions;
@@ -9,15 +11,9 @@ use leptos_router::hooks::use_params_map;
 
 #[server(prefix = "/rpc")]
 pub async fn event_by_code(code: String) -> Result<Event, AppError> {
-    super::server::respond(
-        async move {
-            let auth = super::server::auth_session().await?;
-            let mut conn = super::server::conn(&auth).await?;
-            crate::domain::events::get_by_code(&mut conn, &code).await
-        }
-        .await,
-    )
-    .await
+    let auth = super::server::auth_session().await?;
+    let mut conn = super::server::conn(&auth).await?;
+    crate::domain::events::get_by_code(&mut conn, &code).await
 }
 
 fn code_param() -> Memo<String> {
@@ -47,7 +43,7 @@ pub fn EventPage() -> impl IntoView {
                 match event.await {
                     Ok(event) => view! { <EventDetails event me/> }.into_any(),
                     Err(AppError::NotFound(_)) => view! { <super::NotFound/> }.into_any(),
-                    Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    Err(error) => view! { <ErrorNote error/> }.into_any(),
                 }
             })}
         </Suspense>

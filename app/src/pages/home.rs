@@ -1,4 +1,4 @@
-use crate::components::{format_when, spots_text};
+use crate::components::{format_when, spots_text, ErrorNote};
 use crate::error::AppError;
 use crate::models::{Event, Page};
 use leptos::prelude::*;
@@ -7,20 +7,9 @@ use leptos_router::components::A;
 
 #[server(prefix = "/rpc")]
 pub async fn upcoming_events() -> Result<Page<Event>, AppError> {
-    super::server::respond(
-        async move {
-            let auth = super::server::auth_session().await?;
-            let mut conn = super::server::conn(&auth).await?;
-            crate::domain::events::list_upcoming(
-                &mut conn,
-                crate::inputs::PageParams::default(),
-                super::server::now(),
-            )
-            .await
-        }
-        .await,
-    )
-    .await
+    let auth = super::server::auth_session().await?;
+    let mut conn = super::server::conn(&auth).await?;
+    crate::domain::events::list_upcoming(&mut conn, crate::inputs::PageParams::default()).await
 }
 
 #[component]
@@ -51,7 +40,7 @@ pub fn HomePage() -> impl IntoView {
                                 {page.items.into_iter().map(|event| view! { <EventCard event/> }).collect_view()}
                             </ul>
                         }.into_any(),
-                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                        Err(error) => view! { <ErrorNote error/> }.into_any(),
                     }
                 })}
             </Suspense>

@@ -1,6 +1,8 @@
 //! The organiser's event pages: create, edit, delete, attendee list.
 
-use crate::components::{action_error, format_when, spots_text, Field, FormError, Submit};
+use crate::components::{
+    action_error, format_when, spots_text, ErrorNote, Field, FormError, Submit,
+};
 use crate::error::AppError;
 use crate::models::{Attendee, Event, Page};
 use leptos::prelude::*;
@@ -31,25 +33,19 @@ pub async fn create_event(
     location: String,
     max_attendees: String,
 ) -> Result<(), AppError> {
-    super::server::respond(
-        async move {
-            let (auth, actor) = super::server::actor().await?;
-            let mut conn = super::server::conn(&auth).await?;
-            let input = crate::inputs::EventInput {
-                name,
-                description: Some(description),
-                start_time,
-                end_time,
-                location: Some(location),
-                max_attendees: capacity(&max_attendees)?,
-            };
-            let event = crate::domain::events::create(&mut conn, &actor, input).await?;
-            leptos_axum::redirect(&format!("/dashboard/events/{}", event.id));
-            Ok(())
-        }
-        .await,
-    )
-    .await
+    let (auth, actor) = super::server::actor().await?;
+    let mut conn = super::server::conn(&auth).await?;
+    let input = crate::inputs::EventInput {
+        name,
+        description: Some(description),
+        start_time,
+        end_time,
+        location: Some(location),
+        max_attendees: capacity(&max_attendees)?,
+    };
+    let event = crate::domain::events::create(&mut conn, &actor, input).await?;
+    leptos_axum::redirect(&format!("/dashboard/events/{}", event.id));
+    Ok(())
 }
 
 #[server(prefix = "/rpc")]
@@ -62,68 +58,44 @@ pub async fn update_event(
     location: String,
     max_attendees: String,
 ) -> Result<Event, AppError> {
-    super::server::respond(
-        async move {
-            let (auth, actor) = super::server::actor().await?;
-            let mut conn = super::server::conn(&auth).await?;
-            let patch = crate::inputs::EventPatch {
-                name: Some(name),
-                description: Some(Some(description)),
-                start_time: Some(start_time),
-                end_time: Some(end_time),
-                location: Some(Some(location)),
-                max_attendees: Some(capacity(&max_attendees)?),
-            };
-            crate::domain::events::update(&mut conn, &actor, id, patch).await
-        }
-        .await,
-    )
-    .await
+    let (auth, actor) = super::server::actor().await?;
+    let mut conn = super::server::conn(&auth).await?;
+    let patch = crate::inputs::EventPatch {
+        name: Some(name),
+        description: Some(Some(description)),
+        start_time: Some(start_time),
+        end_time: Some(end_time),
+        location: Some(Some(location)),
+        max_attendees: Some(capacity(&max_attendees)?),
+    };
+    crate::domain::events::update(&mut conn, &actor, id, patch).await
 }
 
 #[server(prefix = "/rpc")]
 pub async fn delete_event(id: i32) -> Result<(), AppError> {
-    super::server::respond(
-        async move {
-            let (auth, actor) = super::server::actor().await?;
-            let mut conn = super::server::conn(&auth).await?;
-            crate::domain::events::delete(&mut conn, &actor, id).await?;
-            leptos_axum::redirect("/dashboard");
-            Ok(())
-        }
-        .await,
-    )
-    .await
+    let (auth, actor) = super::server::actor().await?;
+    let mut conn = super::server::conn(&auth).await?;
+    crate::domain::events::delete(&mut conn, &actor, id).await?;
+    leptos_axum::redirect("/dashboard");
+    Ok(())
 }
 
 #[server(prefix = "/rpc")]
 pub async fn owned_event(id: i32) -> Result<Event, AppError> {
-    super::server::respond(
-        async move {
-            let (auth, actor) = super::server::actor().await?;
-            let mut conn = super::server::conn(&auth).await?;
-            crate::domain::events::get_owned(&mut conn, &actor, id).await
-        }
-        .await,
-    )
-    .await
+    let (auth, actor) = super::server::actor().await?;
+    let mut conn = super::server::conn(&auth).await?;
+    crate::domain::events::get_owned(&mut conn, &actor, id).await
 }
 
 #[server(prefix = "/rpc")]
 pub async fn event_attendees(id: i32, q: String, offset: i64) -> Result<Page<Attendee>, AppError> {
-    super::server::respond(
-        async move {
-            let (auth, actor) = super::server::actor().await?;
-            let mut conn = super::server::conn(&auth).await?;
-            let page = crate::inputs::PageParams {
-                limit: Some(50),
-                offset: Some(offset),
-            };
-            crate::domain::attendees::list_for_event(&mut conn, &actor, id, Some(&q), page).await
-        }
-        .await,
-    )
-    .await
+    let (auth, actor) = super::server::actor().await?;
+    let mut conn = super::server::conn(&auth).await?;
+    let page = crate::inputs::PageParams {
+        limit: Some(50),
+        offset: Some(offset),
+    };
+    crate::domain::attendees::list_for_event(&mut conn, &actor, id, Some(&q), page).await
 }
 
 #[component]
@@ -193,7 +165,7 @@ pub fn ManageEventPage() -> impl IntoView {
                         <section class="card narrow"><p>"Please log in as the event's organiser."</p><A href="/organizer/login" attr:class="button">"Log in"</A></section>
                     }.into_any(),
                     Err(AppError::NotFound(_)) | Err(AppError::Forbidden) => view! { <super::NotFound/> }.into_any(),
-                    Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    Err(error) => view! { <ErrorNote error/> }.into_any(),
                 }
             })}
         </Suspense>
@@ -318,7 +290,7 @@ fn AttendeeList(event_id: i32) -> impl IntoView {
                                 </div>
                             }.into_any()
                         }
-                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                        Err(error) => view! { <ErrorNote error/> }.into_any(),
                     }
                 })}
             </Transition>

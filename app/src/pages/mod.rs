@@ -49,33 +49,4 @@ pub(crate) mod server {
     pub async fn conn(auth: &AuthSession) -> Result<DbConn<'_>, AppError> {
         Ok(auth.backend.pool().get().await?)
     }
-
-    /// Gives a failed server function the error's HTTP status (400, 401, 409 …) instead of
-    /// a blanket 500. A plain HTML form post (no JavaScript yet) keeps leptos' redirect back.
-    pub async fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-        if let Err(error) = &result {
-            let plain_form_post = leptos_axum::extract::<axum::http::HeaderMap>()
-                .await
-                .ok()
-                .and_then(|h| {
-                    h.get(axum::http::header::ACCEPT)
-                        .and_then(|v| v.to_str().ok())
-                        .map(|v| v.contains("text/html"))
-                })
-                .unwrap_or(false);
-            if let (false, Some(options)) = (
-                plain_form_post,
-                leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
-            ) {
-                if let Ok(status) = axum::http::StatusCode::from_u16(error.status()) {
-                    options.set_status(status);
-                }
-            }
-        }
-        result
-    }
-
-    pub fn now() -> chrono::NaiveDateTime {
-        chrono::Local::now().naive_local()
-    }
 }

@@ -1,4 +1,6 @@
-use crate::components::{action_error, format_when, spots_text, Field, FormError, Submit};
+use crate::components::{
+    action_error, format_when, spots_text, ErrorNote, Field, FormError, Submit,
+};
 use crate::error::AppError;
 use crate::models::{Event, Page};
 use crate::pages::session::SessionActions;
@@ -49,22 +51,15 @@ pub fn LoginPage() -> impl IntoView {
 
 #[server(prefix = "/rpc")]
 pub async fn my_events() -> Result<Page<Event>, AppError> {
-    super::server::respond(
-        async move {
-            let (auth, actor) = super::server::actor().await?;
-            let mut conn = super::server::conn(&auth).await?;
-            crate::domain::events::list_mine(
-                &mut conn,
-                &actor,
-                crate::inputs::PageParams {
-                    limit: Some(200),
-                    offset: None,
-                },
-                super::server::now(),
-            )
-            .await
-        }
-        .await,
+    let (auth, actor) = super::server::actor().await?;
+    let mut conn = super::server::conn(&auth).await?;
+    crate::domain::events::list_mine(
+        &mut conn,
+        &actor,
+        crate::inputs::PageParams {
+            limit: Some(200),
+            offset: None,
+        },
     )
     .await
 }
@@ -91,7 +86,7 @@ pub fn DashboardPage() -> impl IntoView {
                             <A href="/organizer/login" attr:class="button">"Log in"</A>
                         </section>
                     }.into_any(),
-                    Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    Err(error) => view! { <ErrorNote error/> }.into_any(),
                     Ok(page) if page.items.is_empty() => view! {
                         <section class="card empty-state">
                             <h2>"No events yet"</h2>

@@ -6,51 +6,33 @@ use leptos::prelude::*;
 
 #[server(prefix = "/rpc")]
 pub async fn current_user() -> Result<Option<Me>, AppError> {
-    super::server::respond(
-        async move {
-            let auth = super::server::auth_session().await?;
-            if auth.user.is_none() {
-                return Ok(None);
-            }
-            crate::domain::accounts::me(&auth).await.map(Some)
-        }
-        .await,
-    )
-    .await
+    let auth = super::server::auth_session().await?;
+    if auth.user.is_none() {
+        return Ok(None);
+    }
+    crate::domain::accounts::me(&auth).await.map(Some)
 }
 
 #[server(prefix = "/rpc")]
 pub async fn logout() -> Result<(), AppError> {
-    super::server::respond(
-        async move {
-            let mut auth = super::server::auth_session().await?;
-            crate::domain::accounts::logout(&mut auth).await?;
-            leptos_axum::redirect("/");
-            Ok(())
-        }
-        .await,
-    )
-    .await
+    let mut auth = super::server::auth_session().await?;
+    crate::domain::accounts::logout(&mut auth).await?;
+    leptos_axum::redirect("/");
+    Ok(())
 }
 
 #[server(prefix = "/rpc")]
 pub async fn login_organizer(email: String, password: String) -> Result<(), AppError> {
-    super::server::respond(
-        async move {
-            use crate::domain::accounts::{login, Role};
-            let mut auth = super::server::auth_session().await?;
-            let input = crate::inputs::LoginInput {
-                email,
-                password,
-                ..Default::default()
-            };
-            login(&mut auth, Role::Organizer, input).await?;
-            leptos_axum::redirect("/dashboard");
-            Ok(())
-        }
-        .await,
-    )
-    .await
+    use crate::domain::accounts::{login, Role};
+    let mut auth = super::server::auth_session().await?;
+    let input = crate::inputs::LoginInput {
+        email,
+        password,
+        ..Default::default()
+    };
+    login(&mut auth, Role::Organizer, input).await?;
+    leptos_axum::redirect("/dashboard");
+    Ok(())
 }
 
 #[server(prefix = "/rpc")]
@@ -59,21 +41,15 @@ pub async fn register_organizer(
     email: String,
     password: String,
 ) -> Result<(), AppError> {
-    super::server::respond(
-        async move {
-            let mut auth = super::server::auth_session().await?;
-            let input = crate::inputs::OrganizerRegistration {
-                email,
-                password,
-                name,
-            };
-            crate::domain::accounts::register_organizer(&mut auth, input).await?;
-            leptos_axum::redirect("/dashboard");
-            Ok(())
-        }
-        .await,
-    )
-    .await
+    let mut auth = super::server::auth_session().await?;
+    let input = crate::inputs::OrganizerRegistration {
+        email,
+        password,
+        name,
+    };
+    crate::domain::accounts::register_organizer(&mut auth, input).await?;
+    leptos_axum::redirect("/dashboard");
+    Ok(())
 }
 
 #[server(prefix = "/rpc")]
@@ -82,23 +58,17 @@ pub async fn login_attendee(
     email: String,
     password: String,
 ) -> Result<(), AppError> {
-    super::server::respond(
-        async move {
-            use crate::domain::accounts::{login, Role};
-            let mut auth = super::server::auth_session().await?;
-            let input = crate::inputs::LoginInput {
-                email,
-                password,
-                event_code: Some(event_code.clone()),
-                event_id: None,
-            };
-            login(&mut auth, Role::Attendee, input).await?;
-            leptos_axum::redirect(&format!("/e/{}", event_code.trim().to_ascii_uppercase()));
-            Ok(())
-        }
-        .await,
-    )
-    .await
+    use crate::domain::accounts::{login, Role};
+    let mut auth = super::server::auth_session().await?;
+    let input = crate::inputs::LoginInput {
+        email,
+        password,
+        event_code: Some(event_code.clone()),
+        event_id: None,
+    };
+    login(&mut auth, Role::Attendee, input).await?;
+    leptos_axum::redirect(&format!("/e/{}", event_code.trim().to_ascii_uppercase()));
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -112,27 +82,21 @@ pub async fn register_attendee(
     organisation: Option<String>,
     role: Option<String>,
 ) -> Result<(), AppError> {
-    super::server::respond(
-        async move {
-            let mut auth = super::server::auth_session().await?;
-            let input = crate::inputs::AttendeeRegistration {
-                event_id: None,
-                event_code: Some(event_code.clone()),
-                email,
-                password,
-                first_name,
-                last_name,
-                organisation,
-                role,
-                introduction: None,
-            };
-            crate::domain::accounts::register_attendee(&mut auth, input).await?;
-            leptos_axum::redirect(&format!("/e/{}", event_code.trim().to_ascii_uppercase()));
-            Ok(())
-        }
-        .await,
-    )
-    .await
+    let mut auth = super::server::auth_session().await?;
+    let input = crate::inputs::AttendeeRegistration {
+        event_id: None,
+        event_code: Some(event_code.clone()),
+        email,
+        password,
+        first_name,
+        last_name,
+        organisation,
+        role,
+        introduction: None,
+    };
+    crate::domain::accounts::register_attendee(&mut auth, input).await?;
+    leptos_axum::redirect(&format!("/e/{}", event_code.trim().to_ascii_uppercase()));
+    Ok(())
 }
 
 /// The session's actions, shared through context so any page can log in or out and the
