@@ -430,36 +430,36 @@ async fn page_server_functions_answer_with_the_error_status() {
     let app = TestApp::spawn().await;
     let client = app.client();
     let path = app::pages::session::RegisterOrganizer::PATH;
-    let short = client
-        .post(app.url(path))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("name=Shorty&email=shorty%40example.com&password=short")
-        .send()
-        .await
-        .unwrap();
+    let short = app
+        .server_fn(
+            &client,
+            path,
+            "name=Shorty&email=shorty%40example.com&password=short",
+        )
+        .await;
     assert_eq!(short.status(), StatusCode::BAD_REQUEST);
     let error: app::error::AppError = short.json().await.unwrap();
     assert!(error.field_error("password").is_some(), "{error:?}");
 
-    let ok = client
-        .post(app.url(path))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("name=Tall&email=tall%40example.com&password=long-enough")
-        .send()
-        .await
-        .unwrap();
+    let ok = app
+        .server_fn(
+            &client,
+            path,
+            "name=Tall&email=tall%40example.com&password=long-enough",
+        )
+        .await;
     assert!(
         ok.status().is_success() || ok.status().is_redirection(),
         "{}",
         ok.status()
     );
     let login = app::pages::session::LoginOrganizer::PATH;
-    let wrong = client
-        .post(app.url(login))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("email=tall%40example.com&password=wrong-password")
-        .send()
-        .await
-        .unwrap();
+    let wrong = app
+        .server_fn(
+            &client,
+            login,
+            "email=tall%40example.com&password=wrong-password",
+        )
+        .await;
     assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
 }

@@ -380,12 +380,9 @@ async fn dashboard_lists_upcoming_soonest_first_then_past_latest_first() {
             StatusCode::CREATED
         );
     }
-    let page: Value = owner
-        .post(app.url(app::pages::organizer::MyEvents::PATH))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .send()
+    let page: Value = app
+        .server_fn(&owner, app::pages::organizer::MyEvents::PATH, "")
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -402,12 +399,9 @@ async fn dashboard_lists_upcoming_soonest_first_then_past_latest_first() {
     // Another organiser's dashboard does not show them.
     let other = app.client();
     app.organizer(&other, "otto@example.com").await;
-    let theirs: Value = other
-        .post(app.url(app::pages::organizer::MyEvents::PATH))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .send()
+    let theirs: Value = app
+        .server_fn(&other, app::pages::organizer::MyEvents::PATH, "")
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();

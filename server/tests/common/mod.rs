@@ -91,6 +91,17 @@ impl TestApp {
         client.get(self.url(path)).send().await.unwrap()
     }
 
+    /// Calls a page's server function the way its form does (URL-encoded body).
+    pub async fn server_fn(&self, client: &Client, path: &str, form: &str) -> Response {
+        client
+            .post(self.url(path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form.to_owned())
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// Registers an organiser on `client` (which is then logged in as them).
     pub async fn organizer(&self, client: &Client, email: &str) -> Value {
         let response = self
