@@ -71,6 +71,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dashboard") view=pages::organizer::DashboardPage/>
                     <Route path=path!("/dashboard/events/new") view=pages::manage::NewEventPage/>
                     <Route path=path!("/dashboard/events/:id") view=pages::manage::ManageEventPage/>
+                    <Route path=path!("/dashboard/events/:id/stats") view=pages::stats::StatsPage/>
                     <Route path=path!("/e/:code") view=pages::event::EventPage/>
                     <Route path=path!("/e/:code/login") view=pages::event::AttendeeLoginPage/>
                 </Routes>

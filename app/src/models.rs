@@ -26,6 +26,9 @@ pub struct Event {
     pub attendee_count: i64,
     /// `None` when the event is unlimited.
     pub spots_left: Option<i64>,
+    /// Only for the event's organiser: how many have been checked in.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub checked_in: Option<i64>,
 }
 
 impl Event {
@@ -51,6 +54,9 @@ pub struct Attendee {
     /// Only on the attendee's own profile: what their QR ticket encodes.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub checkin_token: Option<String>,
+    /// Only in the organiser's attendee list: when they were checked in.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub checked_in_at: Option<NaiveDateTime>,
 }
 
 impl Attendee {
@@ -121,6 +127,39 @@ impl Me {
     }
 }
 
+/// How many, in one period of time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimeCount {
+    pub start: NaiveDateTime,
+    pub count: i64,
+}
+
+/// How many share one value (an organisation, a role).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NameCount {
+    pub name: String,
+    pub count: i64,
+}
+
+/// Attendance of one event, as `GET /api/organizer/events/<id>/stats` answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventStats {
+    pub event_id: i32,
+    pub registered: i64,
+    pub capacity: Option<i32>,
+    pub spots_left: Option<i64>,
+    pub checked_in: i64,
+    /// `checked_in / registered`, 0 when nobody registered.
+    pub checkin_rate: f64,
+    /// Registered but not checked in; `None` until the event has ended.
+    pub no_shows: Option<i64>,
+    pub bucket_minutes: i64,
+    /// Check-ins per `bucket_minutes`, from the first to the last, empty periods included.
+    pub checkins_over_time: Vec<TimeCount>,
+    pub top_organisations: Vec<NameCount>,
+    pub top_roles: Vec<NameCount>,
+}
+
 /// One page of a list, as API.md's `{"items": [...], "total": N}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Page<T> {
@@ -149,6 +188,7 @@ mod tests {
                 .and_hms_opt(9, 30, 0)
                 .unwrap(),
             checkin_token: None,
+            checked_in_at: None,
         };
         let me = Me::Attendee(attendee);
         let json = serde_json::to_value(&me).unwrap();

@@ -67,6 +67,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    checkins (id) {
+        id -> Integer,
+        event_id -> Integer,
+        attendee_id -> Integer,
+        checked_in_at -> Datetime,
+        checked_in_by_organizer_id -> Nullable<Integer>,
+        device -> Nullable<Varchar>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     sessions (id) {
         id -> Varchar,
         data -> Mediumblob,
@@ -77,6 +89,7 @@ diesel::table! {
 diesel::joinable!(events -> organizers (organizer_id));
 diesel::joinable!(attendees -> events (event_id));
 diesel::joinable!(appointments -> events (event_id));
+diesel::joinable!(checkins -> attendees (attendee_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     organizers,
@@ -84,5 +97,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     attendees,
     connections,
     appointments,
+    checkins,
     sessions,
 );

@@ -20,7 +20,7 @@ test('an organiser creates, edits, fills, and deletes an event', async () => {
   await page.fill('#field-start_time', '2031-03-01T18:00');
   await page.fill('#field-end_time', '2031-03-01T21:00');
   await page.fill('#field-location', 'Launch Pad 39A');
-  await page.fill('#field-max_attendees', '40');
+  await page.fill('#field-max_attendees', '100');
   await page.getByRole('button', { name: 'Create event' }).click();
   await page.waitForURL(/\/dashboard\/events\/\d+$/);
   await page.getByRole('heading', { name: 'Orbit Meetup' }).waitFor();
@@ -50,20 +50,58 @@ test('an organiser creates, edits, fills, and deletes an event', async () => {
   await open(page, '/dashboard');
   const card = page.locator('.event-card', { hasText: 'Orbit Meetup 2031' });
   await card.waitFor();
-  assert.match(await card.textContent(), /1 going · 39 spots left/);
+  assert.match(await card.textContent(), /1 going · 99 spots left/);
   await open(page, new URL(manageUrl).pathname);
   const table = page.locator('table.attendees');
   await table.getByText('Dorothy Vaughan').waitFor();
   await page.fill('#attendee-search', 'nobody-matches');
-  await page.getByText('No attendees yet').waitFor();
+  await page.getByText('No attendees match your search.').waitFor();
   await page.fill('#attendee-search', 'naca');
   await table.getByText('Dorothy Vaughan').waitFor();
+
+  // The CSV export carries her, with the accents intact.
+  const csv = await page.evaluate(async (href) => (await fetch(href)).text(),
+    await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href'));
+  assert.match(csv, /Dorothy,Vaughan,.*NACA/);
+
+  // Live stats: the registration shows, and the figures refresh on their own.
+  await page.getByRole('link', { name: 'Live stats' }).click();
+  await page.getByRole('heading', { name: 'Live stats' }).waitFor();
+  assert.equal((await page.getByTestId('stat-registered').textContent()).trim(), '1');
+  assert.equal((await page.getByTestId('stat-checked-in').textContent()).trim(), '0');
+  const second = await phone(browser());
+  const late = await second.newPage();
+  await open(late, link);
+  await late.fill('#field-first_name', 'Mary');
+  await late.fill('#field-last_name', 'Jackson');
+  await late.fill('#field-email', uniqueEmail('mary'));
+  await late.fill('#field-password', 'wind-tunnel');
+  await late.getByRole('button', { name: 'Register' }).click();
+  await late.getByRole('heading', { name: /You're in/ }).waitFor();
+  await second.close();
+  await page.waitForFunction(() => document.querySelector('[data-testid=stat-registered]')?.textContent.trim() === '2', null, { timeout: 15_000 });
+
+  // A crowd arrives through the API; the list pages through them 50 at a time.
+  const code = link.split('/').pop();
+  for (let i = 0; i < 50; i++) {
+    const response = await fetch(`${BASE_URL}/api/auth/attendee/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ event_code: code, email: uniqueEmail(`crowd${i}`), password: 'crowd-password', first_name: `Crowd${i}`, last_name: 'Member' }),
+    });
+    assert.equal(response.status, 201);
+  }
+  await open(page, new URL(manageUrl).pathname);
+  await page.getByText('1–50 of 52').waitFor();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByText('51–52 of 52').waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Next' }).isDisabled(), true);
 
   // Delete, after a confirmation that names the event and its attendee count.
   await page.getByRole('button', { name: 'Delete this event…' }).click();
   const question = await page.locator('.confirm-text').textContent();
   assert.match(question, /Orbit Meetup 2031/);
-  assert.match(question, /1 attendee/);
+  assert.match(question, /52 attendees/);
   await page.getByRole('button', { name: 'Yes, delete it' }).click();
   await page.waitForURL(`${BASE_URL}/dashboard`);
   await page.getByRole('heading', { name: 'No events yet' }).waitFor();

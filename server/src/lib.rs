@@ -4,6 +4,7 @@
 pub mod api;
 pub mod config;
 pub mod csrf;
+pub mod downloads;
 pub mod seed;
 pub mod server_fn_status;
 pub mod session_store;
@@ -76,6 +77,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         )
         .route("/readyz", get(readyz))
         .nest("/api", api::router())
+        .merge(downloads::routes())
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(server_fn_status::use_app_error_status))

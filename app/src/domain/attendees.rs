@@ -5,7 +5,7 @@ use crate::db::DbConn;
 use crate::error::AppError;
 use crate::inputs::{AttendeeRegistration, PageParams};
 use crate::models::{Attendee, Page};
-use crate::schema::{attendees, connections, events as events_table};
+use crate::schema::{attendees, checkins, connections, events as events_table};
 use crate::validate::{optional_text, required_text, Checker, Email, EventCode, Password};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -53,6 +53,7 @@ impl AttendeeRow {
             profile_picture: self.profile_picture,
             created_at: self.created_at,
             checkin_token: (visibility == Visibility::Own).then_some(self.checkin_token),
+            checked_in_at: None,
         }
     }
 }
@@ -253,13 +254,35 @@ pub async fn get(conn: &mut DbConn<'_>, actor: &Actor, id: i32) -> Result<Attend
     Ok(row.view(visibility))
 }
 
+/// How an attendee list is ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AttendeeSort {
+    #[default]
+    Name,
+    Organisation,
+    /// Newest registration first.
+    Registered,
+}
+
+impl AttendeeSort {
+    /// Unknown values fall back to the default order rather than failing the list.
+    pub fn parse(raw: Option<&str>) -> Self {
+        match raw.map(str::trim) {
+            Some("organisation") => Self::Organisation,
+            Some("registered") => Self::Registered,
+            _ => Self::Name,
+        }
+    }
+}
+
 /// The attendees of an event, for its organiser or its own attendees; `q` matches name,
-/// organisation or role. Sorted by last name.
+/// organisation or role. The organiser also sees each one's check-in time.
 pub async fn list_for_event(
     conn: &mut DbConn<'_>,
     actor: &Actor,
     event_id: i32,
     q: Option<&str>,
+    sort: AttendeeSort,
     page: PageParams,
 ) -> Result<Page<Attendee>, AppError> {
     let visibility = match *actor {
@@ -271,12 +294,14 @@ pub async fn list_for_event(
         Actor::Attendee { event_id: mine, .. } if mine == event_id => Visibility::Public,
         Actor::Attendee { .. } => return Err(AppError::Forbidden),
     };
+    let organiser = matches!(actor, Actor::Organizer { .. });
     let pattern = q
         .map(str::trim)
         .filter(|q| !q.is_empty())
         .map(|q| format!("%{}%", escape_like(q)));
     let filtered = || {
         let mut query = attendees::table
+            .left_join(checkins::table)
             .filter(attendees::event_id.eq(event_id))
             .into_boxed();
         if let Some(pattern) = &pattern {
@@ -291,25 +316,119 @@ pub async fn list_for_event(
         query
     };
     let total: i64 = filtered().count().get_result(conn).await?;
-    let rows: Vec<AttendeeRow> = filtered()
+    let ordered = match sort {
+        AttendeeSort::Name => filtered().order((
+            attendees::last_name.asc(),
+            attendees::first_name.asc(),
+            attendees::id.asc(),
+        )),
+        // Same column order as the (event_id, organisation, last_name, first_name) index.
+        AttendeeSort::Organisation => filtered().order((
+            attendees::organisation.asc(),
+            attendees::last_name.asc(),
+            attendees::first_name.asc(),
+            attendees::id.asc(),
+        )),
+        AttendeeSort::Registered => {
+            filtered().order((attendees::created_at.desc(), attendees::id.desc()))
+        }
+    };
+    let rows: Vec<(AttendeeRow, Option<NaiveDateTime>)> = ordered
+        .limit(page.limit())
+        .offset(page.offset())
+        .select((AttendeeRow::as_select(), checkins::checked_in_at.nullable()))
+        .load(conn)
+        .await?;
+    let items = rows
+        .into_iter()
+        .map(|(row, checked_in_at)| Attendee {
+            checked_in_at: checked_in_at.filter(|_| organiser),
+            ..row.view(visibility)
+        })
+        .collect();
+    Ok(Page { items, total })
+}
+
+/// Every attendee of the event as CSV (UTF-8 with a BOM so spreadsheets read the accents),
+/// for its organiser.
+pub async fn export_csv(
+    conn: &mut DbConn<'_>,
+    actor: &Actor,
+    event_id: i32,
+) -> Result<Vec<u8>, AppError> {
+    events::owned_row(conn, actor, event_id).await?;
+    let rows: Vec<(AttendeeRow, Option<NaiveDateTime>)> = attendees::table
+        .left_join(checkins::table)
+        .filter(attendees::event_id.eq(event_id))
         .order((
             attendees::last_name.asc(),
             attendees::first_name.asc(),
             attendees::id.asc(),
         ))
-        .limit(page.limit())
-        .offset(page.offset())
-        .select(AttendeeRow::as_select())
+        .select((AttendeeRow::as_select(), checkins::checked_in_at.nullable()))
         .load(conn)
         .await?;
-    Ok(Page {
-        items: rows.into_iter().map(|r| r.view(visibility)).collect(),
-        total,
-    })
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    {
+        let mut writer = csv::Writer::from_writer(&mut out);
+        let header = [
+            "id",
+            "first_name",
+            "last_name",
+            "email",
+            "organisation",
+            "role",
+            "registered_at",
+            "checked_in_at",
+        ];
+        writer
+            .write_record(header)
+            .map_err(|_| AppError::Internal)?;
+        for (row, checked_in_at) in rows {
+            let time = |t: NaiveDateTime| t.format("%Y-%m-%dT%H:%M:%S").to_string();
+            let record = [
+                row.id.to_string(),
+                spreadsheet_safe(&row.first_name),
+                spreadsheet_safe(&row.last_name),
+                spreadsheet_safe(&row.email),
+                spreadsheet_safe(row.organisation.as_deref().unwrap_or("")),
+                spreadsheet_safe(row.role.as_deref().unwrap_or("")),
+                time(row.created_at),
+                checked_in_at.map(time).unwrap_or_default(),
+            ];
+            writer
+                .write_record(&record)
+                .map_err(|_| AppError::Internal)?;
+        }
+        writer.flush().map_err(|_| AppError::Internal)?;
+    }
+    Ok(out)
+}
+
+/// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR) gets a leading
+/// apostrophe, so a name like `=HYPERLINK(...)` stays text.
+pub fn spreadsheet_safe(value: &str) -> String {
+    match value.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{value}"),
+        _ => value.to_owned(),
+    }
 }
 
 fn escape_like(raw: &str) -> String {
     raw.replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spreadsheet_safe;
+
+    #[test]
+    fn formulas_are_defused_and_names_kept() {
+        assert_eq!(spreadsheet_safe("=1+1"), "'=1+1");
+        assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(spreadsheet_safe("Zoë Łukasz 山田"), "Zoë Łukasz 山田");
+        assert_eq!(spreadsheet_safe(""), "");
+    }
 }

@@ -6,6 +6,7 @@ pub mod attendees;
 pub mod authorization;
 pub mod events;
 pub mod organizers;
+pub mod stats;
 
 pub use authorization::Actor;
 

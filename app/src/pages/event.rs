@@ -82,6 +82,7 @@ fn EventDetails(event: Event, me: Option<Me>) -> impl IntoView {
                 <h1>{event.name.clone()}</h1>
                 {event.location.clone().map(|place| view! { <p class="event-place">{place}</p> })}
                 <p class="spots" class:full=full>{spots_text(event.spots_left, event.attendee_count)}</p>
+                <p><a href=format!("/e/{}/event.ics", event.code) download>"Add to calendar (.ics)"</a></p>
             </header>
             {event.description.clone().map(|text| view! { <p class="event-description">{text}</p> })}
             {rsvp}

@@ -88,14 +88,28 @@ pub async fn owned_event(id: i32) -> Result<Event, AppError> {
 }
 
 #[server(prefix = "/rpc")]
-pub async fn event_attendees(id: i32, q: String, offset: i64) -> Result<Page<Attendee>, AppError> {
+pub async fn event_attendees(
+    id: i32,
+    q: String,
+    sort: String,
+    offset: i64,
+) -> Result<Page<Attendee>, AppError> {
     let (auth, actor) = super::server::actor().await?;
     let mut conn = super::server::conn(&auth).await?;
     let page = crate::inputs::PageParams {
         limit: Some(50),
         offset: Some(offset),
     };
-    crate::domain::attendees::list_for_event(&mut conn, &actor, id, Some(&q), page).await
+    use crate::domain::attendees::{list_for_event, AttendeeSort};
+    list_for_event(
+        &mut conn,
+        &actor,
+        id,
+        Some(&q),
+        AttendeeSort::parse(Some(&sort)),
+        page,
+    )
+    .await
 }
 
 #[component]
@@ -186,13 +200,14 @@ fn ManageEvent(event: Event, update: ServerAction<UpdateEvent>) -> impl IntoView
                 <p class="event-date">{format_when(event.start_time, event.end_time)}</p>
                 <h1>{event.name.clone()}</h1>
                 <p class="spots">{spots_text(event.spots_left, event.attendee_count)}</p>
+                <p class="muted">{format!("{} checked in", event.checked_in.unwrap_or(0))}</p>
             </div>
         </div>
-        <section class="card">
-            <h2>"Invite link"</h2>
-            <p class="muted">"Attendees RSVP through this link."</p>
-            <p><a href=link.clone() data-testid="deep-link">{link.clone()}</a></p>
-        </section>
+        <nav class="tool-links" aria-label="Event tools">
+            <A href=format!("/dashboard/events/{id}/stats") attr:class="button secondary small">"Live stats"</A>
+            <a href=format!("/api/organizer/events/{id}/attendees.csv") class="button secondary small" download>"Export CSV"</a>
+        </nav>
+        <InviteLink link=link.clone()/>
         <AttendeeList event_id=id/>
         <section class="card">
             <h2>"Edit event"</h2>
@@ -205,6 +220,45 @@ fn ManageEvent(event: Event, update: ServerAction<UpdateEvent>) -> impl IntoView
             </ActionForm>
         </section>
         <DeleteEvent event=for_delete/>
+    }
+}
+
+/// The invite link with a copy button, a QR code for slides and posters, and the calendar entry.
+#[component]
+fn InviteLink(link: String) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let path = link.clone();
+    let copy = move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            let full = format!(
+                "{}{}",
+                window().location().origin().unwrap_or_default(),
+                path
+            );
+            let _ = window().navigator().clipboard().write_text(&full);
+            copied.set(true);
+        }
+        // Clicks only happen in the browser; the server renders the button.
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (&path, copied);
+    };
+    view! {
+        <section class="card invite">
+            <div>
+                <h2>"Invite link"</h2>
+                <p class="muted">"Attendees RSVP through this link. Put the QR code on slides and posters."</p>
+                <p><a href=link.clone() data-testid="deep-link">{link.clone()}</a></p>
+                <div class="hero-actions">
+                    <button type="button" class="button small" on:click=copy>
+                        {move || if copied.get() { "Copied ✓" } else { "Copy link" }}
+                    </button>
+                    <a class="button secondary small" href=format!("{link}/qr.svg") download="invite-qr.svg">"Download QR"</a>
+                    <a class="button secondary small" href=format!("{link}/event.ics")>"Add to calendar"</a>
+                </div>
+            </div>
+            <img class="qr" src=format!("{link}/qr.svg") alt="QR code of the invite link" width="160" height="160"/>
+        </section>
     }
 }
 
@@ -247,22 +301,34 @@ fn DeleteEvent(event: Event) -> impl IntoView {
 #[component]
 fn AttendeeList(event_id: i32) -> impl IntoView {
     let query = RwSignal::new(String::new());
+    let sort = RwSignal::new("name".to_owned());
     let offset = RwSignal::new(0i64);
     let attendees = Resource::new(
-        move || (query.get(), offset.get()),
-        move |(q, offset)| event_attendees(event_id, q, offset),
+        move || (query.get(), sort.get(), offset.get()),
+        move |(q, sort, offset)| event_attendees(event_id, q, sort, offset),
     );
     view! {
         <section class="card" aria-labelledby="attendees-title">
             <h2 id="attendees-title">"Attendees"</h2>
-            <div class="field">
-                <label for="attendee-search">"Search by name, organisation or role"</label>
-                <input id="attendee-search" type="search" on:input=move |ev| { offset.set(0); query.set(event_target_value(&ev)); }/>
+            <div class="row">
+                <div class="field">
+                    <label for="attendee-search">"Search by name, organisation or role"</label>
+                    <input id="attendee-search" type="search" on:input=move |ev| { offset.set(0); query.set(event_target_value(&ev)); }/>
+                </div>
+                <div class="field">
+                    <label for="attendee-sort">"Sort by"</label>
+                    <select id="attendee-sort" on:change=move |ev| { offset.set(0); sort.set(event_target_value(&ev)); }>
+                        <option value="name">"Last name"</option>
+                        <option value="organisation">"Organisation"</option>
+                        <option value="registered">"Newest registration"</option>
+                    </select>
+                </div>
             </div>
             <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading attendees…"</p> }>
                 {move || Suspend::new(async move {
                     match attendees.await {
-                        Ok(page) if page.items.is_empty() => view! { <p class="empty">"No attendees yet. Share the invite link!"</p> }.into_any(),
+                        Ok(page) if page.items.is_empty() && query.get_untracked().trim().is_empty() => view! { <p class="empty">"No attendees yet. Share the invite link!"</p> }.into_any(),
+                        Ok(page) if page.items.is_empty() => view! { <p class="empty">"No attendees match your search."</p> }.into_any(),
                         Ok(page) => {
                             let total = page.total;
                             let shown_from = offset.get_untracked() + 1;
@@ -271,7 +337,7 @@ fn AttendeeList(event_id: i32) -> impl IntoView {
                                 <p class="muted" aria-live="polite">{format!("{shown_from}–{shown_to} of {total}")}</p>
                                 <div class="table-scroll">
                                     <table class="attendees">
-                                        <thead><tr><th scope="col">"Name"</th><th scope="col">"Organisation"</th><th scope="col">"Role"</th><th scope="col">"Email"</th></tr></thead>
+                                        <thead><tr><th scope="col">"Name"</th><th scope="col">"Organisation"</th><th scope="col">"Role"</th><th scope="col">"Email"</th><th scope="col">"Checked in"</th></tr></thead>
                                         <tbody>
                                             {page.items.into_iter().map(|a| view! {
                                                 <tr>
@@ -279,14 +345,15 @@ fn AttendeeList(event_id: i32) -> impl IntoView {
                                                     <td>{a.organisation.unwrap_or_default()}</td>
                                                     <td>{a.role.unwrap_or_default()}</td>
                                                     <td>{a.email.unwrap_or_default()}</td>
+                                                    <td>{a.checked_in_at.map(|t| t.format("%-d %b %H:%M").to_string()).unwrap_or_else(|| "—".to_owned())}</td>
                                                 </tr>
                                             }).collect_view()}
                                         </tbody>
                                     </table>
                                 </div>
                                 <div class="pager">
-                                    <button type="button" class="button secondary small" disabled=move || offset.get() == 0 on:click=move |_| offset.update(|o| *o = (*o - 50).max(0))>"Previous"</button>
-                                    <button type="button" class="button secondary small" disabled=move || offset.get() + 50 >= total on:click=move |_| offset.update(|o| *o += 50)>"Next"</button>
+                                    <button type="button" class="button secondary small" disabled=move || { offset.get() == 0 } on:click=move |_| offset.update(|o| *o = (*o - 50).max(0))>"Previous"</button>
+                                    <button type="button" class="button secondary small" disabled=move || { offset.get() + 50 >= total } on:click=move |_| offset.update(|o| *o += 50)>"Next"</button>
                                 </div>
                             }.into_any()
                         }

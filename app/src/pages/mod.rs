@@ -3,6 +3,7 @@ pub mod home;
 pub mod manage;
 pub mod organizer;
 pub mod session;
+pub mod stats;
 
 use leptos::prelude::*;
 

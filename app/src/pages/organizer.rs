@@ -100,6 +100,7 @@ pub fn DashboardPage() -> impl IntoView {
                                     <p class="event-date">{format_when(event.start_time, event.end_time)}</p>
                                     <h3><A href=format!("/dashboard/events/{}", event.id)>{event.name.clone()}</A></h3>
                                     <p class="spots">{spots_text(event.spots_left, event.attendee_count)}</p>
+                                    <p class="muted" data-testid="checked-in">{format!("{} checked in", event.checked_in.unwrap_or(0))}</p>
                                     <p class="muted">"Link: " <code>{format!("/e/{}", event.code)}</code></p>
                                 </li>
                             }).collect_view()}

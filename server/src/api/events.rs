@@ -69,6 +69,7 @@ async fn remove(
 #[derive(Debug, Default, Deserialize)]
 struct AttendeeQuery {
     q: Option<String>,
+    sort: Option<String>,
     limit: Option<i64>,
     offset: Option<i64>,
 }
@@ -85,7 +86,15 @@ async fn list_attendees(
         offset: query.offset,
     };
     Ok(Json(
-        attendees::list_for_event(&mut conn, &actor(&auth), id, query.q.as_deref(), page).await?,
+        attendees::list_for_event(
+            &mut conn,
+            &actor(&auth),
+            id,
+            query.q.as_deref(),
+            attendees::AttendeeSort::parse(query.sort.as_deref()),
+            page,
+        )
+        .await?,
     ))
 }
 

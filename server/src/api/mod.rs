@@ -3,6 +3,7 @@
 mod auth;
 mod events;
 pub mod extract;
+mod organizer;
 
 use crate::AppState;
 use app::error::AppError;
@@ -12,6 +13,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(auth::routes())
         .merge(events::routes())
+        .merge(organizer::routes())
         .fallback(|| async { AppError::not_found("Endpoint") })
         .method_not_allowed_fallback(|| async {
             AppError::MalformedBody("This endpoint does not take that method.".into())

@@ -1,0 +1,147 @@
+//! The organiser's live attendance page: figures, a check-in chart, top organisations/roles.
+
+use crate::components::ErrorNote;
+use crate::error::AppError;
+use crate::models::{EventStats, NameCount, TimeCount};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use std::time::Duration;
+
+/// How often the open page asks for fresh figures.
+const REFRESH: Duration = Duration::from_secs(5);
+
+#[server(prefix = "/rpc")]
+pub async fn live_stats(id: i32) -> Result<EventStats, AppError> {
+    let (auth, actor) = super::server::actor().await?;
+    let mut conn = super::server::conn(&auth).await?;
+    crate::domain::stats::for_event(&mut conn, &actor, id).await
+}
+
+#[component]
+pub fn StatsPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i32>().ok())
+            .unwrap_or_default()
+    });
+    let stats = Resource::new(move || id.get(), live_stats);
+    // Watch the door: refetch while the page is open.
+    Effect::new(move |_| {
+        if let Ok(handle) = set_interval_with_handle(move || stats.refetch(), REFRESH) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    view! {
+        <Title text="Live stats"/>
+        <div class="page-head">
+            <h1>"Live stats"</h1>
+            <A href=move || format!("/dashboard/events/{}", id.get()) attr:class="button secondary small">"Back to event"</A>
+        </div>
+        <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading figures…"</p> }>
+            {move || Suspend::new(async move {
+                match stats.await {
+                    Ok(stats) => view! { <Figures stats/> }.into_any(),
+                    Err(AppError::NotFound(_)) | Err(AppError::Forbidden) => view! { <super::NotFound/> }.into_any(),
+                    Err(error) => view! { <ErrorNote error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Figures(stats: EventStats) -> impl IntoView {
+    let rate = format!("{:.0}%", stats.checkin_rate * 100.0);
+    let capacity = stats
+        .capacity
+        .map(|c| c.to_string())
+        .unwrap_or_else(|| "unlimited".to_owned());
+    let spots = stats
+        .spots_left
+        .map(|s| s.to_string())
+        .unwrap_or_else(|| "—".to_owned());
+    view! {
+        <dl class="figures" aria-live="polite">
+            <div class="figure"><dt>"Registered"</dt><dd data-testid="stat-registered">{stats.registered}</dd></div>
+            <div class="figure"><dt>"Checked in"</dt><dd data-testid="stat-checked-in">{stats.checked_in}</dd></div>
+            <div class="figure"><dt>"Check-in rate"</dt><dd>{rate}</dd></div>
+            <div class="figure"><dt>"Capacity"</dt><dd>{capacity}</dd></div>
+            <div class="figure"><dt>"Spots left"</dt><dd>{spots}</dd></div>
+            {stats.no_shows.map(|n| view! { <div class="figure"><dt>"No-shows"</dt><dd>{n}</dd></div> })}
+        </dl>
+        <section class="card">
+            <h2>"Check-ins over time"</h2>
+            <CheckinChart buckets=stats.checkins_over_time minutes=stats.bucket_minutes/>
+        </section>
+        <div class="row">
+            <Tally title="Top organisations" rows=stats.top_organisations/>
+            <Tally title="Top roles" rows=stats.top_roles/>
+        </div>
+    }
+}
+
+/// Bars per period, drawn as SVG in the page: no chart library, no CDN.
+#[component]
+fn CheckinChart(buckets: Vec<TimeCount>, minutes: i64) -> impl IntoView {
+    if buckets.is_empty() {
+        return view! { <p class="empty">"No check-ins yet. The chart fills in as people arrive."</p> }.into_any();
+    }
+    let max = buckets.iter().map(|b| b.count).max().unwrap_or(1).max(1);
+    let total: i64 = buckets.iter().map(|b| b.count).sum();
+    // At least a few hours' width, so one early bucket is a bar, not a wall.
+    let width = 100.0 / buckets.len().max(16) as f64;
+    let first = buckets
+        .first()
+        .map(|b| b.start.format("%H:%M").to_string())
+        .unwrap_or_default();
+    let last = buckets
+        .last()
+        .map(|b| b.start.format("%H:%M").to_string())
+        .unwrap_or_default();
+    let label = format!("{total} check-ins between {first} and {last}, per {minutes} minutes; busiest period {max}.");
+    view! {
+        <svg class="chart" viewBox="0 0 100 50" preserveAspectRatio="none" role="img" aria-label=label>
+            {buckets.into_iter().enumerate().map(|(i, bucket)| {
+                let height = 48.0 * bucket.count as f64 / max as f64;
+                view! {
+                    <rect x=format!("{:.3}", i as f64 * width + width * 0.1) y=format!("{:.3}", 50.0 - height)
+                        width=format!("{:.3}", width * 0.8) height=format!("{height:.3}")>
+                        <title>{format!("{}: {}", bucket.start.format("%H:%M"), bucket.count)}</title>
+                    </rect>
+                }
+            }).collect_view()}
+        </svg>
+        <div class="chart-axis"><span>{first}</span><span>{last}</span></div>
+    }
+    .into_any()
+}
+
+#[component]
+fn Tally(title: &'static str, rows: Vec<NameCount>) -> impl IntoView {
+    let max = rows.iter().map(|r| r.count).max().unwrap_or(1).max(1);
+    view! {
+        <section class="card">
+            <h2>{title}</h2>
+            {if rows.is_empty() {
+                view! { <p class="empty">"Nobody has filled this in yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="tally">
+                        {rows.into_iter().map(|row| view! {
+                            <li>
+                                <span class="tally-name">{row.name}</span>
+                                <span class="tally-bar" style=format!("width: {}%", 100 * row.count / max) aria-hidden="true"></span>
+                                <span class="tally-count">{row.count}</span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,259 @@
+//! `cargo bench -p server --bench organizer_reads`: seeds one event with 20,000 attendees
+//! (5,000 checked in) in a fresh database, then times the organiser's attendee-list search
+//! and the stats endpoint through the real HTTP stack. Prints median and p99 per scenario.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use app::schema::{attendees, checkins};
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use std::time::Instant;
+
+const ATTENDEES: usize = 20_000;
+const CHECKED_IN: usize = 5_000;
+const SAMPLES: usize = 300;
+
+const FIRST: [&str; 20] = [
+    "Ada",
+    "Grace",
+    "Alan",
+    "Katherine",
+    "Linus",
+    "Margaret",
+    "Dennis",
+    "Barbara",
+    "Ken",
+    "Frances",
+    "Edsger",
+    "Radia",
+    "Donald",
+    "Shafi",
+    "Tim",
+    "Hedy",
+    "John",
+    "Sophie",
+    "Niklaus",
+    "Zoë",
+];
+const LAST: [&str; 25] = [
+    "Lovelace",
+    "Hopper",
+    "Turing",
+    "Johnson",
+    "Torvalds",
+    "Hamilton",
+    "Ritchie",
+    "Liskov",
+    "Thompson",
+    "Allen",
+    "Dijkstra",
+    "Perlman",
+    "Knuth",
+    "Goldwasser",
+    "Berners-Lee",
+    "Lamarr",
+    "McCarthy",
+    "Wilson",
+    "Wirth",
+    "Łukasz",
+    "Yamada",
+    "Okafor",
+    "Silva",
+    "Novak",
+    "Schmidt",
+];
+const ORGS: [&str; 12] = [
+    "Acme",
+    "Globex",
+    "Initech",
+    "Umbrella",
+    "Hooli",
+    "Stark Industries",
+    "Wayne Enterprises",
+    "Cyberdyne",
+    "Soylent",
+    "Tyrell",
+    "Wonka",
+    "Aperture",
+];
+const ROLES: [&str; 8] = [
+    "Engineer",
+    "Designer",
+    "Founder",
+    "Investor",
+    "Researcher",
+    "Product manager",
+    "Student",
+    "Marketing",
+];
+const QUERIES: [&str; 8] = [
+    "love",
+    "acme",
+    "engineer",
+    "zoë",
+    "tur",
+    "wayne",
+    "student",
+    "nobody-matches",
+];
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+async fn measure(name: &str, mut call: impl AsyncFnMut(usize)) {
+    for i in 0..20 {
+        call(i).await; // warm-up: pool connections, caches
+    }
+    let mut millis = Vec::with_capacity(SAMPLES);
+    for i in 0..SAMPLES {
+        let start = Instant::now();
+        call(i).await;
+        millis.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+    millis.sort_by(f64::total_cmp);
+    println!(
+        "| {name:<46} | {:>8.2} | {:>8.2} | {SAMPLES} |",
+        percentile(&millis, 0.5),
+        percentile(&millis, 0.99)
+    );
+}
+
+#[tokio::main]
+async fn main() {
+    let app = common::TestApp::spawn().await;
+    let organizer = app.client();
+    app.organizer(&organizer, "bench@example.com").await;
+    let event = app.event(&organizer, None).await;
+    let event_id = event["id"].as_i64().unwrap() as i32;
+    let start: NaiveDateTime = "2030-05-04T08:00:00".parse().unwrap();
+
+    let seeding = Instant::now();
+    let hash = app::auth::hash_password(&app::validate::Password::parse("password123").unwrap())
+        .await
+        .unwrap();
+    let mut conn = app.state.pool.get().await.unwrap();
+    for batch in (0..ATTENDEES).collect::<Vec<_>>().chunks(1_000) {
+        let rows: Vec<_> = batch
+            .iter()
+            .map(|&i| {
+                (
+                    attendees::event_id.eq(event_id),
+                    attendees::email.eq(format!("person{i}@example.com")),
+                    attendees::password_hash.eq(hash.clone()),
+                    attendees::first_name.eq(FIRST[i % FIRST.len()]),
+                    attendees::last_name.eq(LAST[(i / FIRST.len()) % LAST.len()]),
+                    attendees::organisation.eq(Some(ORGS[i % ORGS.len()])),
+                    attendees::role.eq(Some(ROLES[i % ROLES.len()])),
+                    attendees::checkin_token.eq(format!("{i:040x}")),
+                )
+            })
+            .collect();
+        diesel::insert_into(attendees::table)
+            .values(rows)
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    }
+    let ids: Vec<i32> = attendees::table
+        .filter(attendees::event_id.eq(event_id))
+        .select(attendees::id)
+        .limit(CHECKED_IN as i64)
+        .load(&mut conn)
+        .await
+        .unwrap();
+    for (batch_no, batch) in ids.chunks(1_000).enumerate() {
+        let rows: Vec<_> = batch
+            .iter()
+            .enumerate()
+            .map(|(j, &id)| {
+                let at =
+                    start + Duration::seconds(((batch_no * 1_000 + j) * 7_200 / CHECKED_IN) as i64);
+                (
+                    checkins::event_id.eq(event_id),
+                    checkins::attendee_id.eq(id),
+                    checkins::checked_in_at.eq(at),
+                )
+            })
+            .collect();
+        diesel::insert_into(checkins::table)
+            .values(rows)
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    }
+    drop(conn);
+    println!(
+        "seeded {ATTENDEES} attendees, {CHECKED_IN} check-ins in {:.1} s",
+        seeding.elapsed().as_secs_f64()
+    );
+    println!();
+    println!("| scenario (HTTP, 1 client, sequential)          | p50 (ms) | p99 (ms) | samples |");
+    println!("|------------------------------------------------|----------|----------|---------|");
+
+    let base = app.base.clone();
+    let list = format!("{base}/api/events/{event_id}/attendees");
+    measure("attendee list, first page, by name", async |_| {
+        organizer
+            .get(&list)
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+    })
+    .await;
+    measure("attendee list, page at offset 10,000", async |_| {
+        organizer
+            .get(format!("{list}?offset=10000"))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+    })
+    .await;
+    measure("attendee search ?q= (8 terms, round robin)", async |i| {
+        let q = QUERIES[i % QUERIES.len()];
+        let response = organizer.get(format!("{list}?q={q}")).send().await.unwrap();
+        assert!(response.status().is_success());
+        response.bytes().await.unwrap();
+    })
+    .await;
+    measure("attendee search sorted by organisation", async |i| {
+        let q = QUERIES[i % QUERIES.len()];
+        organizer
+            .get(format!("{list}?q={q}&sort=organisation"))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+    })
+    .await;
+    let stats = format!("{base}/api/organizer/events/{event_id}/stats");
+    measure("stats endpoint", async |_| {
+        let response = organizer.get(&stats).send().await.unwrap();
+        assert!(response.status().is_success());
+        response.bytes().await.unwrap();
+    })
+    .await;
+    measure("CSV export of all 20,000", async |_| {
+        organizer
+            .get(format!(
+                "{base}/api/organizer/events/{event_id}/attendees.csv"
+            ))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+    })
+    .await;
+}
