@@ -31,6 +31,21 @@ export async function open(page, path, base = BASE_URL) {
   await page.waitForSelector('body[data-hydrated="true"]', { timeout: 20_000 });
 }
 
+/** Registers a person for the event at `link` in a browser of their own, then closes it. */
+export async function rsvp(browser, link, { first, last, password, organisation = '' }) {
+  const context = await phone(browser);
+  const page = await context.newPage();
+  await open(page, link);
+  await page.fill('#field-first_name', first);
+  await page.fill('#field-last_name', last);
+  await page.fill('#field-email', uniqueEmail(first.toLowerCase()));
+  await page.fill('#field-password', password);
+  await page.fill('#field-organisation', organisation);
+  await page.getByRole('button', { name: 'Register' }).click();
+  await page.getByRole('heading', { name: /You're in/ }).waitFor();
+  await context.close();
+}
+
 export async function currentUser(page) {
   const who = page.locator('[data-testid=current-user]');
   await who.waitFor({ timeout: 10_000 });

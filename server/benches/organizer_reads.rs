@@ -103,14 +103,24 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
-async fn measure(name: &str, mut call: impl AsyncFnMut(usize)) {
+/// Times `SAMPLES` GETs of `url(i)` (after a warm-up), asserting each succeeds.
+async fn measure(client: &reqwest::Client, name: &str, url: impl Fn(usize) -> String) {
+    let get = async |i| {
+        let response = client.get(url(i)).send().await.unwrap();
+        assert!(
+            response.status().is_success(),
+            "{name}: {}",
+            response.status()
+        );
+        response.bytes().await.unwrap();
+    };
     for i in 0..20 {
-        call(i).await; // warm-up: pool connections, caches
+        get(i).await; // warm-up: pool connections, caches
     }
     let mut millis = Vec::with_capacity(SAMPLES);
     for i in 0..SAMPLES {
         let start = Instant::now();
-        call(i).await;
+        get(i).await;
         millis.push(start.elapsed().as_secs_f64() * 1000.0);
     }
     millis.sort_by(f64::total_cmp);
@@ -195,65 +205,30 @@ async fn main() {
 
     let base = app.base.clone();
     let list = format!("{base}/api/events/{event_id}/attendees");
-    measure("attendee list, first page, by name", async |_| {
-        organizer
-            .get(&list)
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
+    let query = |i: usize| QUERIES[i % QUERIES.len()];
+    let client = &organizer;
+    measure(client, "attendee list, first page, by name", |_| {
+        list.clone()
     })
     .await;
-    measure("attendee list, page at offset 10,000", async |_| {
-        organizer
-            .get(format!("{list}?offset=10000"))
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
+    measure(client, "attendee list, page at offset 10,000", |_| {
+        format!("{list}?offset=10000")
     })
     .await;
-    measure("attendee search ?q= (8 terms, round robin)", async |i| {
-        let q = QUERIES[i % QUERIES.len()];
-        let response = organizer.get(format!("{list}?q={q}")).send().await.unwrap();
-        assert!(response.status().is_success());
-        response.bytes().await.unwrap();
+    measure(client, "attendee search ?q= (8 terms, round robin)", |i| {
+        format!("{list}?q={}", query(i))
     })
     .await;
-    measure("attendee search sorted by organisation", async |i| {
-        let q = QUERIES[i % QUERIES.len()];
-        organizer
-            .get(format!("{list}?q={q}&sort=organisation"))
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
+    measure(client, "attendee search sorted by organisation", |i| {
+        format!("{list}?q={}&sort=organisation", query(i))
     })
     .await;
-    let stats = format!("{base}/api/organizer/events/{event_id}/stats");
-    measure("stats endpoint", async |_| {
-        let response = organizer.get(&stats).send().await.unwrap();
-        assert!(response.status().is_success());
-        response.bytes().await.unwrap();
+    measure(client, "stats endpoint", |_| {
+        format!("{base}/api/organizer/events/{event_id}/stats")
     })
     .await;
-    measure("CSV export of all 20,000", async |_| {
-        organizer
-            .get(format!(
-                "{base}/api/organizer/events/{event_id}/attendees.csv"
-            ))
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
+    measure(client, "CSV export of all 20,000", |_| {
+        format!("{base}/api/organizer/events/{event_id}/attendees.csv")
     })
     .await;
 }

@@ -30,9 +30,16 @@ fn invite_url(headers: &HeaderMap, code: &str) -> String {
     format!("{}://{host}/e/{code}", if https { "https" } else { "http" })
 }
 
-async fn find(state: &AppState, code: &str) -> Result<Event, AppError> {
+/// The event of `code` and its invite URL.
+async fn find(
+    state: &AppState,
+    headers: &HeaderMap,
+    code: &str,
+) -> Result<(Event, String), AppError> {
     let mut conn = state.pool.get().await?;
-    events::get_by_code(&mut conn, code).await
+    let event = events::get_by_code(&mut conn, code).await?;
+    let url = invite_url(headers, &event.code);
+    Ok((event, url))
 }
 
 async fn calendar_entry(
@@ -40,8 +47,7 @@ async fn calendar_entry(
     headers: HeaderMap,
     Path(code): Path<String>,
 ) -> Result<impl IntoResponse, AppError> {
-    let event = find(&state, &code).await?;
-    let url = invite_url(&headers, &event.code);
+    let (event, url) = find(&state, &headers, &code).await?;
     Ok((
         [
             (
@@ -86,8 +92,7 @@ async fn invite_qr(
     headers: HeaderMap,
     Path(code): Path<String>,
 ) -> Result<impl IntoResponse, AppError> {
-    let event = find(&state, &code).await?;
-    let url = invite_url(&headers, &event.code);
+    let (_, url) = find(&state, &headers, &code).await?;
     let svg = qrcode::QrCode::new(url.as_bytes())
         .map_err(|_| AppError::Internal)?
         .render::<qrcode::render::svg::Color>()
