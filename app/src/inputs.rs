@@ -60,6 +60,43 @@ pub struct EventPatch {
     pub max_attendees: Option<Option<i64>>,
 }
 
+/// A partial profile update: absent fields stay; `null` clears an optional one.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ProfilePatch {
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    #[serde(deserialize_with = "present")]
+    pub organisation: Option<Option<String>>,
+    #[serde(deserialize_with = "present")]
+    pub role: Option<Option<String>>,
+    #[serde(deserialize_with = "present")]
+    pub introduction: Option<Option<String>>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConnectionInput {
+    pub connected_attendee_id: Option<i64>,
+}
+
+/// An answer to a request: `accepted` or `rejected`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StatusInput {
+    pub status: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AppointmentInput {
+    pub target_id: Option<i64>,
+    pub appointment_time: String,
+    pub duration_minutes: Option<i64>,
+    pub location: Option<String>,
+    pub notes: Option<String>,
+}
+
 /// Tells a field sent as `null` (`Some(None)`) from one left out (`None`).
 fn present<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
 where

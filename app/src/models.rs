@@ -57,11 +57,107 @@ pub struct Attendee {
     /// Only in the organiser's attendee list: when they were checked in.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub checked_in_at: Option<NaiveDateTime>,
+    /// Only in lists an attendee reads: where they stand with this person.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub connection: Option<ConnectionLink>,
 }
 
 impl Attendee {
     pub fn full_name(&self) -> String {
         format!("{} {}", self.first_name, self.last_name)
+    }
+}
+
+/// Where a request (to connect, to meet) stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RequestStatus {
+    Pending,
+    Accepted,
+    Rejected,
+}
+
+impl RequestStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Accepted => "accepted",
+            Self::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw.trim() {
+            "pending" => Some(Self::Pending),
+            "accepted" => Some(Self::Accepted),
+            "rejected" => Some(Self::Rejected),
+            _ => None,
+        }
+    }
+
+    /// The column is an ENUM of exactly these values.
+    pub fn from_db(raw: &str) -> Self {
+        Self::parse(raw).unwrap_or(Self::Pending)
+    }
+}
+
+/// Whether the viewer sent a request or received it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Outgoing,
+    Incoming,
+}
+
+/// The viewer's connection with an attendee shown in a list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConnectionLink {
+    pub id: i32,
+    pub status: RequestStatus,
+    pub direction: Direction,
+}
+
+/// A connection, as `GET /api/connections` lists it: the schema's columns plus which way it
+/// points for the viewer and the other attendee's profile (with email once accepted).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Connection {
+    pub id: i32,
+    pub attendee_id: i32,
+    pub connected_attendee_id: i32,
+    pub status: RequestStatus,
+    pub created_at: NaiveDateTime,
+    pub direction: Direction,
+    pub other: Attendee,
+}
+
+/// A 1:1 meeting request between two attendees of one event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Appointment {
+    pub id: i32,
+    pub event_id: i32,
+    pub requester_id: i32,
+    pub target_id: i32,
+    pub appointment_time: NaiveDateTime,
+    pub duration_minutes: i32,
+    pub end_time: NaiveDateTime,
+    pub location: Option<String>,
+    pub notes: Option<String>,
+    pub status: RequestStatus,
+    pub created_at: NaiveDateTime,
+    pub direction: Direction,
+    pub other: Attendee,
+}
+
+/// What waits for the attendee's answer, for the badge in the header.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Inbox {
+    pub connection_requests: i64,
+    pub appointment_requests: i64,
+}
+
+impl Inbox {
+    pub fn total(&self) -> i64 {
+        self.connection_requests + self.appointment_requests
     }
 }
 
@@ -189,6 +285,7 @@ mod tests {
                 .unwrap(),
             checkin_token: None,
             checked_in_at: None,
+            connection: None,
         };
         let me = Me::Attendee(attendee);
         let json = serde_json::to_value(&me).unwrap();

@@ -12,6 +12,8 @@ pub struct Config {
     pub secure_cookies: bool,
     pub login_attempts_per_minute: u32,
     pub seed_demo: bool,
+    /// Where profile photos are kept.
+    pub upload_dir: String,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -44,6 +46,7 @@ impl Config {
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(10),
             seed_demo: flag("NETEVENT_SEED_DEMO", true),
+            upload_dir: var("NETEVENT_UPLOAD_DIR").unwrap_or_else(|| "data/uploads".into()),
         })
     }
 }

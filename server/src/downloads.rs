@@ -1,9 +1,13 @@
-//! Public files of an event page: the calendar entry and the QR code of the invite link.
+//! Files rather than JSON: an event's calendar entry and invite QR code, an attendee's
+//! meetings as calendar files, and profile photos.
 
+use crate::api::extract::Id;
 use crate::AppState;
-use app::domain::events;
+use app::auth::AuthSession;
+use app::domain::attendees::PHOTO_PATH;
+use app::domain::{accounts::actor, appointments, events};
 use app::error::AppError;
-use app::models::Event;
+use app::models::{Appointment, Event};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap};
 use axum::response::IntoResponse;
@@ -15,6 +19,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/e/{code}/event.ics", get(calendar_entry))
         .route("/e/{code}/qr.svg", get(invite_qr))
+        .route(&format!("{PHOTO_PATH}/{{name}}"), get(photo))
 }
 
 /// The event's own address as the visitor reached this server.
@@ -48,17 +53,8 @@ async fn calendar_entry(
     Path(code): Path<String>,
 ) -> Result<impl IntoResponse, AppError> {
     let (event, url) = find(&state, &headers, &code).await?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "text/calendar; charset=utf-8".to_owned(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}.ics\"", event.code),
-            ),
-        ],
+    Ok(calendar_file(
+        &format!("{}.ics", event.code),
         calendar(&event, &url),
     ))
 }
@@ -105,5 +101,99 @@ async fn invite_qr(
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         svg,
+    ))
+}
+
+fn calendar_file(filename: &str, body: String) -> impl IntoResponse {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        body,
+    )
+}
+
+/// One VEVENT per meeting, in event-local time like the event itself.
+fn meetings_calendar(name: &str, meetings: &[Appointment]) -> String {
+    let mut calendar = Calendar::new();
+    calendar.name(name);
+    for meeting in meetings {
+        let with = meeting.other.full_name();
+        let mut entry = icalendar::Event::new();
+        entry
+            .uid(&format!("appointment-{}@netevent", meeting.id))
+            .summary(&format!("Meeting with {with}"))
+            .starts(meeting.appointment_time)
+            .ends(meeting.end_time);
+        let mut about = vec![format!("1:1 meeting with {with}")];
+        about.extend(meeting.other.organisation.clone());
+        about.extend(meeting.notes.clone());
+        entry.description(&about.join("\n"));
+        if let Some(location) = &meeting.location {
+            entry.location(location);
+        }
+        calendar.push(entry.done());
+    }
+    calendar.done().to_string()
+}
+
+/// Every accepted meeting of the attendee logged in, as one calendar file.
+pub(crate) async fn agenda_calendar(
+    State(state): State<AppState>,
+    auth: AuthSession,
+) -> Result<impl IntoResponse, AppError> {
+    let mut conn = state.pool.get().await?;
+    let meetings = appointments::accepted(&mut conn, &actor(&auth)).await?;
+    Ok(calendar_file(
+        "netevent-agenda.ics",
+        meetings_calendar("My NetEvent meetings", &meetings),
+    ))
+}
+
+/// One meeting of the attendee logged in, once accepted.
+pub(crate) async fn appointment_calendar(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Id(id): Id,
+) -> Result<impl IntoResponse, AppError> {
+    let mut conn = state.pool.get().await?;
+    let meeting = appointments::get(&mut conn, &actor(&auth), id).await?;
+    if meeting.status != app::models::RequestStatus::Accepted {
+        return Err(AppError::conflict(
+            "not_accepted",
+            "This meeting has not been accepted yet.",
+        ));
+    }
+    Ok(calendar_file(
+        &format!("meeting-{id}.ics"),
+        meetings_calendar("NetEvent meeting", std::slice::from_ref(&meeting)),
+    ))
+}
+
+/// A profile photo. Its name is random and never reused, so it may be cached for good.
+async fn photo(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> Result<impl IntoResponse, AppError> {
+    let bytes = state
+        .photos
+        .get(&name)
+        .await?
+        .ok_or_else(|| AppError::not_found("Photo"))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/jpeg"),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        bytes,
     ))
 }

@@ -12,6 +12,7 @@ pub mod session_store;
 use app::auth::Backend;
 use app::db::{self, DbPool};
 use app::error::AppError;
+use app::photos::{LocalPhotoStore, PhotoStore};
 use app::{shell, App};
 use axum::extract::{FromRef, State};
 use axum::response::{IntoResponse, Response};
@@ -22,6 +23,7 @@ use config::Config;
 use leptos::prelude::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use session_store::MySqlSessionStore;
+use std::sync::Arc;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -30,6 +32,17 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 pub struct AppState {
     pub pool: DbPool,
     pub leptos_options: LeptosOptions,
+    pub photos: Arc<dyn PhotoStore>,
+}
+
+impl AppState {
+    pub fn new(pool: DbPool, config: &Config) -> Self {
+        Self {
+            pool,
+            leptos_options: leptos_options(config),
+            photos: Arc::new(LocalPhotoStore::new(&config.upload_dir)),
+        }
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -51,10 +64,7 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 pub async fn build(config: &Config) -> Result<(Router, AppState), String> {
     db::migrate(&config.database_url).await?;
     let pool = db::connect(&config.database_url, config.db_pool_size).await?;
-    let state = AppState {
-        pool,
-        leptos_options: leptos_options(config),
-    };
+    let state = AppState::new(pool, config);
     Ok((router(state.clone(), config), state))
 }
 

@@ -30,7 +30,7 @@ pub async fn seed_demo(pool: &DbPool, addr: SocketAddr) -> Result<(), String> {
                 password: DEMO_PASSWORD.into(),
                 name: "Demo Organiser".into(),
             };
-            let (organizer, _) = organizers::register(&mut conn, registration)
+            let (organizer, _) = organizers::register(pool, registration)
                 .await
                 .map_err(|e| e.to_string())?;
             let start = (chrono::Local::now() + chrono::Duration::days(14)).date_naive();
@@ -49,7 +49,7 @@ pub async fn seed_demo(pool: &DbPool, addr: SocketAddr) -> Result<(), String> {
             .await
             .map_err(|e| e.to_string())?;
             attendees::register(
-                &mut conn,
+                pool,
                 AttendeeRegistration {
                     event_id: Some(event.id),
                     email: DEMO_ATTENDEE_EMAIL.into(),

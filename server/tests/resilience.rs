@@ -16,10 +16,7 @@ async fn unreachable_database_gives_503_and_a_red_readyz() {
     let pool = app::db::connect(&config.database_url, 2)
         .await
         .expect("the pool opens lazily");
-    let state = server::AppState {
-        pool,
-        leptos_options: server::leptos_options(&config),
-    };
+    let state = server::AppState::new(pool, &config);
     let router = server::router(state, &config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());

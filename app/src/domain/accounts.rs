@@ -1,10 +1,11 @@
 //! Logging in and out, for both roles, on top of the session.
 
-use super::{attendees, organizers, Actor};
+use super::{appointments, attendees, connections, organizers, Actor};
 use crate::auth::{AuthSession, Credentials, EventRef, SessionUser, UserKey};
+use crate::db::DbConn;
 use crate::error::AppError;
 use crate::inputs::{AttendeeRegistration, LoginInput, OrganizerRegistration};
-use crate::models::{Attendee, Me, Organizer};
+use crate::models::{Attendee, Inbox, Me, Organizer};
 use crate::validate::{Checker, Email, EventCode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,9 +40,7 @@ pub async fn register_organizer(
     auth: &mut AuthSession,
     input: OrganizerRegistration,
 ) -> Result<Organizer, AppError> {
-    let mut conn = auth.backend.pool().get().await?;
-    let (organizer, user) = organizers::register(&mut conn, input).await?;
-    drop(conn);
+    let (organizer, user) = organizers::register(auth.backend.pool(), input).await?;
     start_session(auth, &user).await?;
     Ok(organizer)
 }
@@ -50,11 +49,35 @@ pub async fn register_attendee(
     auth: &mut AuthSession,
     input: AttendeeRegistration,
 ) -> Result<Attendee, AppError> {
+    let (attendee, user) = attendees::register(auth.backend.pool(), input).await?;
+    start_session(auth, &user).await?;
+    Ok(attendee)
+}
+
+/// One-click RSVP to another event with my profile; the session moves to the new record.
+pub async fn rsvp(auth: &mut AuthSession, event_id: i32) -> Result<Attendee, AppError> {
     let mut conn = auth.backend.pool().get().await?;
-    let (attendee, user) = attendees::register(&mut conn, input).await?;
+    let (attendee, user) = attendees::rsvp(&mut conn, &actor(auth), event_id).await?;
     drop(conn);
     start_session(auth, &user).await?;
     Ok(attendee)
+}
+
+/// Cancels my RSVP to this event and ends the session of the record that is gone.
+pub async fn cancel_rsvp(auth: &mut AuthSession, event_id: i32) -> Result<(), AppError> {
+    let mut conn = auth.backend.pool().get().await?;
+    attendees::cancel_rsvp(&mut conn, &actor(auth), event_id).await?;
+    drop(conn);
+    logout(auth).await
+}
+
+/// What waits for my answer: connection and meeting requests addressed to me.
+pub async fn inbox(conn: &mut DbConn<'_>, actor: &Actor) -> Result<Inbox, AppError> {
+    let (me, _) = actor.attendee()?;
+    Ok(Inbox {
+        connection_requests: connections::pending_for(conn, me).await?,
+        appointment_requests: appointments::pending_for(conn, me).await?,
+    })
 }
 
 pub async fn login(auth: &mut AuthSession, role: Role, input: LoginInput) -> Result<Me, AppError> {

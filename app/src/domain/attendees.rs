@@ -1,16 +1,18 @@
 use super::events::find_row as find_event_row;
-use super::{events, random_hex, Actor};
+use super::{connections, events, random_hex, Actor};
 use crate::auth::{hash_password, SessionUser, UserKey};
-use crate::db::DbConn;
+use crate::db::{DbConn, DbPool};
 use crate::error::AppError;
-use crate::inputs::{AttendeeRegistration, PageParams};
-use crate::models::{Attendee, Page};
-use crate::schema::{attendees, checkins, connections, events as events_table};
+use crate::inputs::{AttendeeRegistration, PageParams, ProfilePatch};
+use crate::models::{Attendee, Page, RequestStatus};
+use crate::photos::{self, PhotoStore};
+use crate::schema::{attendees, checkins, events as events_table};
 use crate::validate::{optional_text, required_text, Checker, Email, EventCode, Password};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel_async::{AsyncConnection, RunQueryDsl};
+use std::collections::HashMap;
 
 #[derive(Queryable, Selectable, Clone)]
 #[diesel(table_name = attendees, check_for_backend(diesel::mysql::Mysql))]
@@ -54,6 +56,7 @@ impl AttendeeRow {
             created_at: self.created_at,
             checkin_token: (visibility == Visibility::Own).then_some(self.checkin_token),
             checked_in_at: None,
+            connection: None,
         }
     }
 }
@@ -132,8 +135,11 @@ async fn resolve_event(
 }
 
 /// RSVP: creates the attendee record, counting against the event's capacity.
+///
+/// Takes the pool rather than a connection: no connection is held while the password is
+/// hashed, so a burst of registrations queues on the hashing slots, not on the pool.
 pub async fn register(
-    conn: &mut DbConn<'_>,
+    pool: &DbPool,
     input: AttendeeRegistration,
 ) -> Result<(Attendee, SessionUser), AppError> {
     let mut checker = Checker::default();
@@ -142,66 +148,279 @@ pub async fn register(
     let profile = check_profile(&mut checker, &input);
     checker.finish()?;
     let (email, password, profile) = (email.unwrap(), password.unwrap(), profile.unwrap());
-    let event_id = resolve_event(conn, input.event_id, input.event_code.as_deref()).await?;
-
-    // Hash before taking the event lock: the lock is held for milliseconds, not a hash.
+    let event_id = {
+        let mut conn = pool.get().await?;
+        resolve_event(&mut conn, input.event_id, input.event_code.as_deref()).await?
+    };
     let password_hash = hash_password(&password).await?;
-    let token = random_hex(20);
-    let result = conn
-        .transaction::<_, AppError, _>(async |conn| {
-            // Registrations for one event queue on this row lock, so capacity holds under load.
-            let max: Option<i32> = events_table::table
-                .find(event_id)
-                .select(events_table::max_attendees)
-                .for_update()
-                .first(conn)
-                .await?;
-            if let Some(max) = max {
-                let count: i64 = attendees::table
-                    .filter(attendees::event_id.eq(event_id))
-                    .count()
-                    .get_result(conn)
-                    .await?;
-                if count >= i64::from(max) {
-                    return Err(AppError::conflict(
-                        "event_full",
-                        "Sorry, this event is full.",
-                    ));
-                }
-            }
-            diesel::insert_into(attendees::table)
-                .values((
-                    attendees::event_id.eq(event_id),
-                    attendees::email.eq(email.as_str()),
-                    attendees::password_hash.eq(&password_hash),
-                    attendees::first_name.eq(&profile.first_name),
-                    attendees::last_name.eq(&profile.last_name),
-                    attendees::organisation.eq(&profile.organisation),
-                    attendees::role.eq(&profile.role),
-                    attendees::introduction.eq(&profile.introduction),
-                    attendees::checkin_token.eq(&token),
-                ))
-                .execute(conn)
-                .await
-                .map_err(|error| match error {
-                    DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
-                        AppError::conflict(
-                            "already_registered",
-                            "This email is already registered for this event. Log in instead.",
-                        )
-                    }
-                    other => other.into(),
-                })?;
-            Ok(attendees::table
-                .filter(attendees::checkin_token.eq(&token))
-                .select(AttendeeRow::as_select())
-                .first(conn)
-                .await?)
-        })
-        .await?;
-    let user = SessionUser::new(UserKey::Attendee(result.id), Some(event_id), password_hash);
-    Ok((result.view(Visibility::Own), user))
+    let row = insert_seated(
+        &mut pool.get().await?,
+        NewAttendee {
+            event_id,
+            email: email.as_str().to_owned(),
+            password_hash: password_hash.clone(),
+            first_name: profile.first_name,
+            last_name: profile.last_name,
+            organisation: profile.organisation,
+            role: profile.role,
+            introduction: profile.introduction,
+            profile_picture: None,
+            checkin_token: random_hex(20),
+        },
+    )
+    .await?;
+    let user = SessionUser::new(UserKey::Attendee(row.id), Some(event_id), password_hash);
+    Ok((row.view(Visibility::Own), user))
 }
+
+#[derive(Insertable)]
+#[diesel(table_name = attendees)]
+struct NewAttendee {
+    event_id: i32,
+    email: String,
+    password_hash: String,
+    first_name: String,
+    last_name: String,
+    organisation: Option<String>,
+    role: Option<String>,
+    introduction: Option<String>,
+    profile_picture: Option<String>,
+    checkin_token: String,
+}
+
+/// Inserts an attendee if the event has a seat left. Registrations for one event queue on
+/// the event's row lock, so capacity holds however many arrive at once.
+async fn insert_seated(conn: &mut DbConn<'_>, new: NewAttendee) -> Result<AttendeeRow, AppError> {
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let max: Option<i32> = events_table::table
+            .find(new.event_id)
+            .select(events_table::max_attendees)
+            .for_update()
+            .first(conn)
+            .await
+            .optional()?
+            .ok_or_else(|| AppError::not_found("Event"))?;
+        if let Some(max) = max {
+            let count: i64 = attendees::table
+                .filter(attendees::event_id.eq(new.event_id))
+                .count()
+                .get_result(conn)
+                .await?;
+            if count >= i64::from(max) {
+                return Err(AppError::conflict(
+                    "event_full",
+                    "Sorry, this event is full.",
+                ));
+            }
+        }
+        diesel::insert_into(attendees::table)
+            .values(&new)
+            .execute(conn)
+            .await
+            .map_err(|error| match error {
+                DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                    AppError::conflict(
+                        "already_registered",
+                        "This email is already registered for this event. Log in instead.",
+                    )
+                }
+                other => other.into(),
+            })?;
+        Ok(attendees::table
+            .filter(attendees::checkin_token.eq(&new.checkin_token))
+            .select(AttendeeRow::as_select())
+            .first(conn)
+            .await?)
+    })
+    .await
+}
+
+/// One-click RSVP: the logged-in attendee registers for another event with the same email,
+/// password and profile. The session then belongs to the new record.
+pub async fn rsvp(
+    conn: &mut DbConn<'_>,
+    actor: &Actor,
+    event_id: i32,
+) -> Result<(Attendee, SessionUser), AppError> {
+    let (me, my_event) = actor.attendee()?;
+    find_event_row(conn, event_id).await?;
+    if my_event == event_id {
+        return Err(AppError::conflict(
+            "already_registered",
+            "You are already registered for this event.",
+        ));
+    }
+    let (row, password_hash): (AttendeeRow, String) = attendees::table
+        .find(me)
+        .select((AttendeeRow::as_select(), attendees::password_hash))
+        .first(conn)
+        .await
+        .optional()?
+        .ok_or(AppError::Unauthenticated)?;
+    let copy = insert_seated(
+        conn,
+        NewAttendee {
+            event_id,
+            email: row.email,
+            password_hash: password_hash.clone(),
+            first_name: row.first_name,
+            last_name: row.last_name,
+            organisation: row.organisation,
+            role: row.role,
+            introduction: row.introduction,
+            profile_picture: row.profile_picture,
+            checkin_token: random_hex(20),
+        },
+    )
+    .await?;
+    let user = SessionUser::new(UserKey::Attendee(copy.id), Some(event_id), password_hash);
+    Ok((copy.view(Visibility::Own), user))
+}
+
+/// Cancels my RSVP: my record for this event goes, with my connections and meetings there,
+/// and the seat is free again.
+pub async fn cancel_rsvp(
+    conn: &mut DbConn<'_>,
+    actor: &Actor,
+    event_id: i32,
+) -> Result<(), AppError> {
+    let (me, my_event) = actor.attendee()?;
+    if my_event != event_id {
+        find_event_row(conn, event_id).await?;
+        return Err(AppError::not_found("Registration"));
+    }
+    diesel::delete(attendees::table.find(me))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Attendee rows by id, for lists that show the other person.
+pub(crate) async fn rows_by_id(
+    conn: &mut DbConn<'_>,
+    ids: &[i32],
+) -> Result<HashMap<i32, AttendeeRow>, AppError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<AttendeeRow> = attendees::table
+        .filter(attendees::id.eq_any(ids))
+        .select(AttendeeRow::as_select())
+        .load(conn)
+        .await?;
+    Ok(rows.into_iter().map(|row| (row.id, row)).collect())
+}
+
+/// An attendee of `event_id`; one of another event is as unknown as one that does not exist.
+pub(crate) async fn find_in_event(
+    conn: &mut DbConn<'_>,
+    id: i32,
+    event_id: i32,
+) -> Result<AttendeeRow, AppError> {
+    find_row(conn, id)
+        .await
+        .ok()
+        .filter(|row| row.event_id == event_id)
+        .ok_or_else(|| AppError::not_found("Attendee"))
+}
+
+/// Changes my own profile; absent fields stay as they are.
+pub async fn update_profile(
+    conn: &mut DbConn<'_>,
+    actor: &Actor,
+    id: i32,
+    patch: ProfilePatch,
+) -> Result<Attendee, AppError> {
+    let current = own_row(conn, actor, id).await?;
+    let mut checker = Checker::default();
+    let text = |checker: &mut Checker, field: &str, value: Option<String>, max, label| {
+        checker.check(
+            field,
+            required_text(value.as_deref().unwrap_or(""), max, label),
+        )
+    };
+    let first_name = match patch.first_name {
+        Some(v) => text(&mut checker, "first_name", Some(v), 100, "First name"),
+        None => Some(current.first_name),
+    };
+    let last_name = match patch.last_name {
+        Some(v) => text(&mut checker, "last_name", Some(v), 100, "Last name"),
+        None => Some(current.last_name),
+    };
+    let mut optional = |field: &str, value: Option<Option<String>>, old, max, label| match value {
+        Some(v) => checker.check(field, optional_text(v.as_deref().unwrap_or(""), max, label)),
+        None => Some(old),
+    };
+    let organisation = optional(
+        "organisation",
+        patch.organisation,
+        current.organisation,
+        255,
+        "Organisation",
+    );
+    let role = optional("role", patch.role, current.role, 255, "Role");
+    let introduction = optional(
+        "introduction",
+        patch.introduction,
+        current.introduction,
+        2_000,
+        "Introduction",
+    );
+    checker.finish()?;
+    diesel::update(attendees::table.find(id))
+        .set((
+            attendees::first_name.eq(first_name.unwrap()),
+            attendees::last_name.eq(last_name.unwrap()),
+            attendees::organisation.eq(organisation.unwrap()),
+            attendees::role.eq(role.unwrap()),
+            attendees::introduction.eq(introduction.unwrap()),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(find_row(conn, id).await?.view(Visibility::Own))
+}
+
+/// My own record: another attendee of my event gets 403, anyone else 404.
+async fn own_row(conn: &mut DbConn<'_>, actor: &Actor, id: i32) -> Result<AttendeeRow, AppError> {
+    let row = find_row(conn, id).await?;
+    match *actor {
+        Actor::Anonymous => Err(AppError::Unauthenticated),
+        Actor::Attendee { id: me, .. } if me == id => Ok(row),
+        Actor::Attendee { event_id, .. } if event_id == row.event_id => Err(AppError::Forbidden),
+        Actor::Organizer { id: organizer }
+            if find_event_row(conn, row.event_id).await?.organizer_id == organizer =>
+        {
+            Err(AppError::Forbidden)
+        }
+        _ => Err(AppError::not_found("Attendee")),
+    }
+}
+
+/// Replaces my photo with a re-encoded square thumbnail of `upload`; answers its address.
+pub async fn set_photo(
+    conn: &mut DbConn<'_>,
+    store: &dyn PhotoStore,
+    actor: &Actor,
+    id: i32,
+    upload: Vec<u8>,
+) -> Result<String, AppError> {
+    own_row(conn, actor, id).await?;
+    // Decoding is CPU work: keep it off the async workers.
+    let thumbnail = tokio::task::spawn_blocking(move || photos::thumbnail(&upload))
+        .await
+        .map_err(|_| AppError::Internal)??;
+    let name = format!("{}.jpg", random_hex(16));
+    store.put(&name, thumbnail).await?;
+    let address = format!("{PHOTO_PATH}/{name}");
+    diesel::update(attendees::table.find(id))
+        .set(attendees::profile_picture.eq(&address))
+        .execute(conn)
+        .await?;
+    Ok(address)
+}
+
+/// Where photos are served from.
+pub const PHOTO_PATH: &str = "/media/photos";
 
 async fn find_row(conn: &mut DbConn<'_>, id: i32) -> Result<AttendeeRow, AppError> {
     attendees::table
@@ -213,45 +432,35 @@ async fn find_row(conn: &mut DbConn<'_>, id: i32) -> Result<AttendeeRow, AppErro
         .ok_or_else(|| AppError::not_found("Attendee"))
 }
 
-async fn are_connected(conn: &mut DbConn<'_>, a: i32, b: i32) -> Result<bool, AppError> {
-    let count: i64 = connections::table
-        .filter(connections::status.eq("accepted"))
-        .filter(
-            (connections::attendee_id
-                .eq(a)
-                .and(connections::connected_attendee_id.eq(b)))
-            .or(connections::attendee_id
-                .eq(b)
-                .and(connections::connected_attendee_id.eq(a))),
-        )
-        .count()
-        .get_result(conn)
-        .await?;
-    Ok(count > 0)
-}
-
 /// A profile, for the attendee themself, attendees of the same event, or the owning organiser.
 /// Anyone else gets 404 so that profiles cannot be probed.
 pub async fn get(conn: &mut DbConn<'_>, actor: &Actor, id: i32) -> Result<Attendee, AppError> {
     let row = find_row(conn, id).await?;
-    let visibility = match *actor {
-        Actor::Anonymous => return Err(AppError::Unauthenticated),
-        Actor::Attendee { id: me, .. } if me == id => Visibility::Own,
+    match *actor {
+        Actor::Anonymous => Err(AppError::Unauthenticated),
+        Actor::Attendee { id: me, .. } if me == id => Ok(row.view(Visibility::Own)),
         Actor::Attendee { id: me, event_id } if event_id == row.event_id => {
-            if are_connected(conn, me, id).await? {
+            let link = connections::links(conn, me, &[id]).await?.remove(&id);
+            let visibility = if link
+                .as_ref()
+                .is_some_and(|l| l.status == RequestStatus::Accepted)
+            {
                 Visibility::Contact
             } else {
                 Visibility::Public
-            }
+            };
+            Ok(Attendee {
+                connection: link,
+                ..row.view(visibility)
+            })
         }
         Actor::Organizer { id: organizer }
             if find_event_row(conn, row.event_id).await?.organizer_id == organizer =>
         {
-            Visibility::Contact
+            Ok(row.view(Visibility::Contact))
         }
-        _ => return Err(AppError::not_found("Attendee")),
-    };
-    Ok(row.view(visibility))
+        _ => Err(AppError::not_found("Attendee")),
+    }
 }
 
 /// How an attendee list is ordered.
@@ -285,25 +494,89 @@ pub async fn list_for_event(
     sort: AttendeeSort,
     page: PageParams,
 ) -> Result<Page<Attendee>, AppError> {
-    let visibility = match *actor {
+    match *actor {
         Actor::Anonymous => return Err(AppError::Unauthenticated),
         Actor::Organizer { .. } => {
             events::owned_row(conn, actor, event_id).await?;
-            Visibility::Contact
         }
-        Actor::Attendee { event_id: mine, .. } if mine == event_id => Visibility::Public,
+        Actor::Attendee { event_id: mine, .. } if mine == event_id => {}
         Actor::Attendee { .. } => return Err(AppError::Forbidden),
-    };
+    }
+    list(conn, actor, Scope::Event(event_id), q, sort, page).await
+}
+
+/// `GET /api/attendees`: a search within the events the caller belongs to or owns, or
+/// within one of them with `event_id`.
+pub async fn search(
+    conn: &mut DbConn<'_>,
+    actor: &Actor,
+    event_id: Option<i32>,
+    q: Option<&str>,
+    page: PageParams,
+) -> Result<Page<Attendee>, AppError> {
+    match (*actor, event_id) {
+        (Actor::Anonymous, _) => Err(AppError::Unauthenticated),
+        (Actor::Attendee { event_id, .. }, None) => {
+            list(
+                conn,
+                actor,
+                Scope::Event(event_id),
+                q,
+                AttendeeSort::Name,
+                page,
+            )
+            .await
+        }
+        (Actor::Organizer { id }, None) => {
+            list(
+                conn,
+                actor,
+                Scope::Organizer(id),
+                q,
+                AttendeeSort::Name,
+                page,
+            )
+            .await
+        }
+        (_, Some(event_id)) => {
+            list_for_event(conn, actor, event_id, q, AttendeeSort::Name, page).await
+        }
+    }
+}
+
+/// Whose attendees a list reads, once the caller's right to read them is settled.
+#[derive(Clone, Copy)]
+enum Scope {
+    Event(i32),
+    /// Every event of this organiser.
+    Organizer(i32),
+}
+
+async fn list(
+    conn: &mut DbConn<'_>,
+    actor: &Actor,
+    scope: Scope,
+    q: Option<&str>,
+    sort: AttendeeSort,
+    page: PageParams,
+) -> Result<Page<Attendee>, AppError> {
     let organiser = matches!(actor, Actor::Organizer { .. });
     let pattern = q
         .map(str::trim)
         .filter(|q| !q.is_empty())
         .map(|q| format!("%{}%", escape_like(q)));
     let filtered = || {
-        let mut query = attendees::table
-            .left_join(checkins::table)
-            .filter(attendees::event_id.eq(event_id))
-            .into_boxed();
+        let mut query = attendees::table.left_join(checkins::table).into_boxed();
+        query = match scope {
+            Scope::Event(event_id) => query.filter(attendees::event_id.eq(event_id)),
+            Scope::Organizer(organizer_id) => query.filter(
+                attendees::event_id.eq_any(
+                    events_table::table
+                        .filter(events_table::organizer_id.eq(organizer_id))
+                        .select(events_table::id),
+                ),
+            ),
+        };
         if let Some(pattern) = &pattern {
             query = query.filter(
                 attendees::first_name
@@ -339,13 +612,34 @@ pub async fn list_for_event(
         .select((AttendeeRow::as_select(), checkins::checked_in_at.nullable()))
         .load(conn)
         .await?;
-    let items = rows
-        .into_iter()
-        .map(|(row, checked_in_at)| Attendee {
-            checked_in_at: checked_in_at.filter(|_| organiser),
-            ..row.view(visibility)
-        })
-        .collect();
+    let items = match *actor {
+        Actor::Attendee { id: me, .. } => {
+            let ids: Vec<i32> = rows.iter().map(|(row, _)| row.id).collect();
+            let mut links = connections::links(conn, me, &ids).await?;
+            rows.into_iter()
+                .map(|(row, _)| {
+                    let link = links.remove(&row.id);
+                    let visibility = match &link {
+                        _ if row.id == me => Visibility::Own,
+                        Some(l) if l.status == RequestStatus::Accepted => Visibility::Contact,
+                        _ => Visibility::Public,
+                    };
+                    Attendee {
+                        connection: link,
+                        checkin_token: None,
+                        ..row.view(visibility)
+                    }
+                })
+                .collect()
+        }
+        _ => rows
+            .into_iter()
+            .map(|(row, checked_in_at)| Attendee {
+                checked_in_at: checked_in_at.filter(|_| organiser),
+                ..row.view(Visibility::Contact)
+            })
+            .collect(),
+    };
     Ok(Page { items, total })
 }
 

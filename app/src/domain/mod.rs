@@ -2,8 +2,10 @@
 //! functions) and REST handlers are thin callers of these.
 
 pub mod accounts;
+pub mod appointments;
 pub mod attendees;
 pub mod authorization;
+pub mod connections;
 pub mod events;
 pub mod organizers;
 pub mod stats;

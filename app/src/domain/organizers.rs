@@ -1,5 +1,5 @@
 use crate::auth::{hash_password, SessionUser, UserKey};
-use crate::db::DbConn;
+use crate::db::{DbConn, DbPool};
 use crate::error::AppError;
 use crate::inputs::OrganizerRegistration;
 use crate::models::Organizer;
@@ -30,8 +30,9 @@ impl From<OrganizerRow> for Organizer {
     }
 }
 
+/// Takes the pool: no connection is held while the password is hashed.
 pub async fn register(
-    conn: &mut DbConn<'_>,
+    pool: &DbPool,
     input: OrganizerRegistration,
 ) -> Result<(Organizer, SessionUser), AppError> {
     let mut checker = Checker::default();
@@ -42,6 +43,7 @@ pub async fn register(
     let (email, password, name) = (email.unwrap(), password.unwrap(), name.unwrap());
 
     let password_hash = hash_password(&password).await?;
+    let conn = &mut pool.get().await?;
     let inserted = diesel::insert_into(organizers::table)
         .values((
             organizers::email.eq(email.as_str()),

@@ -1,13 +1,13 @@
 use super::extract::{ApiJson, ApiQuery, Id};
 use crate::AppState;
 use app::auth::AuthSession;
-use app::domain::{accounts::actor, attendees, events};
+use app::domain::{accounts, accounts::actor, attendees, events};
 use app::error::AppError;
 use app::inputs::{EventInput, EventPatch, PageParams};
 use app::models::{Attendee, Event, Page};
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 
@@ -16,7 +16,7 @@ pub fn routes() -> Router<AppState> {
         .route("/events", get(list).post(create))
         .route("/events/{id}", get(show).put(update).delete(remove))
         .route("/events/{id}/attendees", get(list_attendees))
-        .route("/attendees/{id}", get(show_attendee))
+        .route("/events/{id}/rsvp", post(rsvp).delete(cancel_rsvp))
 }
 
 async fn list(
@@ -98,11 +98,15 @@ async fn list_attendees(
     ))
 }
 
-async fn show_attendee(
-    State(state): State<AppState>,
-    auth: AuthSession,
-    Id(id): Id,
-) -> Result<Json<Attendee>, AppError> {
-    let mut conn = state.pool.get().await?;
-    Ok(Json(attendees::get(&mut conn, &actor(&auth), id).await?))
+/// One-click RSVP with the profile of the attendee logged in (for another event).
+async fn rsvp(mut auth: AuthSession, Id(id): Id) -> Result<(StatusCode, Json<Attendee>), AppError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(accounts::rsvp(&mut auth, id).await?),
+    ))
+}
+
+async fn cancel_rsvp(mut auth: AuthSession, Id(id): Id) -> Result<StatusCode, AppError> {
+    accounts::cancel_rsvp(&mut auth, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

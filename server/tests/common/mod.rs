@@ -55,6 +55,10 @@ impl TestApp {
         config.database_url = database_url.clone();
         config.addr = "127.0.0.1:0".parse().unwrap();
         config.db_pool_size = 8;
+        config.upload_dir = std::env::temp_dir()
+            .join(&database)
+            .to_string_lossy()
+            .into_owned();
         adjust(&mut config);
         let (router, state) = server::build(&config).await.expect("server builds");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -159,9 +163,40 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    pub async fn put(&self, client: &Client, path: &str, body: Value) -> Response {
+        client.put(self.url(path)).json(&body).send().await.unwrap()
+    }
+
+    pub async fn delete(&self, client: &Client, path: &str) -> Response {
+        client.delete(self.url(path)).send().await.unwrap()
+    }
+
+    /// A logged-in attendee of `event_id` on a client of their own: (client, id).
+    pub async fn person(&self, event_id: i64, first_name: &str) -> (Client, i64) {
+        let client = self.client();
+        let email = format!("{}@example.com", first_name.to_lowercase());
+        let attendee = self.attendee(&client, event_id, &email, first_name).await;
+        (client, attendee["id"].as_i64().unwrap())
+    }
+
+    /// An organiser with an event of `max_attendees` seats: (organiser's client, event id).
+    pub async fn organizer_with_event(
+        &self,
+        email: &str,
+        max_attendees: Option<i64>,
+    ) -> (Client, i64) {
+        let client = self.client();
+        self.organizer(&client, email).await;
+        let event = self.event(&client, max_attendees).await;
+        (client, event["id"].as_i64().unwrap())
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         let database = self.database.clone();
+        let _ = std::fs::remove_dir_all(&self.config.upload_dir);
         // Drop runs outside async context guarantees: use a private runtime on a thread.
         let _ = std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread()

@@ -1,0 +1,125 @@
+use super::extract::{ApiJson, ApiQuery, Id};
+use crate::AppState;
+use app::auth::AuthSession;
+use app::domain::{accounts::actor, attendees};
+use app::error::AppError;
+use app::inputs::{PageParams, ProfilePatch};
+use app::models::{Attendee, Page};
+use app::photos::MAX_UPLOAD_BYTES;
+use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/attendees", get(search))
+        .route("/attendees/{id}", get(show).put(update))
+        .route(
+            "/attendees/{id}/photo",
+            // Room for a 5 MB photo plus the multipart framing; the photo itself is measured.
+            post(upload_photo).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES + 64 * 1024)),
+        )
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct SearchQuery {
+    q: Option<String>,
+    event_id: Option<i32>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+async fn search(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    ApiQuery(query): ApiQuery<SearchQuery>,
+) -> Result<Json<Page<Attendee>>, AppError> {
+    let mut conn = state.pool.get().await?;
+    let page = PageParams {
+        limit: query.limit,
+        offset: query.offset,
+    };
+    Ok(Json(
+        attendees::search(
+            &mut conn,
+            &actor(&auth),
+            query.event_id,
+            query.q.as_deref(),
+            page,
+        )
+        .await?,
+    ))
+}
+
+async fn show(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Id(id): Id,
+) -> Result<Json<Attendee>, AppError> {
+    let mut conn = state.pool.get().await?;
+    Ok(Json(attendees::get(&mut conn, &actor(&auth), id).await?))
+}
+
+async fn update(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Id(id): Id,
+    ApiJson(patch): ApiJson<ProfilePatch>,
+) -> Result<Json<Attendee>, AppError> {
+    let mut conn = state.pool.get().await?;
+    Ok(Json(
+        attendees::update_profile(&mut conn, &actor(&auth), id, patch).await?,
+    ))
+}
+
+async fn upload_photo(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Id(id): Id,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Json<serde_json::Value>, AppError> {
+    let actor = actor(&auth);
+    let mut conn = state.pool.get().await?;
+    let multipart = multipart.map_err(|_| {
+        AppError::UnsupportedMediaType(
+            "Send the photo as multipart/form-data in the field \"photo\".".into(),
+        )
+    })?;
+    let bytes = read_photo_field(multipart).await?;
+    let address = attendees::set_photo(&mut conn, state.photos.as_ref(), &actor, id, bytes).await?;
+    Ok(Json(serde_json::json!({ "profile_picture": address })))
+}
+
+/// The bytes of the multipart field `photo`, refusing more than 5 MB as they arrive.
+async fn read_photo_field(mut multipart: Multipart) -> Result<Vec<u8>, AppError> {
+    let too_large =
+        || AppError::TooLarge("The photo is larger than 5 MB. Please choose a smaller one.".into());
+    let read_error = |error: axum::extract::multipart::MultipartError| {
+        if error.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            too_large()
+        } else {
+            AppError::MalformedBody(format!(
+                "The upload could not be read: {}.",
+                error.body_text()
+            ))
+        }
+    };
+    while let Some(mut field) = multipart.next_field().await.map_err(read_error)? {
+        if field.name() != Some("photo") {
+            continue;
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(read_error)? {
+            if bytes.len() + chunk.len() > MAX_UPLOAD_BYTES {
+                return Err(too_large());
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        return Ok(bytes);
+    }
+    Err(AppError::field(
+        "photo",
+        "Send the image as the multipart field \"photo\".",
+    ))
+}
