@@ -4,12 +4,14 @@ import { spawn, execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import os from 'node:os';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const serverBin = path.resolve(root, process.env.SERVER_BIN ?? 'target/debug/server');
 const dbUrl = new URL(process.env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/netevent');
 const database = `netevent_e2e_${process.pid}`;
+const uploads = path.join(os.tmpdir(), database);
 const testUrl = new URL(dbUrl);
 testUrl.pathname = `/${database}`;
 
@@ -39,6 +41,7 @@ function startServer(port, seed) {
       NETEVENT_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: siteRoot,
       NETEVENT_SEED_DEMO: seed ? '1' : '0',
+      NETEVENT_UPLOAD_DIR: uploads,
       RUST_LOG: process.env.RUST_LOG ?? 'warn',
     },
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -81,5 +84,6 @@ try {
   stopAll();
   await sleep(300);
   try { sql(`DROP DATABASE IF EXISTS \`${database}\``); } catch { /* best effort */ }
+  rmSync(uploads, { recursive: true, force: true });
 }
 process.exit(code);

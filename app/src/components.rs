@@ -1,7 +1,7 @@
 //! Small pieces used by several pages.
 
 use crate::error::AppError;
-use crate::models::Me;
+use crate::models::{Inbox, Me};
 use crate::pages::session::SessionActions;
 use chrono::NaiveDateTime;
 use leptos::prelude::*;
@@ -40,8 +40,8 @@ pub fn Header(session: SessionActions) -> impl IntoView {
 fn UserMenu(me: Me, session: SessionActions) -> impl IntoView {
     let name = me.display_name();
     let link = match &me {
-        Me::Organizer(_) => Some(view! { <A href="/dashboard">"Dashboard"</A> }),
-        Me::Attendee(_) => None,
+        Me::Organizer(_) => view! { <A href="/dashboard">"Dashboard"</A> }.into_any(),
+        Me::Attendee(_) => view! { <AttendeeTabs/> }.into_any(),
     };
     let role = match &me {
         Me::Organizer(_) => "Organiser",
@@ -58,6 +58,36 @@ fn UserMenu(me: Me, session: SessionActions) -> impl IntoView {
                 <button type="submit" class="link-button">"Log out"</button>
             </ActionForm>
         </div>
+    }
+}
+
+/// The attendee's sections: a tab bar at the bottom of a phone screen, links on a wide one.
+/// The counts of requests waiting for an answer are fetched in the browser only (the server
+/// renders the bar without them) and refresh on every navigation.
+#[component]
+fn AttendeeTabs() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let inbox = LocalResource::new(move || {
+        location.pathname.track();
+        crate::pages::session::inbox()
+    });
+    let count = move |pick: fn(&Inbox) -> i64| {
+        move || {
+            inbox
+                .get()
+                .and_then(Result::ok)
+                .map(|i| pick(&i))
+                .filter(|n| *n > 0)
+                .map(|n| view! { <span class="badge" aria-label=format!("{n} waiting")>{n}</span> })
+        }
+    };
+    view! {
+        <nav class="tabbar" aria-label="Networking">
+            <A href="/me/people">"People"</A>
+            <A href="/me/connections">"Connections" {count(|i| i.connection_requests)}</A>
+            <A href="/me/agenda">"Agenda" {count(|i| i.appointment_requests)}</A>
+            <A href="/me/profile">"Profile"</A>
+        </nav>
     }
 }
 
@@ -154,5 +184,63 @@ pub fn spots_text(spots_left: Option<i64>, attendee_count: i64) -> String {
         Some(0) => format!("{attendee_count} going · full"),
         Some(1) => format!("{attendee_count} going · 1 spot left"),
         Some(n) => format!("{attendee_count} going · {n} spots left"),
+    }
+}
+
+/// A person's photo, or their initials on a colour picked from their name when they have none.
+#[component]
+pub fn Avatar(
+    #[prop(into)] name: String,
+    photo: Option<String>,
+    #[prop(default = 48)] size: u32,
+) -> impl IntoView {
+    let style = format!(
+        "width:{size}px;height:{size}px;font-size:{}px",
+        size * 2 / 5
+    );
+    match photo {
+        Some(src) => view! {
+            <img class="avatar" src=src alt="" width=size height=size style=style loading="lazy"/>
+        }
+        .into_any(),
+        None => view! {
+            <span class="avatar initials" style=format!("{style};background:{}", avatar_colour(&name)) aria-hidden="true">
+                {initials(&name)}
+            </span>
+        }
+        .into_any(),
+    }
+}
+
+/// Up to two initials: "Zoë Łukasz" → "ZŁ", "山田" → "山".
+pub fn initials(name: &str) -> String {
+    name.split_whitespace()
+        .filter_map(|word| word.chars().next())
+        .take(2)
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// A dark colour (white text on it passes WCAG AA), the same for the same name everywhere.
+fn avatar_colour(name: &str) -> &'static str {
+    const PALETTE: [&str; 8] = [
+        "#4338ca", "#0f766e", "#b45309", "#be123c", "#6d28d9", "#1d4ed8", "#15803d", "#9d174d",
+    ];
+    let hash = name
+        .bytes()
+        .fold(5381u32, |h, b| h.wrapping_mul(33) ^ u32::from(b));
+    PALETTE[hash as usize % PALETTE.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::initials;
+
+    #[test]
+    fn initials_take_the_first_letter_of_two_words() {
+        assert_eq!(initials("Zoë Łukasz"), "ZŁ");
+        assert_eq!(initials("ada lovelace byron"), "AL");
+        assert_eq!(initials("山田"), "山");
+        assert_eq!(initials(""), "");
     }
 }

@@ -76,6 +76,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dashboard/events/:id/stats") view=pages::stats::StatsPage/>
                     <Route path=path!("/e/:code") view=pages::event::EventPage/>
                     <Route path=path!("/e/:code/login") view=pages::event::AttendeeLoginPage/>
+                    <Route path=path!("/me/profile") view=pages::profile::ProfilePage/>
+                    <Route path=path!("/me/people") view=pages::people::PeoplePage/>
+                    <Route path=path!("/me/people/:id") view=pages::people::PersonPage/>
+                    <Route path=path!("/me/connections") view=pages::requests::ConnectionsPage/>
+                    <Route path=path!("/me/agenda") view=pages::agenda::AgendaPage/>
                 </Routes>
             </main>
             <footer class="site-footer container">

@@ -20,15 +20,24 @@ export function useBrowser() {
   return () => browser;
 }
 
-/** A phone-sized browser context. */
+/** A phone-sized browser context that remembers the browser errors of its pages. */
 export async function phone(browser) {
-  return browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  context.browserErrors = [];
+  context.on('console', (message) => {
+    if (message.type() === 'error' && /hydrat|panicked/i.test(message.text())) {
+      context.browserErrors.push(message.text().split('\n')[0]);
+    }
+  });
+  return context;
 }
 
-/** Opens `path` and waits until Leptos has hydrated the page. */
+/** Opens `path`, waits until Leptos has hydrated the page, and fails on a hydration error. */
 export async function open(page, path, base = BASE_URL) {
   await page.goto(`${base}${path}`);
   await page.waitForSelector('body[data-hydrated="true"]', { timeout: 20_000 });
+  const errors = page.context().browserErrors ?? [];
+  if (errors.length) throw new Error(`browser errors on ${path}: ${errors.join(' | ')}`);
 }
 
 /** Registers a person for the event at `link` in a browser of their own, then closes it. */

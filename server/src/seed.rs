@@ -1,8 +1,13 @@
 //! The demo data `make run` shows on first start.
 
 use app::db::DbPool;
-use app::domain::{attendees, events, organizers, Actor};
-use app::inputs::{AttendeeRegistration, EventInput, OrganizerRegistration};
+use app::domain::{appointments, attendees, connections, events, organizers, Actor};
+use app::error::AppError;
+use app::inputs::{
+    AppointmentInput, AttendeeRegistration, ConnectionInput, EventInput, OrganizerRegistration,
+    StatusInput,
+};
+use app::models::Event;
 use app::schema::{events as events_table, organizers as organizers_table};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
@@ -48,22 +53,7 @@ pub async fn seed_demo(pool: &DbPool, addr: SocketAddr) -> Result<(), String> {
             )
             .await
             .map_err(|e| e.to_string())?;
-            attendees::register(
-                pool,
-                AttendeeRegistration {
-                    event_id: Some(event.id),
-                    email: DEMO_ATTENDEE_EMAIL.into(),
-                    password: DEMO_PASSWORD.into(),
-                    first_name: "Ada".into(),
-                    last_name: "Lovelace".into(),
-                    organisation: Some("Analytical Engines Ltd".into()),
-                    role: Some("Mathematician".into()),
-                    introduction: Some("Happy to talk about computing machines and poetry.".into()),
-                    ..Default::default()
-                },
-            )
-            .await
-            .map_err(|e| e.to_string())?;
+            seed_people(pool, &event).await.map_err(|e| e.to_string())?;
             organizer.id
         }
     };
@@ -83,5 +73,125 @@ pub async fn seed_demo(pool: &DbPool, addr: SocketAddr) -> Result<(), String> {
         println!("  Demo event link: http://{addr}/e/{code}");
     }
     println!();
+    Ok(())
+}
+
+/// Ada and a few people to meet: one has asked to connect, one is connected and has a meeting
+/// with her, one asks her for a meeting — so every networking page has something to show.
+async fn seed_people(pool: &DbPool, event: &Event) -> Result<(), AppError> {
+    let people = [
+        (
+            DEMO_ATTENDEE_EMAIL,
+            "Ada",
+            "Lovelace",
+            "Analytical Engines Ltd",
+            "Mathematician",
+            "Happy to talk about computing machines and poetry.",
+        ),
+        (
+            "grace@demo.netevent.dev",
+            "Grace",
+            "Hopper",
+            "US Navy",
+            "Computer scientist",
+            "Compilers, COBOL and nanoseconds. Ask me for a piece of wire.",
+        ),
+        (
+            "alan@demo.netevent.dev",
+            "Alan",
+            "Turing",
+            "Bletchley Park",
+            "Cryptanalyst",
+            "Machines that think, and long-distance running.",
+        ),
+        (
+            "katherine@demo.netevent.dev",
+            "Katherine",
+            "Johnson",
+            "NASA",
+            "Research mathematician",
+            "Orbital mechanics; I check the computer's numbers.",
+        ),
+        (
+            "zoe@demo.netevent.dev",
+            "Zoë",
+            "Łukasz",
+            "Łódź Robotics",
+            "Founder",
+            "Building warehouse robots. Looking for Rust engineers.",
+        ),
+        (
+            "yamada@demo.netevent.dev",
+            "山田",
+            "太郎",
+            "東京 Systems",
+            "Engineer",
+            "Embedded Rust and sensor networks.",
+        ),
+    ];
+    let mut ids = Vec::new();
+    for (email, first_name, last_name, organisation, role, introduction) in people {
+        let (attendee, _) = attendees::register(
+            pool,
+            AttendeeRegistration {
+                event_id: Some(event.id),
+                email: email.into(),
+                password: DEMO_PASSWORD.into(),
+                first_name: first_name.into(),
+                last_name: last_name.into(),
+                organisation: Some(organisation.into()),
+                role: Some(role.into()),
+                introduction: Some(introduction.into()),
+                ..Default::default()
+            },
+        )
+        .await?;
+        ids.push(attendee.id);
+    }
+    let as_attendee = |id: i32| Actor::Attendee {
+        id,
+        event_id: event.id,
+    };
+    let (ada, grace, alan, katherine) = (ids[0], ids[1], ids[2], ids[3]);
+    let mut conn = pool.get().await?;
+    let connect = |target: i32| ConnectionInput {
+        connected_attendee_id: Some(target.into()),
+    };
+    let accept = || StatusInput {
+        status: "accepted".into(),
+    };
+    connections::request(&mut conn, &as_attendee(grace), connect(ada)).await?;
+    let with_alan = connections::request(&mut conn, &as_attendee(alan), connect(ada)).await?;
+    connections::respond(&mut conn, &as_attendee(ada), with_alan.id, accept()).await?;
+    let at = |hours: i64| {
+        (event.start_time + chrono::Duration::hours(hours))
+            .format("%Y-%m-%dT%H:%M:%S")
+            .to_string()
+    };
+    let meeting = appointments::request(
+        &mut conn,
+        &as_attendee(ada),
+        AppointmentInput {
+            target_id: Some(alan.into()),
+            appointment_time: at(2),
+            location: Some("Coffee bar".into()),
+            notes: Some("The imitation game, over coffee.".into()),
+            ..Default::default()
+        },
+    )
+    .await?;
+    appointments::respond(&mut conn, &as_attendee(alan), meeting.id, accept()).await?;
+    appointments::request(
+        &mut conn,
+        &as_attendee(katherine),
+        AppointmentInput {
+            target_id: Some(ada.into()),
+            appointment_time: at(3),
+            location: Some("Table 4".into()),
+            notes: Some("Trajectories and the difference engine.".into()),
+            ..Default::default()
+        },
+    )
+    .await?;
     Ok(())
 }

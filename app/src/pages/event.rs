@@ -33,8 +33,15 @@ pub fn EventPage() -> impl IntoView {
     let session = SessionActions::get();
     // Refetch after an RSVP so the spots left update.
     let event = Resource::new(
-        move || (code.get(), session.register_attendee.version().get()),
-        |(code, _)| event_by_code(code),
+        move || {
+            (
+                code.get(),
+                session.register_attendee.version().get(),
+                session.rsvp.version().get(),
+                session.cancel_rsvp.version().get(),
+            )
+        },
+        |(code, ..)| event_by_code(code),
     );
     view! {
         <Suspense fallback=|| view! { <p class="muted" aria-busy="true">"Loading event…"</p> }>
@@ -59,8 +66,14 @@ fn EventDetails(event: Event, me: Option<Me>) -> impl IntoView {
         view! {
             <section class="card success" aria-live="polite">
                 <h2>"You're in, " {name} "!"</h2>
-                <p>"You are registered for this event. See you there."</p>
+                <p>"You are registered for this event. Meet people before you arrive:"</p>
+                <nav class="next-steps" aria-label="Your event">
+                    <A href="/me/profile" attr:class="button">"Complete your profile"</A>
+                    <A href="/me/people" attr:class="button secondary">"See who's coming"</A>
+                    <A href="/me/agenda" attr:class="button secondary">"My agenda"</A>
+                </nav>
             </section>
+            <CancelRsvp event_id=event.id/>
         }
         .into_any()
     } else if event.is_full() {
@@ -71,6 +84,8 @@ fn EventDetails(event: Event, me: Option<Me>) -> impl IntoView {
             </section>
         }
         .into_any()
+    } else if let Some(Me::Attendee(attendee)) = &me {
+        view! { <OneClickRsvp event_id=event.id code=event.code.clone() name=attendee.full_name()/> }.into_any()
     } else {
         view! { <RsvpForm code=event.code.clone()/> }.into_any()
     };
@@ -87,6 +102,56 @@ fn EventDetails(event: Event, me: Option<Me>) -> impl IntoView {
             {event.description.clone().map(|text| view! { <p class="event-description">{text}</p> })}
             {rsvp}
         </article>
+    }
+}
+
+/// An attendee of another event RSVPs with the profile they already have.
+#[component]
+fn OneClickRsvp(event_id: i32, code: String, name: String) -> impl IntoView {
+    let action = SessionActions::get().rsvp;
+    let error = action_error(action);
+    let other_email = RwSignal::new(false);
+    view! {
+        <section class="card" aria-labelledby="rsvp-title">
+            <h2 id="rsvp-title">"RSVP"</h2>
+            <ActionForm action>
+                <FormError error/>
+                <input type="hidden" name="event_id" value=event_id/>
+                <p>"Register with your NetEvent profile: your name, organisation, role, introduction and photo come along."</p>
+                <Submit label="RSVP with my profile" busy="Registering…" pending=Signal::from(action.pending()) block=true/>
+            </ActionForm>
+            <p class="muted switch">{format!("Logged in as {name}. ")}
+                <button type="button" class="link-button" on:click=move |_| other_email.set(true)>"Use another email"</button>
+            </p>
+        </section>
+        <Show when=move || other_email.get()>
+            <RsvpForm code=code.clone()/>
+        </Show>
+    }
+}
+
+/// Gives the seat back, after a confirmation.
+#[component]
+fn CancelRsvp(event_id: i32) -> impl IntoView {
+    let action = SessionActions::get().cancel_rsvp;
+    let error = action_error(action);
+    let confirming = RwSignal::new(false);
+    view! {
+        <section class="card">
+            <FormError error/>
+            <Show when=move || confirming.get() fallback=move || view! {
+                <button type="button" class="link-button" on:click=move |_| confirming.set(true)>"Can't make it? Cancel my RSVP…"</button>
+            }>
+                <p role="alert" class="confirm-text">"Cancel your RSVP? Your seat goes to someone else, and your connections and meetings at this event are removed."</p>
+                <ActionForm action>
+                    <input type="hidden" name="event_id" value=event_id/>
+                    <div class="hero-actions">
+                        <button type="submit" class="button danger">"Yes, cancel my RSVP"</button>
+                        <button type="button" class="button secondary" on:click=move |_| confirming.set(false)>"Keep my seat"</button>
+                    </div>
+                </ActionForm>
+            </Show>
+        </section>
     }
 }
 

@@ -1,7 +1,12 @@
+pub mod agenda;
 pub mod event;
 pub mod home;
 pub mod manage;
+pub mod network;
 pub mod organizer;
+pub mod people;
+pub mod profile;
+pub mod requests;
 pub mod session;
 pub mod stats;
 

@@ -99,6 +99,32 @@ pub async fn register_attendee(
     Ok(())
 }
 
+/// One-click RSVP to another event with the profile of the attendee logged in.
+#[server(prefix = "/rpc")]
+pub async fn rsvp_with_profile(event_id: i32) -> Result<(), AppError> {
+    let mut auth = super::server::auth_session().await?;
+    crate::domain::accounts::rsvp(&mut auth, event_id).await?;
+    Ok(())
+}
+
+#[server(prefix = "/rpc")]
+pub async fn cancel_rsvp(event_id: i32) -> Result<(), AppError> {
+    let mut auth = super::server::auth_session().await?;
+    crate::domain::accounts::cancel_rsvp(&mut auth, event_id).await?;
+    Ok(())
+}
+
+/// What waits for the attendee's answer; nothing for anyone else.
+#[server(prefix = "/rpc")]
+pub async fn inbox() -> Result<crate::models::Inbox, AppError> {
+    let (auth, actor) = super::server::actor().await?;
+    if actor.attendee().is_err() {
+        return Ok(Default::default());
+    }
+    let mut conn = super::server::conn(&auth).await?;
+    crate::domain::accounts::inbox(&mut conn, &actor).await
+}
+
 /// The session's actions, shared through context so any page can log in or out and the
 /// header follows.
 #[derive(Clone, Copy)]
@@ -108,6 +134,8 @@ pub struct SessionActions {
     pub login_attendee: ServerAction<LoginAttendee>,
     pub register_attendee: ServerAction<RegisterAttendee>,
     pub logout: ServerAction<Logout>,
+    pub rsvp: ServerAction<RsvpWithProfile>,
+    pub cancel_rsvp: ServerAction<CancelRsvp>,
     pub user: Resource<Result<Option<Me>, AppError>>,
 }
 
@@ -118,6 +146,8 @@ impl SessionActions {
         let login_attendee = ServerAction::<LoginAttendee>::new();
         let register_attendee = ServerAction::<RegisterAttendee>::new();
         let logout = ServerAction::<Logout>::new();
+        let rsvp = ServerAction::<RsvpWithProfile>::new();
+        let cancel_rsvp = ServerAction::<CancelRsvp>::new();
         let user = Resource::new(
             move || {
                 (
@@ -126,6 +156,8 @@ impl SessionActions {
                     login_attendee.version().get(),
                     register_attendee.version().get(),
                     logout.version().get(),
+                    rsvp.version().get(),
+                    cancel_rsvp.version().get(),
                 )
             },
             |_| current_user(),
@@ -136,6 +168,8 @@ impl SessionActions {
             login_attendee,
             register_attendee,
             logout,
+            rsvp,
+            cancel_rsvp,
             user,
         };
         provide_context(actions);

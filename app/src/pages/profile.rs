@@ -1,0 +1,225 @@
+//! My profile: what other attendees see of me, and my photo.
+
+use super::network::AttendeeGate;
+use crate::components::{action_error, Avatar, Field, FormError, Submit};
+use crate::error::AppError;
+use crate::models::Attendee;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[server(prefix = "/rpc")]
+pub async fn my_profile() -> Result<Attendee, AppError> {
+    let (auth, actor) = super::server::actor().await?;
+    let (me, _) = actor.attendee()?;
+    let mut conn = super::server::conn(&auth).await?;
+    crate::domain::attendees::get(&mut conn, &actor, me).await
+}
+
+#[server(prefix = "/rpc")]
+pub async fn save_profile(
+    first_name: String,
+    last_name: String,
+    organisation: String,
+    role: String,
+    introduction: String,
+) -> Result<Attendee, AppError> {
+    let (auth, actor) = super::server::actor().await?;
+    let (me, _) = actor.attendee()?;
+    let mut conn = super::server::conn(&auth).await?;
+    let patch = crate::inputs::ProfilePatch {
+        first_name: Some(first_name),
+        last_name: Some(last_name),
+        organisation: Some(Some(organisation)),
+        role: Some(Some(role)),
+        introduction: Some(Some(introduction)),
+    };
+    crate::domain::attendees::update_profile(&mut conn, &actor, me, patch).await
+}
+
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let save = ServerAction::<SaveProfile>::new();
+    let profile = Resource::new(|| (), |_| my_profile());
+    view! {
+        <Title text="My profile"/>
+        <Suspense fallback=|| view! { <p class="muted" aria-busy="true">"Loading your profile…"</p> }>
+            {move || Suspend::new(async move {
+                match profile.await {
+                    Ok(me) => view! { <ProfileForm me save/> }.into_any(),
+                    Err(error) => view! { <AttendeeGate error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ProfileForm(me: Attendee, save: ServerAction<SaveProfile>) -> impl IntoView {
+    let error = action_error(save);
+    let saved = move || matches!(save.value().get(), Some(Ok(_)));
+    let intro_problem = move || error.get().and_then(|e| e.field_error("introduction"));
+    let name = me.full_name();
+    view! {
+        <div class="page-head"><h1>"My profile"</h1></div>
+        <PhotoUpload id=me.id name=name photo=me.profile_picture.clone()/>
+        <section class="card" aria-labelledby="about-title">
+            <h2 id="about-title">"About you"</h2>
+            <p class="muted">"Attendees of your event see this. Your email stays private until you accept a connection."</p>
+            <ActionForm action=save>
+                <FormError error/>
+                <div class="row">
+                    <Field label="First name" name="first_name" autocomplete="given-name" required=true value=me.first_name.clone() error/>
+                    <Field label="Last name" name="last_name" autocomplete="family-name" required=true value=me.last_name.clone() error/>
+                </div>
+                <div class="row">
+                    <Field label="Organisation" name="organisation" autocomplete="organization" value=me.organisation.clone().unwrap_or_default() error/>
+                    <Field label="Role" name="role" autocomplete="organization-title" value=me.role.clone().unwrap_or_default() error/>
+                </div>
+                <div class="field" class:invalid=move || intro_problem().is_some()>
+                    <label for="field-introduction">"Introduction"</label>
+                    <textarea id="field-introduction" name="introduction" rows="4" maxlength="2000"
+                        placeholder="What you do, and whom you would like to meet"
+                        aria-describedby="field-introduction-note">{me.introduction.clone().unwrap_or_default()}</textarea>
+                    <p class="field-note" id="field-introduction-note">{move || intro_problem().unwrap_or_else(|| "Up to 2,000 characters.".into())}</p>
+                </div>
+                {move || saved().then(|| view! { <p class="saved" role="status">"Saved."</p> })}
+                <Submit label="Save profile" busy="Saving…" pending=Signal::from(save.pending())/>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// Picks a photo and uploads it to `POST /api/attendees/<id>/photo`, showing the progress.
+#[component]
+fn PhotoUpload(id: i32, name: String, photo: Option<String>) -> impl IntoView {
+    let current = RwSignal::new(photo);
+    let progress = RwSignal::new(None::<u32>);
+    let problem = RwSignal::new(None::<String>);
+    let on_change = move |ev: leptos::ev::Event| {
+        problem.set(None);
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let Some(input) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            else {
+                return;
+            };
+            let Some(file) = input.files().and_then(|files| files.get(0)) else {
+                return;
+            };
+            if file.size() > 5.0 * 1024.0 * 1024.0 {
+                problem.set(Some(
+                    "The photo is larger than 5 MB. Please choose a smaller one.".into(),
+                ));
+                return;
+            }
+            progress.set(Some(0));
+            upload::send(id, file, progress, move |result| {
+                progress.set(None);
+                match result {
+                    Ok(address) => current.set(Some(address)),
+                    Err(message) => problem.set(Some(message)),
+                }
+            });
+            input.set_value("");
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (ev, id);
+    };
+    // The file input stays focusable (visually hidden); its label is the visible button.
+    view! {
+        <section class="card photo-upload" aria-labelledby="photo-title">
+            <h2 id="photo-title">"Photo"</h2>
+            <div class="profile-head">
+                {move || view! { <Avatar name=name.clone() photo=current.get() size=96/> }}
+                <div class="field">
+                    <input id="photo-input" class="visually-hidden" type="file" accept="image/jpeg,image/png,image/webp"
+                        on:change=on_change aria-describedby="photo-note"/>
+                    <label for="photo-input" class="button secondary small">"Choose a photo"</label>
+                    <p class="field-note" id="photo-note">"JPEG, PNG or WebP, up to 5 MB. We crop it square and remove its location data."</p>
+                </div>
+            </div>
+            {move || progress.get().map(|percent| view! {
+                <div class="progress" role="progressbar" aria-label="Uploading photo" aria-valuemin="0" aria-valuemax="100" aria-valuenow=percent>
+                    <span style=format!("width:{percent}%")></span>
+                </div>
+                <p class="muted" aria-live="polite">{if percent < 100 { format!("Uploading… {percent}%") } else { "Processing…".to_owned() }}</p>
+            })}
+            {move || problem.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+        </section>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod upload {
+    use leptos::prelude::*;
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+
+    /// XMLHttpRequest rather than fetch: only it reports upload progress.
+    pub fn send(
+        id: i32,
+        file: web_sys::File,
+        progress: RwSignal<Option<u32>>,
+        done: impl Fn(Result<String, String>) + 'static,
+    ) {
+        let fail = |message: &str| Err(message.to_owned());
+        let Ok(xhr) = web_sys::XmlHttpRequest::new() else {
+            return done(fail("Your browser cannot upload files."));
+        };
+        let Ok(form) = web_sys::FormData::new() else {
+            return done(fail("Your browser cannot upload files."));
+        };
+        if form.append_with_blob("photo", &file).is_err()
+            || xhr
+                .open("POST", &format!("/api/attendees/{id}/photo"))
+                .is_err()
+        {
+            return done(fail("The upload could not start."));
+        }
+        if let Ok(upload) = xhr.upload() {
+            let on_progress = Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(
+                move |event: web_sys::ProgressEvent| {
+                    if event.length_computable() && event.total() > 0.0 {
+                        progress.set(Some((event.loaded() / event.total() * 100.0) as u32));
+                    }
+                },
+            );
+            upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+            on_progress.forget();
+        }
+        let done = std::rc::Rc::new(done);
+        let finished = xhr.clone();
+        let on_done = done.clone();
+        let on_load = Closure::<dyn FnMut()>::new(move || {
+            let status = finished.status().unwrap_or(0);
+            let text = finished.response_text().ok().flatten().unwrap_or_default();
+            let body: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+            if status == 200 {
+                on_done(Ok(body["profile_picture"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned()))
+            } else {
+                on_done(Err(body["error"]["message"]
+                    .as_str()
+                    .unwrap_or("The upload failed. Please try again.")
+                    .to_owned()))
+            }
+        });
+        xhr.set_onload(Some(on_load.as_ref().unchecked_ref()));
+        on_load.forget();
+        let on_error = Closure::<dyn FnMut()>::new(move || {
+            done(Err(
+                "The upload was interrupted. Check your connection and try again.".to_owned(),
+            ))
+        });
+        xhr.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        on_error.forget();
+        if xhr.send_with_opt_form_data(Some(&form)).is_err() {
+            progress.set(None);
+        }
+    }
+}

@@ -1,0 +1,145 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useBrowser, phone, open, uniqueEmail, demoEventCode } from './helpers.mjs';
+
+const browser = useBrowser();
+
+/** A new attendee of the event at `code`, registered through the deep link on a phone. */
+async function attendee(code, first, last) {
+  const context = await phone(browser());
+  const page = await context.newPage();
+  await open(page, `/e/${code}`);
+  await page.fill('#field-first_name', first);
+  await page.fill('#field-last_name', last);
+  await page.fill('#field-email', uniqueEmail(first.toLowerCase()));
+  await page.fill('#field-password', 'networking!');
+  await page.getByRole('button', { name: 'Register' }).click();
+  await page.getByRole('heading', { name: new RegExp(`You're in, ${first}`) }).waitFor();
+  return { context, page };
+}
+
+async function editProfile(page, { organisation, role, introduction }) {
+  await page.getByRole('link', { name: 'Complete your profile' }).click();
+  await page.getByRole('heading', { name: 'My profile' }).waitFor();
+  await page.fill('#field-organisation', organisation);
+  await page.fill('#field-role', role);
+  await page.fill('#field-introduction', introduction);
+  await page.getByRole('button', { name: 'Save profile' }).click();
+  await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+}
+
+/** Taps a tab of the bottom bar and waits for its page. */
+async function tab(page, name, heading) {
+  await page.getByRole('navigation', { name: 'Networking' }).getByRole('link', { name: new RegExp(name) }).click();
+  await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+}
+
+test('two attendees find each other, connect, and book a meeting on their phones', async () => {
+  const code = await demoEventCode();
+  const tag = `${Date.now() % 100000}`;
+  const mira = await attendee(code, 'Mira', `Nowak${tag}`);
+  const theo = await attendee(code, 'Theo', `Okafor${tag}`);
+
+  await editProfile(mira.page, { organisation: 'Fjord Labs', role: 'Product designer', introduction: 'Design systems for event apps.' });
+  await editProfile(theo.page, { organisation: 'Rustacean Co', role: 'Rust engineer', introduction: 'Async Rust and databases.' });
+
+  // Mira uploads a photo (a real PNG: a screenshot of her own screen) and sees it at once.
+  const picture = await mira.page.screenshot({ clip: { x: 0, y: 0, width: 390, height: 300 } });
+  await mira.page.setInputFiles('#photo-input', { name: 'me.png', mimeType: 'image/png', buffer: picture });
+  const avatar = mira.page.locator('.photo-upload img.avatar');
+  await avatar.waitFor();
+  assert.match(await avatar.getAttribute('src'), /^\/media\/photos\/[0-9a-f]{32}\.jpg$/);
+  const stored = await mira.page.evaluate(async (src) => {
+    const response = await fetch(src);
+    return { type: response.headers.get('content-type'), size: (await response.arrayBuffer()).byteLength };
+  }, await avatar.getAttribute('src'));
+  assert.equal(stored.type, 'image/jpeg');
+  assert.ok(stored.size > 1000);
+
+  // Theo searches the directory, finds Mira with her photo and role, and asks to connect.
+  await tab(theo.page, 'People', 'People at the event');
+  await theo.page.fill('#people-search', `Nowak${tag}`);
+  // The search narrows the directory to her alone.
+  await theo.page.getByText('1–1 of 1').waitFor();
+  const card = theo.page.getByTestId('person-card').filter({ hasText: `Mira Nowak${tag}` });
+  await card.getByText('Product designer').waitFor();
+  assert.equal(await theo.page.getByTestId('person-card').count(), 1);
+  assert.match(await card.locator('img.avatar').getAttribute('src'), /^\/media\/photos\//);
+  await card.getByRole('button', { name: 'Connect with Mira' }).click();
+  await card.getByText('Request sent').waitFor();
+
+  // Mira sees the request counted in her tab bar and accepts it; emails are exchanged.
+  await mira.page.reload();
+  await mira.page.waitForSelector('body[data-hydrated="true"]');
+  const badge = mira.page.getByRole('navigation', { name: 'Networking' }).locator('.badge').first();
+  await badge.waitFor();
+  assert.equal((await badge.textContent()).trim(), '1');
+  await tab(mira.page, 'Connections', 'Connections');
+  const waiting = mira.page.getByRole('region', { name: 'Waiting for your answer' });
+  await waiting.getByRole('button', { name: `Accept Theo Okafor${tag}` }).click();
+  const contacts = mira.page.getByRole('region', { name: 'Your contacts' });
+  await contacts.getByText(`Theo Okafor${tag}`).waitFor();
+  await contacts.getByRole('link', { name: /^theo-.*@example\.com$/ }).waitFor();
+
+  // Mira opens Theo's profile and asks for a meeting an hour into the event.
+  await contacts.getByRole('link', { name: `Theo Okafor${tag}` }).click();
+  await mira.page.getByRole('heading', { name: `Theo Okafor${tag}`, level: 1 }).waitFor();
+  await mira.page.getByText('Async Rust and databases.').waitFor();
+  const start = await mira.page.locator('#field-appointment_time').getAttribute('min');
+  const hourIn = new Date(`${start}:00Z`);
+  hourIn.setUTCHours(hourIn.getUTCHours() + 1);
+  const when = hourIn.toISOString().slice(0, 16);
+  await mira.page.fill('#field-appointment_time', when);
+  await mira.page.fill('#field-location', 'Coffee bar');
+  await mira.page.fill('#field-notes', 'Event app design');
+  await mira.page.getByRole('button', { name: 'Request meeting' }).click();
+  await mira.page.getByRole('status').filter({ hasText: 'Request sent' }).waitFor();
+
+  // Theo accepts it from his agenda.
+  await tab(theo.page, 'Agenda', 'My agenda');
+  const request = theo.page.getByTestId('agenda-item').filter({ hasText: `Mira Nowak${tag}` });
+  await request.getByText('Asks to meet you').waitFor();
+  await request.getByRole('button', { name: `Accept the meeting with Mira Nowak${tag}` }).click();
+  await request.getByText('Confirmed').waitFor();
+
+  // Both agendas show it at the same time, with a calendar file.
+  for (const { page } of [mira, theo]) {
+    await tab(page, 'Agenda', 'My agenda');
+    const item = page.getByTestId('agenda-item').filter({ hasText: 'Coffee bar' });
+    await item.getByText('Confirmed').waitFor();
+    assert.equal(await item.locator('time').getAttribute('datetime'), when);
+    const ics = await page.evaluate(async (href) => (await fetch(href)).text(),
+      await item.getByRole('link', { name: 'Add to calendar' }).getAttribute('href'));
+    assert.match(ics, /BEGIN:VEVENT/);
+  }
+  assert.deepEqual([...mira.context.browserErrors, ...theo.context.browserErrors], [], 'no hydration errors');
+  await mira.context.close();
+  await theo.context.close();
+});
+
+test('an attendee of one event RSVPs to another with one click and can cancel', async () => {
+  const code = await demoEventCode();
+  const { context, page } = await attendee(code, 'Ines', `Moreau${Date.now() % 100000}`);
+  // A second event from the same organiser, created through the API as the demo organiser.
+  const organiser = await browser().newContext();
+  const api = organiser.request;
+  const base = new URL(page.url()).origin;
+  await api.post(`${base}/api/auth/organizer/login`, { data: { email: 'organizer@demo.netevent.dev', password: 'netevent-demo' } });
+  const created = await api.post(`${base}/api/events`, {
+    data: { name: `Rust Night ${Date.now()}`, start_time: '2031-03-01T18:00:00', end_time: '2031-03-01T22:00:00', max_attendees: 40 },
+  });
+  assert.equal(created.status(), 201);
+  const other = await created.json();
+  await organiser.close();
+
+  await open(page, `/e/${other.code}`);
+  await page.getByRole('button', { name: 'RSVP with my profile' }).click();
+  await page.getByRole('heading', { name: /You're in, Ines/ }).waitFor();
+  assert.match(await page.locator('.event-head .spots').textContent(), /^1 going/);
+
+  await page.getByRole('button', { name: /Cancel my RSVP/ }).click();
+  await page.getByRole('button', { name: 'Yes, cancel my RSVP' }).click();
+  await page.getByRole('heading', { name: 'RSVP' }).waitFor();
+  assert.match(await page.locator('.event-head .spots').textContent(), /^0 going/);
+  await context.close();
+});
