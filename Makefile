@@ -9,13 +9,16 @@ export DATABASE_URL ?= mysql://root@127.0.0.1:3306/netevent
 export LEPTOS_SITE_ROOT ?= target/site
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: run test tools browser-tools db build release unit e2e bench fmt clippy clean
+.PHONY: run test tools browser-tools pdf-tools db build release unit e2e bench fmt clippy clean
 
 tools:
 	@.ci/install-tools.sh
 
 browser-tools:
 	@.ci/install-tools.sh --browser
+
+pdf-tools:
+	@.ci/install-tools.sh --pdf
 
 db:
 	@.ci/ensure-db.sh
@@ -30,7 +33,7 @@ run: release db
 ## Unit and integration tests (real MariaDB), then the browser tests (real Chromium).
 test: unit e2e
 
-unit: tools db
+unit: tools pdf-tools db
 	cargo test -p app -p server --features app/ssr
 
 build: tools

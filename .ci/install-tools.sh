@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building NetEvent needs and the machine lacks: the wasm target, cargo-leptos,
 # the wasm-bindgen CLI matching Cargo.lock, wasm-opt (npm's binaryen) and, with --browser,
-# Chromium plus playwright-core for the end-to-end tests.
+# Chromium plus playwright-core for the end-to-end tests; with --pdf (or --browser) poppler's
+# pdftoppm/pdftotext for the badge tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -35,4 +36,11 @@ if [ "${1:-}" = --browser ]; then
     "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
   fi
   (cd end2end && npm ci --silent --no-audit --no-fund >/dev/null)
+fi
+
+# The badge tests render PDF pages with poppler's pdftoppm and read them with pdftotext.
+if { [ "${1:-}" = --browser ] || [ "${1:-}" = --pdf ]; } && ! command -v pdftoppm >/dev/null; then
+  echo "Installing poppler-utils…"
+  sudo_cmd=(); [ "$(id -u)" = 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
 fi

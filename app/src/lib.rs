@@ -8,6 +8,10 @@ pub mod validate;
 #[cfg(feature = "ssr")]
 pub mod auth;
 #[cfg(feature = "ssr")]
+pub mod badge_html;
+#[cfg(feature = "ssr")]
+pub mod badge_pdf;
+#[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod domain;

@@ -38,6 +38,7 @@ diesel::table! {
         profile_picture -> Nullable<Varchar>,
         checkin_token -> Varchar,
         created_at -> Timestamp,
+        badge_printed_at -> Nullable<Datetime>,
     }
 }
 

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod appointments;
 pub mod attendees;
 pub mod authorization;
+pub mod badges;
 pub mod connections;
 pub mod events;
 pub mod organizers;

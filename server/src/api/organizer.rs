@@ -1,14 +1,16 @@
-use super::extract::Id;
+use super::extract::{ApiQuery, Id};
 use crate::AppState;
 use app::auth::AuthSession;
+use app::domain::badges::{self, Layout, Selection};
 use app::domain::{accounts::actor, attendees, stats};
 use app::error::AppError;
 use app::models::EventStats;
 use axum::extract::State;
 use axum::http::header;
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -17,6 +19,7 @@ pub fn routes() -> Router<AppState> {
             "/organizer/events/{id}/attendees.csv",
             get(export_attendees),
         )
+        .route("/organizer/events/{id}/badges", get(badge_sheet))
 }
 
 async fn event_stats(
@@ -46,4 +49,81 @@ async fn export_attendees(
         ],
         csv,
     ))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct BadgeQuery {
+    format: Option<String>,
+    layout: Option<String>,
+    ids: Option<String>,
+    only: Option<String>,
+}
+
+/// `?format=pdf` → the PDF sheet (and the badges on it count as printed); otherwise the
+/// print-ready HTML view of the same sheet. `layout`, `ids` and `only=not_printed` choose
+/// stock and attendees.
+async fn badge_sheet(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Id(id): Id,
+    ApiQuery(query): ApiQuery<BadgeQuery>,
+) -> Result<Response, AppError> {
+    let layout = Layout::parse(query.layout.as_deref())?;
+    let selection = Selection::parse(query.ids.as_deref(), query.only.as_deref())?;
+    let pdf = match query.format.as_deref().map(str::trim) {
+        Some("pdf") => true,
+        None | Some("") | Some("html") => false,
+        Some(_) => return Err(AppError::field("format", "Use format=pdf or format=html.")),
+    };
+    let actor = actor(&auth);
+    let (event, badges) = {
+        let mut conn = state.pool.get().await?;
+        badges::for_event(&mut conn, &actor, id, &selection).await?
+    };
+    if !pdf {
+        let mut pdf_href = format!(
+            "/api/organizer/events/{id}/badges?format=pdf&layout={}",
+            layout.name()
+        );
+        if let Some(ids) = &query.ids {
+            pdf_href.push_str(&format!("&ids={}", ids.trim()));
+        }
+        if selection.not_printed {
+            pdf_href.push_str("&only=not_printed");
+        }
+        let html = app::badge_html::render(&event.name, &badges, layout, &pdf_href);
+        return Ok((
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            html,
+        )
+            .into_response());
+    }
+    // Rendering is CPU work: off the async workers, with no connection held meanwhile.
+    let name = event.name.clone();
+    let (sheet, badges) = tokio::task::spawn_blocking(move || {
+        (app::badge_pdf::render(&name, &badges, layout), badges)
+    })
+    .await
+    .map_err(|_| AppError::Internal)?;
+    let mut conn = state.pool.get().await?;
+    badges::mark_printed(&mut conn, &badges).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"badges-{}.pdf\"", event.code),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+            (
+                header::HeaderName::from_static("x-badge-count"),
+                badges.len().to_string(),
+            ),
+        ],
+        sheet.bytes,
+    )
+        .into_response())
 }

@@ -1,0 +1,126 @@
+//! The badge sheet as print-ready HTML: the same layout as the PDF, with the page size and
+//! margins set in print CSS, for printing straight from the browser.
+
+use crate::badge_pdf::fitted;
+use crate::domain::badges::{Badge, Layout};
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+fn qr_svg(token: &str) -> String {
+    qrcode::QrCode::with_error_correction_level(
+        token.to_ascii_uppercase().as_bytes(),
+        qrcode::EcLevel::M,
+    )
+    .map(|code| {
+        code.render::<qrcode::render::svg::Color>()
+            .quiet_zone(true)
+            .min_dimensions(100, 100)
+            .build()
+    })
+    .unwrap_or_default()
+}
+
+pub fn render(event_name: &str, badges: &[Badge], layout: Layout, pdf_href: &str) -> String {
+    let spec = layout.spec();
+    let page_size = match layout {
+        Layout::A4TwoByFour => "A4",
+        Layout::LetterTwoByThree => "letter",
+    };
+    let room = spec.badge_w - 10.0;
+    let mut pages = String::new();
+    for chunk in badges.chunks(layout.per_page()) {
+        pages.push_str("<section class=\"page\">");
+        for badge in chunk {
+            let (event, event_size) = fitted(event_name, true, 11.0, 7.0, room);
+            let (first, first_size) = fitted(&badge.first_name, true, 30.0, 12.0, room);
+            let full = format!("{} {}", badge.first_name, badge.last_name);
+            let (full, full_size) = fitted(&full, false, 13.0, 7.0, room);
+            let beside = spec.badge_w - 30.0 - 9.0;
+            let line = |value: &Option<String>, bold: bool, max: f32, class: &str| {
+                value
+                    .as_deref()
+                    .filter(|v| !v.is_empty())
+                    .map(|v| {
+                        let (text, size) = fitted(v, bold, max, 6.5, beside);
+                        format!(
+                            "<p class=\"{class}\" style=\"font-size:{size:.1}pt\">{}</p>",
+                            escape(&text)
+                        )
+                    })
+                    .unwrap_or_default()
+            };
+            pages.push_str(&format!(
+                "<article class=\"badge\" data-attendee=\"{id}\">\
+                 <header style=\"font-size:{event_size:.1}pt\">{event}</header>\
+                 <p class=\"first\" style=\"font-size:{first_size:.1}pt\">{first}</p>\
+                 <p class=\"full\" style=\"font-size:{full_size:.1}pt\">{full}</p>\
+                 <div class=\"lower\"><div>{organisation}{role}</div><div class=\"qr\">{qr}</div></div>\
+                 </article>",
+                id = badge.id,
+                event = escape(&event),
+                first = escape(&first),
+                full = escape(&full),
+                organisation = line(&badge.organisation, true, 12.0, "org"),
+                role = line(&badge.role, false, 10.5, "role"),
+                qr = qr_svg(&badge.checkin_token),
+            ));
+        }
+        pages.push_str("</section>");
+    }
+    let count = badges.len();
+    format!(
+        r#"<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Badges — {title}</title>
+<style>
+@page {{ size: {page_size}; margin: {my}mm {mx}mm; }}
+* {{ box-sizing: border-box; }}
+body {{ margin: 0; font-family: "DejaVu Sans", "Noto Sans", "Noto Sans CJK JP", system-ui, sans-serif; color: #111827; }}
+.page {{ display: grid; grid-template-columns: repeat({columns}, {bw}mm); grid-auto-rows: {bh}mm; break-after: page; }}
+.page:last-child {{ break-after: auto; }}
+.badge {{ border: 0.5pt solid #b3b3b3; overflow: hidden; display: flex; flex-direction: column; break-inside: avoid; }}
+.badge header {{ background: #4338ca; color: #fff; font-weight: 700; height: 11mm; padding: 0 5mm; display: flex; align-items: center; white-space: nowrap; overflow: hidden; -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
+.badge p {{ margin: 0 5mm; white-space: nowrap; overflow: hidden; }}
+.first {{ font-weight: 700; margin-top: 3mm !important; line-height: 1.1; }}
+.full {{ margin-top: 1.5mm !important; }}
+.lower {{ margin-top: auto; display: flex; align-items: flex-end; justify-content: space-between; }}
+.lower > div:first-child {{ padding-bottom: 4mm; min-width: 0; }}
+.org {{ font-weight: 700; }} .role {{ color: #4b5563; }}
+.qr {{ width: 30mm; height: 30mm; margin: 0 2mm 2mm 0; flex: none; }}
+.qr svg {{ width: 100%; height: 100%; }}
+.toolbar {{ font: 16px system-ui, sans-serif; padding: 1rem; background: #eef2ff; display: flex; gap: 1rem; flex-wrap: wrap; align-items: center; }}
+@media screen {{
+  body {{ background: #e5e7eb; }}
+  .page {{ background: #fff; width: {pw}mm; min-height: {ph}mm; padding: {my}mm {mx}mm; margin: 1rem auto; box-shadow: 0 2px 12px rgb(0 0 0 / 0.15); }}
+}}
+@media print {{ .toolbar {{ display: none; }} }}
+</style></head>
+<body>
+<div class="toolbar"><strong>{count} badges · {pages_n} pages</strong><span>Print with your browser (Ctrl+P / ⌘P) at 100% scale, or</span><a href="{pdf}">download the PDF</a></div>
+{pages}
+</body></html>"#,
+        title = escape(event_name),
+        my = spec.margin_y,
+        mx = spec.margin_x,
+        columns = spec.columns,
+        bw = spec.badge_w,
+        bh = spec.badge_h,
+        pw = spec.page_w,
+        ph = spec.page_h,
+        pages_n = count.div_ceil(layout.per_page()),
+        pdf = escape(pdf_href),
+    )
+}

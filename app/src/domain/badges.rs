@@ -1,0 +1,182 @@
+//! Badges: who goes on a sheet, in which order, on which label stock; and which badges have
+//! been printed already.
+
+use super::events::{self, local_now};
+use super::Actor;
+use crate::db::DbConn;
+use crate::error::AppError;
+use crate::models::Event;
+use crate::schema::attendees;
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use serde::Deserialize;
+
+/// What one badge shows.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = attendees, check_for_backend(diesel::mysql::Mysql))]
+pub struct Badge {
+    pub id: i32,
+    pub first_name: String,
+    pub last_name: String,
+    pub organisation: Option<String>,
+    pub role: Option<String>,
+    pub checkin_token: String,
+}
+
+/// Common badge label stock.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+pub enum Layout {
+    /// A4, 2 columns × 4 rows of 90 × 67.5 mm.
+    #[default]
+    #[serde(rename = "a4-2x4")]
+    A4TwoByFour,
+    /// US Letter, 2 × 3 badges of 4 × 3 in (Avery 5392 and alike).
+    #[serde(rename = "letter-2x3")]
+    LetterTwoByThree,
+}
+
+/// Sizes in millimetres.
+pub struct LayoutSpec {
+    pub page_w: f32,
+    pub page_h: f32,
+    pub columns: usize,
+    pub rows: usize,
+    pub badge_w: f32,
+    pub badge_h: f32,
+    pub margin_x: f32,
+    pub margin_y: f32,
+    pub gap_x: f32,
+    pub gap_y: f32,
+}
+
+impl Layout {
+    pub fn parse(raw: Option<&str>) -> Result<Self, AppError> {
+        match raw.map(str::trim) {
+            None | Some("") | Some("a4-2x4") => Ok(Self::A4TwoByFour),
+            Some("letter-2x3") => Ok(Self::LetterTwoByThree),
+            Some(_) => Err(AppError::field(
+                "layout",
+                "Choose a4-2x4 (A4, 8 per page) or letter-2x3 (US Letter, 6 per page).",
+            )),
+        }
+    }
+
+    pub fn spec(self) -> LayoutSpec {
+        match self {
+            Self::A4TwoByFour => LayoutSpec {
+                page_w: 210.0,
+                page_h: 297.0,
+                columns: 2,
+                rows: 4,
+                badge_w: 90.0,
+                badge_h: 67.5,
+                margin_x: 15.0,
+                margin_y: 13.5,
+                gap_x: 0.0,
+                gap_y: 0.0,
+            },
+            Self::LetterTwoByThree => LayoutSpec {
+                page_w: 215.9,
+                page_h: 279.4,
+                columns: 2,
+                rows: 3,
+                badge_w: 101.6,
+                badge_h: 76.2,
+                margin_x: 6.35,
+                margin_y: 25.4,
+                gap_x: 0.0,
+                gap_y: 0.0,
+            },
+        }
+    }
+
+    pub fn per_page(self) -> usize {
+        let spec = self.spec();
+        spec.columns * spec.rows
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::A4TwoByFour => "a4-2x4",
+            Self::LetterTwoByThree => "letter-2x3",
+        }
+    }
+}
+
+/// Which attendees a sheet holds.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Only these attendees (of the event).
+    pub ids: Option<Vec<i32>>,
+    /// Only those whose badge was never printed.
+    pub not_printed: bool,
+}
+
+impl Selection {
+    /// `ids=3,5,8` and `only=not_printed` as the query string has them.
+    pub fn parse(ids: Option<&str>, only: Option<&str>) -> Result<Self, AppError> {
+        let ids = match ids.map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(list) => Some(
+                list.split(',')
+                    .map(|id| id.trim().parse::<i32>())
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|_| {
+                        AppError::field("ids", "Give attendee ids as numbers separated by commas.")
+                    })?,
+            ),
+        };
+        let not_printed = match only.map(str::trim).filter(|s| !s.is_empty()) {
+            None => false,
+            Some("not_printed") => true,
+            Some(_) => {
+                return Err(AppError::field(
+                    "only",
+                    "The only filter is only=not_printed.",
+                ))
+            }
+        };
+        Ok(Self { ids, not_printed })
+    }
+}
+
+/// The event and its badges in print order (last name, first name), for its organiser.
+pub async fn for_event(
+    conn: &mut DbConn<'_>,
+    actor: &Actor,
+    event_id: i32,
+    selection: &Selection,
+) -> Result<(Event, Vec<Badge>), AppError> {
+    let event = events::get_owned(conn, actor, event_id).await?;
+    let mut query = attendees::table
+        .filter(attendees::event_id.eq(event_id))
+        .into_boxed();
+    if let Some(ids) = &selection.ids {
+        query = query.filter(attendees::id.eq_any(ids.clone()));
+    }
+    if selection.not_printed {
+        query = query.filter(attendees::badge_printed_at.is_null());
+    }
+    let badges = query
+        .order((
+            attendees::last_name.asc(),
+            attendees::first_name.asc(),
+            attendees::id.asc(),
+        ))
+        .select(Badge::as_select())
+        .load(conn)
+        .await?;
+    Ok((event, badges))
+}
+
+/// Records that these badges went onto a printed sheet.
+pub async fn mark_printed(conn: &mut DbConn<'_>, badges: &[Badge]) -> Result<(), AppError> {
+    for chunk in badges.chunks(1_000) {
+        let ids: Vec<i32> = chunk.iter().map(|b| b.id).collect();
+        diesel::update(attendees::table.filter(attendees::id.eq_any(ids)))
+            .set(attendees::badge_printed_at.eq(local_now()))
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
+}
