@@ -19,7 +19,8 @@ fn escape(text: &str) -> String {
     out
 }
 
-fn qr_svg(token: &str) -> String {
+/// The check-in QR code of `token` as SVG (upper-case hex: the denser alphanumeric mode).
+pub fn qr_svg(token: &str) -> String {
     qrcode::QrCode::with_error_correction_level(
         token.to_ascii_uppercase().as_bytes(),
         qrcode::EcLevel::M,

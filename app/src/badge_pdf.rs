@@ -80,7 +80,9 @@ impl DocFonts {
     fn new() -> Self {
         let slots = 2 + FONTS.fallbacks.len();
         Self {
-            ids: (0..slots).map(|n| FontId(format!("F{n}"))).collect(),
+            ids: (0..slots)
+                .map(|n| FontId(format!("NetEventFont{n}")))
+                .collect(),
             used: vec![BTreeSet::new(); slots],
         }
     }
@@ -408,12 +410,48 @@ pub struct Sheet {
     pub pages: usize,
 }
 
+/// Badges rendered per part: a part's page operations and objects are the memory that
+/// grows with the sheet, so a large event is rendered part by part and the compressed parts
+/// joined, keeping the peak near that of one part plus the finished file.
+const PAGES_PER_PART: usize = 50;
+
 /// Renders one badge per attendee, in the given order, `layout` many to a page.
 pub fn render(event_name: &str, badges: &[Badge], layout: Layout) -> Sheet {
+    let per_part = layout.per_page() * PAGES_PER_PART;
+    let mut pages = 0;
+    let mut joined: Option<lopdf::Document> = None;
+    let mut chunks = badges.chunks(per_part).peekable();
+    if chunks.peek().is_none() {
+        // No attendees: one empty page rather than an invalid file.
+        let (part, count) = render_part(event_name, &[], layout);
+        pages += count;
+        joined = Some(part);
+    }
+    for chunk in chunks {
+        let (part, count) = render_part(event_name, chunk, layout);
+        pages += count;
+        joined = Some(match joined {
+            None => part,
+            Some(mut whole) => {
+                append(&mut whole, part);
+                whole
+            }
+        });
+    }
+    let mut document = joined.expect("at least one part");
+    let mut bytes = Vec::new();
+    if let Err(error) = document.save_to(&mut bytes) {
+        tracing::error!(%error, "could not write a badge sheet");
+    }
+    Sheet { bytes, pages }
+}
+
+/// One part of the sheet as a compressed PDF object tree, and its page count.
+fn render_part(event_name: &str, badges: &[Badge], layout: Layout) -> (lopdf::Document, usize) {
     let mut doc = PdfDocument::new(&format!("Badges — {event_name}"));
     let mut fonts = DocFonts::new();
     let spec = layout.spec();
-    let per_page = spec.columns * spec.rows;
+    let per_page = layout.per_page();
     let mut pages = Vec::with_capacity(badges.len().div_ceil(per_page).max(1));
     for chunk in badges.chunks(per_page) {
         let mut ops = Vec::with_capacity(chunk.len() * 400);
@@ -444,11 +482,62 @@ pub fn render(event_name: &str, badges: &[Badge], layout: Layout) -> Sheet {
     let count = pages.len();
     fonts.embed(&mut doc);
     doc.with_pages(pages);
-    let bytes = doc.save(&PdfSaveOptions::default(), &mut Vec::new());
-    Sheet {
-        bytes,
-        pages: count,
+    let mut part = doc.to_lopdf_document(&PdfSaveOptions::default(), &mut Vec::new());
+    part.compress();
+    (part, count)
+}
+
+/// Moves the pages of `part` (with their own resources: each part has its own font subsets)
+/// to the end of `whole`.
+fn append(whole: &mut lopdf::Document, mut part: lopdf::Document) {
+    use lopdf::Object;
+    part.renumber_objects_with(whole.max_id + 1);
+    let part_pages: Vec<lopdf::ObjectId> = part.get_pages().into_values().collect();
+    let Some(pages_id) = pages_root(whole) else {
+        return;
+    };
+    let part_root = pages_root(&part);
+    let part_catalog = part
+        .trailer
+        .get(b"Root")
+        .and_then(Object::as_reference)
+        .ok();
+    let part_info = part
+        .trailer
+        .get(b"Info")
+        .and_then(Object::as_reference)
+        .ok();
+    whole.max_id = part.max_id;
+    for (id, object) in part.objects {
+        if Some(id) != part_root && Some(id) != part_catalog && Some(id) != part_info {
+            whole.objects.insert(id, object);
+        }
     }
+    for page in &part_pages {
+        if let Ok(dict) = whole.get_object_mut(*page).and_then(Object::as_dict_mut) {
+            dict.set("Parent", Object::Reference(pages_id));
+        }
+    }
+    if let Ok(root) = whole.get_object_mut(pages_id).and_then(Object::as_dict_mut) {
+        let mut kids = root
+            .get(b"Kids")
+            .and_then(Object::as_array)
+            .cloned()
+            .unwrap_or_default();
+        kids.extend(part_pages.iter().map(|id| Object::Reference(*id)));
+        root.set("Count", Object::Integer(kids.len() as i64));
+        root.set("Kids", Object::Array(kids));
+    }
+}
+
+/// The document's page tree root.
+fn pages_root(document: &lopdf::Document) -> Option<lopdf::ObjectId> {
+    document
+        .catalog()
+        .ok()?
+        .get(b"Pages")
+        .and_then(lopdf::Object::as_reference)
+        .ok()
 }
 
 #[cfg(test)]
@@ -485,5 +574,32 @@ mod tests {
         let (cut, size) = fit(&endless, Face::Bold, 30.0, 12.0, room);
         assert_eq!(size, 12.0);
         assert!(cut.ends_with('…') && width(&cut, Face::Bold, size) <= room);
+    }
+
+    #[test]
+    fn a_large_sheet_is_joined_from_parts_with_every_page_and_name() {
+        let badges: Vec<Badge> = (0..850)
+            .map(|i| Badge {
+                id: i,
+                first_name: if i % 2 == 0 {
+                    "Zoë".into()
+                } else {
+                    "山田".into()
+                },
+                last_name: format!("Person{i:04}"),
+                organisation: None,
+                role: None,
+                checkin_token: format!("{i:040x}"),
+            })
+            .collect();
+        let sheet = render("Big Event", &badges, Layout::A4TwoByFour);
+        // 850 badges at 8 a page, rendered in parts of 400 badges.
+        assert_eq!(sheet.pages, 107);
+        let document = lopdf::Document::load_mem(&sheet.bytes).unwrap();
+        assert_eq!(document.get_pages().len(), 107);
+        let first = document.extract_text(&[1]).unwrap();
+        let last = document.extract_text(&[107]).unwrap();
+        assert!(first.contains("Person0000"), "{first}");
+        assert!(last.contains("Person0849"), "{last}");
     }
 }

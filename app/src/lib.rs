@@ -80,6 +80,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dashboard/events/:id/stats") view=pages::stats::StatsPage/>
                     <Route path=path!("/e/:code") view=pages::event::EventPage/>
                     <Route path=path!("/e/:code/login") view=pages::event::AttendeeLoginPage/>
+                    <Route path=path!("/e/:code/ticket") view=pages::ticket::TicketPage/>
                     <Route path=path!("/me/profile") view=pages::profile::ProfilePage/>
                     <Route path=path!("/me/people") view=pages::people::PeoplePage/>
                     <Route path=path!("/me/people/:id") view=pages::people::PersonPage/>

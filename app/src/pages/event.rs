@@ -68,7 +68,8 @@ fn EventDetails(event: Event, me: Option<Me>) -> impl IntoView {
                 <h2>"You're in, " {name} "!"</h2>
                 <p>"You are registered for this event. Meet people before you arrive:"</p>
                 <nav class="next-steps" aria-label="Your event">
-                    <A href="/me/profile" attr:class="button">"Complete your profile"</A>
+                    <A href=format!("/e/{}/ticket", event.code) attr:class="button">"My ticket (QR)"</A>
+                    <A href="/me/profile" attr:class="button secondary">"Complete your profile"</A>
                     <A href="/me/people" attr:class="button secondary">"See who's coming"</A>
                     <A href="/me/agenda" attr:class="button secondary">"My agenda"</A>
                 </nav>

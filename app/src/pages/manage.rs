@@ -208,6 +208,7 @@ fn ManageEvent(event: Event, update: ServerAction<UpdateEvent>) -> impl IntoView
             <a href=format!("/api/organizer/events/{id}/attendees.csv") class="button secondary small" download>"Export CSV"</a>
         </nav>
         <InviteLink link=link.clone()/>
+        <PrintBadges event_id=id attendees=event.attendee_count/>
         <AttendeeList event_id=id/>
         <section class="card">
             <h2>"Edit event"</h2>
@@ -362,5 +363,167 @@ fn AttendeeList(event_id: i32) -> impl IntoView {
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// Badge sheets: the PDF (downloaded with a progress bar, since a large event's sheet takes
+/// a few seconds) or the print view, on A4 or US Letter stock, everyone or only the badges not
+/// printed yet. Without JavaScript the form is a plain GET of the same address.
+#[component]
+fn PrintBadges(event_id: i32, attendees: i64) -> impl IntoView {
+    let action = format!("/api/organizer/events/{event_id}/badges");
+    let progress = RwSignal::new(None::<Option<u32>>);
+    let problem = RwSignal::new(None::<String>);
+    let download = move |ev: leptos::ev::SubmitEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            // Only the PDF button goes through here; the print view opens as a page.
+            let pdf = ev
+                .submitter()
+                .and_then(|b| b.dyn_into::<web_sys::HtmlButtonElement>().ok())
+                .is_some_and(|b| b.value() == "pdf");
+            if !pdf {
+                return;
+            }
+            ev.prevent_default();
+            let Some(form) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
+            else {
+                return;
+            };
+            let layout = form
+                .elements()
+                .named_item("layout")
+                .and_then(|e| e.dyn_into::<web_sys::HtmlSelectElement>().ok())
+                .map(|s| s.value())
+                .unwrap_or_default();
+            let only = form
+                .elements()
+                .named_item("only")
+                .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+                .is_some_and(|c| c.checked());
+            let url = format!(
+                "/api/organizer/events/{event_id}/badges?format=pdf&layout={layout}{}",
+                if only { "&only=not_printed" } else { "" }
+            );
+            problem.set(None);
+            progress.set(Some(None));
+            fetch_pdf::start(&url, progress, problem);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (ev, event_id);
+    };
+    view! {
+        <section class="card" aria-labelledby="badges-title">
+            <h2 id="badges-title">"Badges"</h2>
+            <p class="muted">{format!("One badge per attendee ({attendees}), sorted by last name, with the check-in QR code.")}</p>
+            <form method="get" action=action target="_blank" on:submit=download>
+                <div class="row">
+                    <div class="field">
+                        <label for="badge-layout">"Label stock"</label>
+                        <select id="badge-layout" name="layout">
+                            <option value="a4-2x4">"A4 — 8 per page (90 × 67.5 mm)"</option>
+                            <option value="letter-2x3">"US Letter — 6 per page (4 × 3 in)"</option>
+                        </select>
+                    </div>
+                    <label class="check">
+                        <input type="checkbox" name="only" value="not_printed"/>
+                        " Only badges not printed yet (late registrations)"
+                    </label>
+                </div>
+                <div class="hero-actions">
+                    <button type="submit" name="format" value="pdf" class="button" disabled=move || progress.get().is_some()>"Download PDF"</button>
+                    <button type="submit" name="format" value="html" class="button secondary">"Open print view"</button>
+                </div>
+            </form>
+            {move || progress.get().map(|percent| view! {
+                <div class="progress" class:indeterminate=percent.is_none() role="progressbar" aria-label="Preparing badges"
+                    aria-valuemin="0" aria-valuemax="100" aria-valuenow=percent>
+                    <span style=format!("width:{}%", percent.unwrap_or(30))></span>
+                </div>
+                <p class="muted" aria-live="polite">{match percent {
+                    None => format!("Preparing {attendees} badges…"),
+                    Some(p) => format!("Downloading… {p}%"),
+                }}</p>
+            })}
+            {move || problem.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+        </section>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod fetch_pdf {
+    use leptos::prelude::*;
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+
+    /// Downloads the PDF with XMLHttpRequest (which reports progress) and saves it.
+    pub fn start(
+        url: &str,
+        progress: RwSignal<Option<Option<u32>>>,
+        problem: RwSignal<Option<String>>,
+    ) {
+        let fail = move |message: &str| {
+            progress.set(None);
+            problem.set(Some(message.to_owned()));
+        };
+        let Ok(xhr) = web_sys::XmlHttpRequest::new() else {
+            return fail("Your browser cannot download the sheet here; use the print view.");
+        };
+        if xhr.open("GET", url).is_err() {
+            return fail("The download could not start.");
+        }
+        xhr.set_response_type(web_sys::XmlHttpRequestResponseType::Blob);
+        let on_progress = Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(
+            move |event: web_sys::ProgressEvent| {
+                if event.length_computable() && event.total() > 0.0 {
+                    progress.set(Some(Some((event.loaded() / event.total() * 100.0) as u32)));
+                }
+            },
+        );
+        xhr.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+        on_progress.forget();
+        let done = xhr.clone();
+        let on_load = Closure::<dyn FnMut()>::new(move || {
+            progress.set(None);
+            if done.status().unwrap_or(0) != 200 {
+                problem.set(Some(
+                    "The badge sheet could not be made. Please try again.".into(),
+                ));
+                return;
+            }
+            let Some(blob) = done
+                .response()
+                .ok()
+                .and_then(|r| r.dyn_into::<web_sys::Blob>().ok())
+            else {
+                return;
+            };
+            let Ok(href) = web_sys::Url::create_object_url_with_blob(&blob) else {
+                return;
+            };
+            if let Some(link) = document()
+                .create_element("a")
+                .ok()
+                .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+            {
+                link.set_href(&href);
+                link.set_download("badges.pdf");
+                link.click();
+            }
+        });
+        xhr.set_onload(Some(on_load.as_ref().unchecked_ref()));
+        on_load.forget();
+        let on_error = Closure::<dyn FnMut()>::new(move || {
+            progress.set(None);
+            problem.set(Some(
+                "The download was interrupted. Check your connection and try again.".into(),
+            ));
+        });
+        xhr.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        on_error.forget();
+        let _ = xhr.send();
     }
 }

@@ -9,6 +9,7 @@ pub mod profile;
 pub mod requests;
 pub mod session;
 pub mod stats;
+pub mod ticket;
 
 use leptos::prelude::*;
 

@@ -1,0 +1,63 @@
+//! The attendee's ticket: their check-in QR code, big and bright, to show at the door.
+
+use super::network::AttendeeGate;
+use crate::error::AppError;
+use crate::models::{Attendee, Event};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+#[server(prefix = "/rpc")]
+pub async fn my_ticket(code: String) -> Result<(Attendee, Event, String), AppError> {
+    let (auth, actor) = super::server::actor().await?;
+    let (me, event_id) = actor.attendee()?;
+    let mut conn = super::server::conn(&auth).await?;
+    let event = crate::domain::events::get_by_code(&mut conn, &code).await?;
+    if event.id != event_id {
+        return Err(AppError::Forbidden);
+    }
+    let attendee = crate::domain::attendees::get(&mut conn, &actor, me).await?;
+    let svg = crate::badge_html::qr_svg(attendee.checkin_token.as_deref().unwrap_or_default());
+    Ok((attendee, event, svg))
+}
+
+#[component]
+pub fn TicketPage() -> impl IntoView {
+    let params = use_params_map();
+    let code = Memo::new(move |_| {
+        params
+            .read()
+            .get("code")
+            .unwrap_or_default()
+            .to_ascii_uppercase()
+    });
+    let ticket = Resource::new(move || code.get(), my_ticket);
+    view! {
+        <Title text="My ticket"/>
+        <Suspense fallback=|| view! { <p class="muted" aria-busy="true">"Loading your ticket…"</p> }>
+            {move || Suspend::new(async move {
+                match ticket.await {
+                    Ok((me, event, svg)) => view! {
+                        <section class="ticket" aria-labelledby="ticket-name">
+                            <p class="event-date">{crate::components::format_when(event.start_time, event.end_time)}</p>
+                            <h1>{event.name.clone()}</h1>
+                            <div class="ticket-qr" role="img" aria-label="Your check-in QR code" inner_html=svg></div>
+                            <p class="ticket-name" id="ticket-name">{me.full_name()}</p>
+                            {me.organisation.clone().map(|org| view! { <p class="muted">{org}</p> })}
+                            <p class="muted">"Show this code at the door. Turn your screen brightness up if it does not scan at once."</p>
+                        </section>
+                    }.into_any(),
+                    Err(AppError::Forbidden) => view! {
+                        <section class="card narrow">
+                            <h1>"Not your event"</h1>
+                            <p>"You are logged in for another event. Log in to this one to see its ticket."</p>
+                            <A href=move || format!("/e/{}/login", code.get()) attr:class="button">"Log in"</A>
+                        </section>
+                    }.into_any(),
+                    Err(error) => view! { <AttendeeGate error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
