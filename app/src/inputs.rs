@@ -97,6 +97,16 @@ pub struct AppointmentInput {
     pub notes: Option<String>,
 }
 
+/// A scan at the door: the token of the QR code, and for a scan queued offline the time it
+/// was made and the device that made it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CheckinInput {
+    pub token: String,
+    pub scanned_at: Option<String>,
+    pub device: Option<String>,
+}
+
 /// Tells a field sent as `null` (`Some(None)`) from one left out (`None`).
 fn present<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
 where

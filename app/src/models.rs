@@ -148,6 +148,15 @@ pub struct Appointment {
     pub other: Attendee,
 }
 
+/// The answer to a scan at the door.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckinResult {
+    pub attendee: Attendee,
+    /// The first check-in's time, also when this scan repeated it.
+    pub checked_in_at: NaiveDateTime,
+    pub already_checked_in: bool,
+}
+
 /// What waits for the attendee's answer, for the badge in the header.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Inbox {

@@ -6,6 +6,7 @@ pub mod appointments;
 pub mod attendees;
 pub mod authorization;
 pub mod badges;
+pub mod checkin;
 pub mod connections;
 pub mod events;
 pub mod organizers;

@@ -1,14 +1,17 @@
-use super::extract::{ApiQuery, Id};
+use super::extract::{ApiJson, ApiQuery, Id};
 use crate::AppState;
 use app::auth::AuthSession;
 use app::domain::badges::{self, Layout, Selection};
-use app::domain::{accounts::actor, attendees, stats};
+use app::domain::{accounts::actor, attendees, checkin, stats};
 use app::error::AppError;
+use app::inputs::CheckinInput;
+use app::models::CheckinResult;
 use app::models::EventStats;
+use axum::extract::Path;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 
@@ -20,6 +23,11 @@ pub fn routes() -> Router<AppState> {
             get(export_attendees),
         )
         .route("/organizer/events/{id}/badges", get(badge_sheet))
+        .route("/organizer/events/{id}/checkins", post(check_in))
+        .route(
+            "/organizer/events/{id}/checkins/{attendee_id}",
+            delete(undo_check_in),
+        )
 }
 
 async fn event_stats(
@@ -126,4 +134,31 @@ async fn badge_sheet(
         sheet.bytes,
     )
         .into_response())
+}
+
+/// A scan at the door; repeating it is harmless.
+async fn check_in(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Id(id): Id,
+    ApiJson(input): ApiJson<CheckinInput>,
+) -> Result<Json<CheckinResult>, AppError> {
+    let mut conn = state.pool.get().await?;
+    Ok(Json(
+        checkin::check_in(&mut conn, &actor(&auth), id, input).await?,
+    ))
+}
+
+async fn undo_check_in(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Path((id, attendee_id)): Path<(String, String)>,
+) -> Result<axum::http::StatusCode, AppError> {
+    let parse = |raw: String| {
+        raw.parse::<i32>()
+            .map_err(|_| AppError::not_found("Check-in"))
+    };
+    let mut conn = state.pool.get().await?;
+    checkin::undo(&mut conn, &actor(&auth), parse(id)?, parse(attendee_id)?).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }

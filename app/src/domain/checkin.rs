@@ -1,0 +1,125 @@
+//! Checking attendees in at the door. A scan is idempotent: the first one records who, when,
+//! by whom and from which device; every later scan of the same token answers that first
+//! check-in. A scan queued offline carries the time it was made, and the earliest time wins.
+
+use super::attendees::{self, Visibility};
+use super::events::{self, local_now};
+use super::Actor;
+use crate::db::DbConn;
+use crate::error::AppError;
+use crate::inputs::CheckinInput;
+use crate::models::CheckinResult;
+use crate::schema::{attendees as attendees_table, checkins};
+use crate::validate::{optional_text, parse_local_datetime};
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel_async::RunQueryDsl;
+
+/// A token as printed: QR codes carry it upper-case, the database keeps it lower-case.
+fn normalise(token: &str) -> String {
+    token.trim().to_ascii_lowercase()
+}
+
+/// Checks in the attendee whose QR code holds `input.token`, for the event's organiser.
+/// A token of another event is as unknown as one that does not exist: 404.
+pub async fn check_in(
+    conn: &mut DbConn<'_>,
+    actor: &Actor,
+    event_id: i32,
+    input: CheckinInput,
+) -> Result<CheckinResult, AppError> {
+    let organizer_id = actor.organizer_id()?;
+    events::owned_row(conn, actor, event_id).await?;
+    let token = normalise(&input.token);
+    if token.is_empty() {
+        return Err(AppError::field(
+            "token",
+            "Scan or type the code of a ticket.",
+        ));
+    }
+    let device = optional_text(input.device.as_deref().unwrap_or(""), 100, "Device")
+        .map_err(|problem| AppError::field("device", problem))?;
+    let now = local_now();
+    let scanned_at = match input
+        .scanned_at
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        None => now,
+        Some(raw) => {
+            let at = parse_local_datetime(raw).map_err(|p| AppError::field("scanned_at", p))?;
+            // A phone's clock may run a little fast; a scan from the future is not believed.
+            if at > now + Duration::minutes(5) {
+                return Err(AppError::field("scanned_at", "That time is in the future."));
+            }
+            at
+        }
+    };
+    let row = attendees_table::table
+        .filter(attendees_table::checkin_token.eq(&token))
+        .filter(attendees_table::event_id.eq(event_id))
+        .select(attendees::AttendeeRow::as_select())
+        .first(conn)
+        .await
+        .optional()?
+        .ok_or_else(|| AppError::not_found("Ticket"))?;
+    let inserted = diesel::insert_into(checkins::table)
+        .values((
+            checkins::event_id.eq(event_id),
+            checkins::attendee_id.eq(row.id),
+            checkins::checked_in_at.eq(scanned_at),
+            checkins::checked_in_by_organizer_id.eq(organizer_id),
+            checkins::device.eq(&device),
+        ))
+        .execute(conn)
+        .await;
+    let already_checked_in = match inserted {
+        Ok(_) => false,
+        // Scanned before, here or on another device: one row per attendee.
+        Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
+            diesel::update(
+                checkins::table
+                    .filter(checkins::attendee_id.eq(row.id))
+                    .filter(checkins::checked_in_at.gt(scanned_at)),
+            )
+            .set(checkins::checked_in_at.eq(scanned_at))
+            .execute(conn)
+            .await?;
+            true
+        }
+        Err(other) => return Err(other.into()),
+    };
+    let checked_in_at: NaiveDateTime = checkins::table
+        .filter(checkins::attendee_id.eq(row.id))
+        .select(checkins::checked_in_at)
+        .first(conn)
+        .await?;
+    Ok(CheckinResult {
+        attendee: row.view(Visibility::Contact),
+        checked_in_at,
+        already_checked_in,
+    })
+}
+
+/// Undoes a mistaken check-in; the organiser only. Not checked in is 404.
+pub async fn undo(
+    conn: &mut DbConn<'_>,
+    actor: &Actor,
+    event_id: i32,
+    attendee_id: i32,
+) -> Result<(), AppError> {
+    events::owned_row(conn, actor, event_id).await?;
+    let removed = diesel::delete(
+        checkins::table
+            .filter(checkins::event_id.eq(event_id))
+            .filter(checkins::attendee_id.eq(attendee_id)),
+    )
+    .execute(conn)
+    .await?;
+    if removed == 0 {
+        return Err(AppError::not_found("Check-in"));
+    }
+    Ok(())
+}
