@@ -26,6 +26,7 @@ pub type AuthSession = axum_login::AuthSession<Backend>;
 pub enum UserKey {
     Organizer(i32),
     Attendee(i32),
+    Staff(i32),
 }
 
 impl fmt::Display for UserKey {
@@ -33,6 +34,7 @@ impl fmt::Display for UserKey {
         match self {
             UserKey::Organizer(id) => write!(f, "organizer:{id}"),
             UserKey::Attendee(id) => write!(f, "attendee:{id}"),
+            UserKey::Staff(id) => write!(f, "staff:{id}"),
         }
     }
 }
@@ -84,12 +86,19 @@ pub enum Credentials {
         password: String,
         event: Option<EventRef>,
     },
+    /// A staff link's token: 256 random bits, so it needs no attempt limit.
+    Staff {
+        token: String,
+    },
 }
 
 impl Credentials {
-    fn email(&self) -> &Email {
+    fn email(&self) -> Option<&Email> {
         match self {
-            Credentials::Organizer { email, .. } | Credentials::Attendee { email, .. } => email,
+            Credentials::Organizer { email, .. } | Credentials::Attendee { email, .. } => {
+                Some(email)
+            }
+            Credentials::Staff { .. } => None,
         }
     }
 }
@@ -127,9 +136,14 @@ impl AuthnBackend for Backend {
         &self,
         credentials: Credentials,
     ) -> Result<Option<SessionUser>, AppError> {
-        let limiter_key = credentials.email().as_str().to_owned();
-        if self.login_limiter.check_key(&limiter_key).is_err() {
-            return Err(AppError::TooManyAttempts);
+        if let Some(email) = credentials.email() {
+            if self
+                .login_limiter
+                .check_key(&email.as_str().to_owned())
+                .is_err()
+            {
+                return Err(AppError::TooManyAttempts);
+            }
         }
         let mut conn = self.pool.get().await?;
         match credentials {
@@ -189,6 +203,9 @@ impl AuthnBackend for Backend {
                 }
                 Ok(None)
             }
+            Credentials::Staff { token } => {
+                Ok(staff_user(&mut conn, StaffBy::Token(&token)).await?)
+            }
         }
     }
 
@@ -217,9 +234,46 @@ impl AuthnBackend for Backend {
                     event_id: Some(event_id),
                     password_hash: hash,
                 }),
+            // A revoked access finds nothing: its sessions end with the next request.
+            UserKey::Staff(id) => staff_user(&mut conn, StaffBy::Id(id)).await?,
         };
         Ok(user)
     }
+}
+
+enum StaffBy<'a> {
+    Id(i32),
+    Token(&'a str),
+}
+
+/// The session user of an active staff access.
+async fn staff_user(
+    conn: &mut crate::db::DbConn<'_>,
+    by: StaffBy<'_>,
+) -> Result<Option<SessionUser>, AppError> {
+    use crate::schema::staff_access;
+    let query = staff_access::table
+        .filter(staff_access::revoked_at.is_null())
+        .select((
+            staff_access::id,
+            staff_access::event_id,
+            staff_access::token,
+        ))
+        .into_boxed();
+    let query = match by {
+        StaffBy::Id(id) => query.filter(staff_access::id.eq(id)),
+        StaffBy::Token(token) => query.filter(staff_access::token.eq(token.trim().to_owned())),
+    };
+    Ok(query
+        .first::<(i32, i32, String)>(conn)
+        .await
+        .optional()?
+        .map(|(id, event_id, token)| SessionUser {
+            key: UserKey::Staff(id),
+            event_id: Some(event_id),
+            // The token stands in for a password: a new link would end old sessions.
+            password_hash: token,
+        }))
 }
 
 impl SessionUser {

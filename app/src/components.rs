@@ -42,10 +42,15 @@ fn UserMenu(me: Me, session: SessionActions) -> impl IntoView {
     let link = match &me {
         Me::Organizer(_) => view! { <A href="/dashboard">"Dashboard"</A> }.into_any(),
         Me::Attendee(_) => view! { <AttendeeTabs/> }.into_any(),
+        Me::Staff(staff) => {
+            view! { <A href=format!("/dashboard/events/{}/scan", staff.event_id)>"Scanner"</A> }
+                .into_any()
+        }
     };
     let role = match &me {
         Me::Organizer(_) => "Organiser",
         Me::Attendee(_) => "Attendee",
+        Me::Staff(_) => "Check-in staff",
     };
     view! {
         <div class="nav-links">

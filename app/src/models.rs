@@ -148,6 +148,19 @@ pub struct Appointment {
     pub other: Attendee,
 }
 
+/// A check-in staff member's access to one event. The organiser sees `token` (what the
+/// staff link carries) while the access is active.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffAccess {
+    pub id: i32,
+    pub event_id: i32,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub token: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
 /// The answer to a scan at the door.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckinResult {
@@ -178,6 +191,7 @@ impl Inbox {
 pub enum Me {
     Organizer(Organizer),
     Attendee(Attendee),
+    Staff(StaffAccess),
 }
 
 impl Serialize for Me {
@@ -186,6 +200,7 @@ impl Serialize for Me {
         let (role, profile) = match self {
             Me::Organizer(o) => ("organizer", serde_json::to_value(o)),
             Me::Attendee(a) => ("attendee", serde_json::to_value(a)),
+            Me::Staff(s) => ("staff", serde_json::to_value(s)),
         };
         let profile = profile.map_err(S::Error::custom)?;
         let mut out = match profile.clone() {
@@ -218,6 +233,9 @@ impl<'de> Deserialize<'de> for Me {
             "attendee" => serde_json::from_value(profile)
                 .map(Me::Attendee)
                 .map_err(D::Error::custom),
+            "staff" => serde_json::from_value(profile)
+                .map(Me::Staff)
+                .map_err(D::Error::custom),
             other => Err(D::Error::custom(format!("unknown role {other:?}"))),
         }
     }
@@ -228,6 +246,7 @@ impl Me {
         match self {
             Me::Organizer(o) => o.name.clone(),
             Me::Attendee(a) => a.full_name(),
+            Me::Staff(s) => s.name.clone(),
         }
     }
 }

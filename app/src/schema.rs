@@ -76,6 +76,18 @@ diesel::table! {
         checked_in_by_organizer_id -> Nullable<Integer>,
         device -> Nullable<Varchar>,
         created_at -> Timestamp,
+        checked_in_by_staff_id -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    staff_access (id) {
+        id -> Integer,
+        event_id -> Integer,
+        name -> Varchar,
+        token -> Varchar,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Datetime>,
     }
 }
 
@@ -100,4 +112,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     appointments,
     checkins,
     sessions,
+    staff_access,
 );

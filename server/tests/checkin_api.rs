@@ -168,3 +168,169 @@ async fn offline_scans_keep_the_earliest_time_and_mistakes_can_be_undone() {
         .unwrap();
     assert_eq!(again["already_checked_in"], false);
 }
+
+#[tokio::test]
+async fn staff_links_check_in_and_nothing_else_until_revoked() {
+    let app = TestApp::spawn().await;
+    let (organizer, event) = app.organizer_with_event("olga@example.com", None).await;
+    let second = app.event(&organizer, None).await["id"].as_i64().unwrap();
+    let (ada, token) = registered(&app, event, "ada@example.com", "Ada").await;
+    let (_, other_token) = registered(&app, second, "bob@example.com", "Bob").await;
+
+    // The organiser names a link for the door; others cannot.
+    let staff_path = format!("/api/organizer/events/{event}/staff");
+    let created = app
+        .post(&organizer, &staff_path, json!({ "name": "Door 1 — Sam" }))
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let access: Value = created.json().await.unwrap();
+    let link = access["token"].as_str().unwrap().to_owned();
+    assert_eq!(link.len(), 64);
+    assert_eq!(
+        app.post(&organizer, &staff_path, json!({ "name": " " }))
+            .await
+            .status(),
+        StatusCode::BAD_REQUEST
+    );
+    let (stranger, _) = app.organizer_with_event("otto@example.com", None).await;
+    assert_eq!(
+        app.post(&stranger, &staff_path, json!({ "name": "Mallory" }))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+
+    let door = app.client();
+    let wrong = app
+        .post(
+            &door,
+            "/api/auth/staff/login",
+            json!({ "token": "f".repeat(64) }),
+        )
+        .await;
+    assert_eq!(wrong.status(), StatusCode::NOT_FOUND);
+    let me: Value = app
+        .post(&door, "/api/auth/staff/login", json!({ "token": link }))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (me["role"].as_str(), me["name"].as_str()),
+        (Some("staff"), Some("Door 1 — Sam"))
+    );
+    assert!(
+        me["staff"].get("token").is_none(),
+        "the link is not shown back to staff"
+    );
+
+    // Staff check people in at their event, and search its attendees by name.
+    let checkins = format!("/api/organizer/events/{event}/checkins");
+    let scan: Value = app
+        .post(&door, &checkins, json!({ "token": token }))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            scan["attendee"]["id"].as_i64(),
+            scan["already_checked_in"].as_bool()
+        ),
+        (Some(ada), Some(false))
+    );
+    assert!(
+        scan["attendee"].get("email").is_none(),
+        "staff see no contact details"
+    );
+    let found: Value = app
+        .get(&door, &format!("/api/events/{event}/attendees?q=ada"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(found["total"], 1);
+    assert!(found["items"][0]["checked_in_at"].is_string());
+    assert!(found["items"][0].get("email").is_none());
+
+    // Everything else is 403: another event, stats, exports, badges, editing, undo, staff.
+    assert_eq!(
+        app.post(
+            &door,
+            &format!("/api/organizer/events/{second}/checkins"),
+            json!({ "token": other_token })
+        )
+        .await
+        .status(),
+        StatusCode::FORBIDDEN
+    );
+    for path in [
+        format!("/api/organizer/events/{event}/stats"),
+        format!("/api/organizer/events/{event}/attendees.csv"),
+        format!("/api/organizer/events/{event}/badges?format=pdf"),
+        format!("/api/organizer/events/{event}/badges"),
+        format!("/api/organizer/events/{event}/staff"),
+        format!("/api/events/{second}/attendees"),
+    ] {
+        assert_eq!(
+            app.get(&door, &path).await.status(),
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+    }
+    assert_eq!(
+        app.put(
+            &door,
+            &format!("/api/events/{event}"),
+            json!({ "name": "Hacked" })
+        )
+        .await
+        .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.put(
+            &door,
+            &format!("/api/attendees/{ada}"),
+            json!({ "first_name": "X" })
+        )
+        .await
+        .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.delete(&door, &format!("{checkins}/{ada}"))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.post(&door, "/api/events", json!({ "name": "Mine" }))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+
+    // Revoked: the very next request of that session is anonymous.
+    let listed: Value = app.get(&organizer, &staff_path).await.json().await.unwrap();
+    assert_eq!(listed["total"], 1);
+    let revoke = format!("{staff_path}/{}", access["id"]);
+    assert_eq!(
+        app.delete(&organizer, &revoke).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    let after = app.post(&door, &checkins, json!({ "token": token })).await;
+    assert_eq!(after.status(), StatusCode::UNAUTHORIZED);
+    let again = app
+        .post(
+            &app.client(),
+            "/api/auth/staff/login",
+            json!({ "token": link }),
+        )
+        .await;
+    assert_eq!(again.status(), StatusCode::NOT_FOUND);
+    let listed: Value = app.get(&organizer, &staff_path).await.json().await.unwrap();
+    assert!(
+        listed["items"][0]["revoked_at"].is_string() && listed["items"][0].get("token").is_none()
+    );
+}

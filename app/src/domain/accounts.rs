@@ -1,6 +1,6 @@
 //! Logging in and out, for both roles, on top of the session.
 
-use super::{appointments, attendees, connections, organizers, Actor};
+use super::{appointments, attendees, connections, organizers, staff, Actor};
 use crate::auth::{AuthSession, Credentials, EventRef, SessionUser, UserKey};
 use crate::db::DbConn;
 use crate::error::AppError;
@@ -118,6 +118,19 @@ pub async fn login(auth: &mut AuthSession, role: Role, input: LoginInput) -> Res
     me(auth).await
 }
 
+/// Opens a staff link: the session may then check people in at that link's event.
+pub async fn staff_login(auth: &mut AuthSession, token: &str) -> Result<Me, AppError> {
+    let user = auth
+        .authenticate(Credentials::Staff {
+            token: token.to_owned(),
+        })
+        .await
+        .map_err(session_error)?
+        .ok_or_else(|| AppError::not_found("Staff link"))?;
+    start_session(auth, &user).await?;
+    me(auth).await
+}
+
 pub async fn logout(auth: &mut AuthSession) -> Result<(), AppError> {
     auth.logout().await.map_err(session_error)?;
     Ok(())
@@ -128,6 +141,7 @@ pub async fn me(auth: &AuthSession) -> Result<Me, AppError> {
     let mut conn = auth.backend.pool().get().await?;
     match user.key {
         UserKey::Organizer(id) => Ok(Me::Organizer(organizers::find(&mut conn, id).await?)),
+        UserKey::Staff(id) => Ok(Me::Staff(staff::find(&mut conn, id).await?)),
         UserKey::Attendee(id) => Ok(Me::Attendee(
             attendees::get(&mut conn, &actor(auth), id).await?,
         )),

@@ -499,8 +499,9 @@ pub async fn list_for_event(
         Actor::Organizer { .. } => {
             events::owned_row(conn, actor, event_id).await?;
         }
-        Actor::Attendee { event_id: mine, .. } if mine == event_id => {}
-        Actor::Attendee { .. } => return Err(AppError::Forbidden),
+        Actor::Attendee { event_id: mine, .. } | Actor::Staff { event_id: mine, .. }
+            if mine == event_id => {}
+        Actor::Attendee { .. } | Actor::Staff { .. } => return Err(AppError::Forbidden),
     }
     list(conn, actor, Scope::Event(event_id), q, sort, page).await
 }
@@ -516,7 +517,7 @@ pub async fn search(
 ) -> Result<Page<Attendee>, AppError> {
     match (*actor, event_id) {
         (Actor::Anonymous, _) => Err(AppError::Unauthenticated),
-        (Actor::Attendee { event_id, .. }, None) => {
+        (Actor::Attendee { event_id, .. } | Actor::Staff { event_id, .. }, None) => {
             list(
                 conn,
                 actor,
@@ -560,7 +561,13 @@ async fn list(
     sort: AttendeeSort,
     page: PageParams,
 ) -> Result<Page<Attendee>, AppError> {
-    let organiser = matches!(actor, Actor::Organizer { .. });
+    // The door needs to see who is in already; only the organiser sees contact details.
+    let sees_checkins = matches!(actor, Actor::Organizer { .. } | Actor::Staff { .. });
+    let visibility = if matches!(actor, Actor::Organizer { .. }) {
+        Visibility::Contact
+    } else {
+        Visibility::Public
+    };
     let pattern = q
         .map(str::trim)
         .filter(|q| !q.is_empty())
@@ -635,8 +642,8 @@ async fn list(
         _ => rows
             .into_iter()
             .map(|(row, checked_in_at)| Attendee {
-                checked_in_at: checked_in_at.filter(|_| organiser),
-                ..row.view(Visibility::Contact)
+                checked_in_at: checked_in_at.filter(|_| sees_checkins),
+                ..row.view(visibility)
             })
             .collect(),
     };

@@ -6,8 +6,18 @@ use crate::error::AppError;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Actor {
     Anonymous,
-    Organizer { id: i32 },
-    Attendee { id: i32, event_id: i32 },
+    Organizer {
+        id: i32,
+    },
+    Attendee {
+        id: i32,
+        event_id: i32,
+    },
+    /// Check-in staff of one event: may check people in there, nothing else.
+    Staff {
+        id: i32,
+        event_id: i32,
+    },
 }
 
 impl Actor {
@@ -20,6 +30,10 @@ impl Actor {
                     id,
                     event_id: user.event_id.unwrap_or_default(),
                 },
+                UserKey::Staff(id) => Actor::Staff {
+                    id,
+                    event_id: user.event_id.unwrap_or_default(),
+                },
             },
         }
     }
@@ -28,7 +42,7 @@ impl Actor {
         match self {
             Actor::Organizer { id } => Ok(*id),
             Actor::Anonymous => Err(AppError::Unauthenticated),
-            Actor::Attendee { .. } => Err(AppError::Forbidden),
+            Actor::Attendee { .. } | Actor::Staff { .. } => Err(AppError::Forbidden),
         }
     }
 
@@ -37,7 +51,7 @@ impl Actor {
         match self {
             Actor::Attendee { id, event_id } => Ok((*id, *event_id)),
             Actor::Anonymous => Err(AppError::Unauthenticated),
-            Actor::Organizer { .. } => Err(AppError::Forbidden),
+            Actor::Organizer { .. } | Actor::Staff { .. } => Err(AppError::Forbidden),
         }
     }
 }

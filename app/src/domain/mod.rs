@@ -10,6 +10,7 @@ pub mod checkin;
 pub mod connections;
 pub mod events;
 pub mod organizers;
+pub mod staff;
 pub mod stats;
 
 pub use authorization::Actor;

@@ -14,6 +14,7 @@ pub fn routes() -> Router<crate::AppState> {
         .route("/auth/organizer/login", post(login_organizer))
         .route("/auth/attendee/register", post(register_attendee))
         .route("/auth/attendee/login", post(login_attendee))
+        .route("/auth/staff/login", post(login_staff))
         .route("/auth/logout", post(logout))
         .route("/auth/me", get(me))
 }
@@ -54,6 +55,20 @@ async fn login_attendee(
     Ok(Json(
         accounts::login(&mut auth, Role::Attendee, input).await?,
     ))
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct StaffLogin {
+    token: String,
+}
+
+/// Opens a staff link's session (the link's token in the body).
+async fn login_staff(
+    mut auth: AuthSession,
+    ApiJson(input): ApiJson<StaffLogin>,
+) -> Result<Json<Me>, AppError> {
+    Ok(Json(accounts::staff_login(&mut auth, &input.token).await?))
 }
 
 async fn logout(mut auth: AuthSession) -> Result<StatusCode, AppError> {

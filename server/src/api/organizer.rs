@@ -2,11 +2,11 @@ use super::extract::{ApiJson, ApiQuery, Id};
 use crate::AppState;
 use app::auth::AuthSession;
 use app::domain::badges::{self, Layout, Selection};
-use app::domain::{accounts::actor, attendees, checkin, stats};
+use app::domain::{accounts::actor, attendees, checkin, staff, stats};
 use app::error::AppError;
 use app::inputs::CheckinInput;
-use app::models::CheckinResult;
 use app::models::EventStats;
+use app::models::{CheckinResult, Page, StaffAccess};
 use axum::extract::Path;
 use axum::extract::State;
 use axum::http::header;
@@ -24,6 +24,14 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/organizer/events/{id}/badges", get(badge_sheet))
         .route("/organizer/events/{id}/checkins", post(check_in))
+        .route(
+            "/organizer/events/{id}/staff",
+            get(list_staff).post(create_staff),
+        )
+        .route(
+            "/organizer/events/{id}/staff/{staff_id}",
+            delete(revoke_staff),
+        )
         .route(
             "/organizer/events/{id}/checkins/{attendee_id}",
             delete(undo_check_in),
@@ -149,16 +157,59 @@ async fn check_in(
     ))
 }
 
+/// Two numeric ids from the path; anything else names nothing (404).
+fn two_ids((a, b): (String, String)) -> Result<(i32, i32), AppError> {
+    let parse = |raw: String| {
+        raw.parse::<i32>()
+            .map_err(|_| AppError::not_found("Resource"))
+    };
+    Ok((parse(a)?, parse(b)?))
+}
+
 async fn undo_check_in(
     State(state): State<AppState>,
     auth: AuthSession,
-    Path((id, attendee_id)): Path<(String, String)>,
+    Path(ids): Path<(String, String)>,
 ) -> Result<axum::http::StatusCode, AppError> {
-    let parse = |raw: String| {
-        raw.parse::<i32>()
-            .map_err(|_| AppError::not_found("Check-in"))
-    };
+    let (id, attendee_id) = two_ids(ids)?;
     let mut conn = state.pool.get().await?;
-    checkin::undo(&mut conn, &actor(&auth), parse(id)?, parse(attendee_id)?).await?;
+    checkin::undo(&mut conn, &actor(&auth), id, attendee_id).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct StaffInput {
+    name: String,
+}
+
+async fn create_staff(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Id(id): Id,
+    ApiJson(input): ApiJson<StaffInput>,
+) -> Result<(axum::http::StatusCode, Json<StaffAccess>), AppError> {
+    let mut conn = state.pool.get().await?;
+    let access = staff::create(&mut conn, &actor(&auth), id, &input.name).await?;
+    Ok((axum::http::StatusCode::CREATED, Json(access)))
+}
+
+async fn list_staff(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Id(id): Id,
+) -> Result<Json<Page<StaffAccess>>, AppError> {
+    let mut conn = state.pool.get().await?;
+    Ok(Json(staff::list(&mut conn, &actor(&auth), id).await?))
+}
+
+async fn revoke_staff(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Path(ids): Path<(String, String)>,
+) -> Result<axum::http::StatusCode, AppError> {
+    let (id, staff_id) = two_ids(ids)?;
+    let mut conn = state.pool.get().await?;
+    staff::revoke(&mut conn, &actor(&auth), id, staff_id).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }

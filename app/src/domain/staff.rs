@@ -1,0 +1,126 @@
+//! Check-in staff: the organiser gives each person at the door a named link that opens the
+//! scanner for that one event, and can revoke it at any moment.
+
+use super::events::{self, local_now};
+use super::{random_hex, Actor};
+use crate::db::DbConn;
+use crate::error::AppError;
+use crate::models::{Page, StaffAccess};
+use crate::schema::staff_access;
+use crate::validate::required_text;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = staff_access, check_for_backend(diesel::mysql::Mysql))]
+struct StaffRow {
+    id: i32,
+    event_id: i32,
+    name: String,
+    token: String,
+    created_at: NaiveDateTime,
+    revoked_at: Option<NaiveDateTime>,
+}
+
+impl StaffRow {
+    /// The organiser's view: the link's token while it still works.
+    fn for_organiser(self) -> StaffAccess {
+        let token = self.revoked_at.is_none().then(|| self.token.clone());
+        StaffAccess {
+            token,
+            ..self.for_staff()
+        }
+    }
+
+    fn for_staff(self) -> StaffAccess {
+        StaffAccess {
+            id: self.id,
+            event_id: self.event_id,
+            name: self.name,
+            token: None,
+            created_at: self.created_at,
+            revoked_at: self.revoked_at,
+        }
+    }
+}
+
+pub async fn create(
+    conn: &mut DbConn<'_>,
+    actor: &Actor,
+    event_id: i32,
+    name: &str,
+) -> Result<StaffAccess, AppError> {
+    events::owned_row(conn, actor, event_id).await?;
+    let name = required_text(name, 100, "Name").map_err(|p| AppError::field("name", p))?;
+    let token = random_hex(32);
+    diesel::insert_into(staff_access::table)
+        .values((
+            staff_access::event_id.eq(event_id),
+            staff_access::name.eq(&name),
+            staff_access::token.eq(&token),
+        ))
+        .execute(conn)
+        .await?;
+    let row = staff_access::table
+        .filter(staff_access::token.eq(&token))
+        .select(StaffRow::as_select())
+        .first(conn)
+        .await?;
+    Ok(row.for_organiser())
+}
+
+/// The event's staff accesses, newest first, revoked ones included.
+pub async fn list(
+    conn: &mut DbConn<'_>,
+    actor: &Actor,
+    event_id: i32,
+) -> Result<Page<StaffAccess>, AppError> {
+    events::owned_row(conn, actor, event_id).await?;
+    let rows: Vec<StaffRow> = staff_access::table
+        .filter(staff_access::event_id.eq(event_id))
+        .order((staff_access::created_at.desc(), staff_access::id.desc()))
+        .limit(200)
+        .select(StaffRow::as_select())
+        .load(conn)
+        .await?;
+    let items: Vec<StaffAccess> = rows.into_iter().map(StaffRow::for_organiser).collect();
+    Ok(Page {
+        total: items.len() as i64,
+        items,
+    })
+}
+
+/// Ends a staff access; its sessions stop at their next request.
+pub async fn revoke(
+    conn: &mut DbConn<'_>,
+    actor: &Actor,
+    event_id: i32,
+    staff_id: i32,
+) -> Result<(), AppError> {
+    events::owned_row(conn, actor, event_id).await?;
+    let changed = diesel::update(
+        staff_access::table
+            .filter(staff_access::id.eq(staff_id))
+            .filter(staff_access::event_id.eq(event_id)),
+    )
+    .set(staff_access::revoked_at.eq(local_now()))
+    .execute(conn)
+    .await?;
+    if changed == 0 {
+        return Err(AppError::not_found("Staff access"));
+    }
+    Ok(())
+}
+
+/// The staff member logged in.
+pub async fn find(conn: &mut DbConn<'_>, id: i32) -> Result<StaffAccess, AppError> {
+    staff_access::table
+        .find(id)
+        .select(StaffRow::as_select())
+        .first(conn)
+        .await
+        .optional()?
+        .map(StaffRow::for_staff)
+        .ok_or(AppError::Unauthenticated)
+}
