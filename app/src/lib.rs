@@ -78,6 +78,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dashboard/events/new") view=pages::manage::NewEventPage/>
                     <Route path=path!("/dashboard/events/:id") view=pages::manage::ManageEventPage/>
                     <Route path=path!("/dashboard/events/:id/stats") view=pages::stats::StatsPage/>
+                    <Route path=path!("/dashboard/events/:id/scan") view=pages::scan::ScanPage/>
                     <Route path=path!("/e/:code") view=pages::event::EventPage/>
                     <Route path=path!("/e/:code/login") view=pages::event::AttendeeLoginPage/>
                     <Route path=path!("/e/:code/ticket") view=pages::ticket::TicketPage/>

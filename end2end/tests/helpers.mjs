@@ -4,11 +4,11 @@ import { chromium } from 'playwright-core';
 export const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
 export const SECOND_URL = process.env.SECOND_URL;
 
-export async function launch() {
+export async function launch(extraArgs = []) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs],
   });
 }
 

@@ -4,6 +4,7 @@
 use crate::api::extract::Id;
 use crate::AppState;
 use app::auth::AuthSession;
+use app::domain::accounts;
 use app::domain::attendees::PHOTO_PATH;
 use app::domain::{accounts::actor, appointments, events};
 use app::error::AppError;
@@ -11,6 +12,7 @@ use app::models::{Appointment, Event};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap};
 use axum::response::IntoResponse;
+use axum::response::Redirect;
 use axum::routing::get;
 use axum::Router;
 use icalendar::{Calendar, Component, EventLike};
@@ -20,10 +22,12 @@ pub fn routes() -> Router<AppState> {
         .route("/e/{code}/event.ics", get(calendar_entry))
         .route("/e/{code}/qr.svg", get(invite_qr))
         .route(&format!("{PHOTO_PATH}/{{name}}"), get(photo))
+        .route("/staff/{token}", get(open_staff_link))
+        .route("/staff/{token}/qr.svg", get(staff_link_qr))
 }
 
-/// The event's own address as the visitor reached this server.
-fn invite_url(headers: &HeaderMap, code: &str) -> String {
+/// `path` on this site, as the visitor reached it.
+fn site_url(headers: &HeaderMap, path: &str) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -32,7 +36,12 @@ fn invite_url(headers: &HeaderMap, code: &str) -> String {
         .get("x-forwarded-proto")
         .and_then(|h| h.to_str().ok())
         == Some("https");
-    format!("{}://{host}/e/{code}", if https { "https" } else { "http" })
+    format!("{}://{host}{path}", if https { "https" } else { "http" })
+}
+
+/// The event's own address.
+fn invite_url(headers: &HeaderMap, code: &str) -> String {
+    site_url(headers, &format!("/e/{code}"))
 }
 
 /// The event of `code` and its invite URL.
@@ -89,6 +98,19 @@ async fn invite_qr(
     Path(code): Path<String>,
 ) -> Result<impl IntoResponse, AppError> {
     let (_, url) = find(&state, &headers, &code).await?;
+    qr_svg(&url, "public, max-age=3600")
+}
+
+/// The staff link as a QR code, for the door phone to scan off the organiser's screen.
+async fn staff_link_qr(
+    headers: HeaderMap,
+    Path(token): Path<String>,
+) -> Result<impl IntoResponse, AppError> {
+    let url = site_url(&headers, &format!("/staff/{token}"));
+    qr_svg(&url, "private, no-store")
+}
+
+fn qr_svg(url: &str, cache: &'static str) -> Result<impl IntoResponse, AppError> {
     let svg = qrcode::QrCode::new(url.as_bytes())
         .map_err(|_| AppError::Internal)?
         .render::<qrcode::render::svg::Color>()
@@ -98,7 +120,7 @@ async fn invite_qr(
     Ok((
         [
             (header::CONTENT_TYPE, "image/svg+xml"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
+            (header::CACHE_CONTROL, cache),
         ],
         svg,
     ))
@@ -196,4 +218,19 @@ async fn photo(
         ],
         bytes,
     ))
+}
+
+/// A staff link, opened on the door phone: logs the phone in as that staff member and goes
+/// to the scanner of their event.
+async fn open_staff_link(
+    mut auth: AuthSession,
+    Path(token): Path<String>,
+) -> Result<Redirect, AppError> {
+    match accounts::staff_login(&mut auth, &token).await? {
+        app::models::Me::Staff(staff) => Ok(Redirect::to(&format!(
+            "/dashboard/events/{}/scan",
+            staff.event_id
+        ))),
+        _ => Err(AppError::Internal),
+    }
 }

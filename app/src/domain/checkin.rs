@@ -64,6 +64,46 @@ pub async fn check_in(
         .await
         .optional()?
         .ok_or_else(|| AppError::not_found("Ticket"))?;
+    record(
+        conn,
+        event_id,
+        row,
+        scanned_at,
+        (organizer_id, staff_id),
+        device,
+    )
+    .await
+}
+
+/// Checks in an attendee found by name at the door (no ticket at hand).
+pub async fn check_in_by_id(
+    conn: &mut DbConn<'_>,
+    actor: &Actor,
+    event_id: i32,
+    attendee_id: i32,
+) -> Result<CheckinResult, AppError> {
+    let rights = door_rights(conn, actor, event_id).await?;
+    let row = attendees::find_in_event(conn, attendee_id, event_id).await?;
+    record(
+        conn,
+        event_id,
+        row,
+        local_now(),
+        rights,
+        Some("manual".into()),
+    )
+    .await
+}
+
+/// Writes the check-in unless there is one; the earliest time wins.
+async fn record(
+    conn: &mut DbConn<'_>,
+    event_id: i32,
+    row: attendees::AttendeeRow,
+    scanned_at: NaiveDateTime,
+    (organizer_id, staff_id): (Option<i32>, Option<i32>),
+    device: Option<String>,
+) -> Result<CheckinResult, AppError> {
     let inserted = diesel::insert_into(checkins::table)
         .values((
             checkins::event_id.eq(event_id),
@@ -147,4 +187,24 @@ pub async fn undo(
         return Err(AppError::not_found("Check-in"));
     }
     Ok(())
+}
+
+/// The door's counter: (checked in, registered), for the organiser and the event's staff.
+pub async fn counts(
+    conn: &mut DbConn<'_>,
+    actor: &Actor,
+    event_id: i32,
+) -> Result<(i64, i64), AppError> {
+    door_rights(conn, actor, event_id).await?;
+    let checked_in: i64 = checkins::table
+        .filter(checkins::event_id.eq(event_id))
+        .count()
+        .get_result(conn)
+        .await?;
+    let registered: i64 = attendees_table::table
+        .filter(attendees_table::event_id.eq(event_id))
+        .count()
+        .get_result(conn)
+        .await?;
+    Ok((checked_in, registered))
 }

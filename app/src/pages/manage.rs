@@ -112,6 +112,38 @@ pub async fn event_attendees(
     .await
 }
 
+#[server(prefix = "/rpc")]
+pub async fn staff_links(event_id: i32) -> Result<Vec<crate::models::StaffAccess>, AppError> {
+    let (auth, actor) = super::server::actor().await?;
+    let mut conn = super::server::conn(&auth).await?;
+    Ok(crate::domain::staff::list(&mut conn, &actor, event_id)
+        .await?
+        .items)
+}
+
+#[server(prefix = "/rpc")]
+pub async fn add_staff(
+    event_id: i32,
+    staff_name: String,
+) -> Result<crate::models::StaffAccess, AppError> {
+    let (auth, actor) = super::server::actor().await?;
+    let mut conn = super::server::conn(&auth).await?;
+    // The form calls its field `staff_name` (the event form on the same page has `name`).
+    crate::domain::staff::create(&mut conn, &actor, event_id, &staff_name)
+        .await
+        .map_err(|error| match error.field_error("name") {
+            Some(problem) => AppError::field("staff_name", problem),
+            None => error,
+        })
+}
+
+#[server(prefix = "/rpc")]
+pub async fn revoke_staff(event_id: i32, staff_id: i32) -> Result<(), AppError> {
+    let (auth, actor) = super::server::actor().await?;
+    let mut conn = super::server::conn(&auth).await?;
+    crate::domain::staff::revoke(&mut conn, &actor, event_id, staff_id).await
+}
+
 #[component]
 pub fn NewEventPage() -> impl IntoView {
     let action = ServerAction::<CreateEvent>::new();
@@ -205,10 +237,12 @@ fn ManageEvent(event: Event, update: ServerAction<UpdateEvent>) -> impl IntoView
         </div>
         <nav class="tool-links" aria-label="Event tools">
             <A href=format!("/dashboard/events/{id}/stats") attr:class="button secondary small">"Live stats"</A>
+            <A href=format!("/dashboard/events/{id}/scan") attr:class="button secondary small">"Check-in scanner"</A>
             <a href=format!("/api/organizer/events/{id}/attendees.csv") class="button secondary small" download>"Export CSV"</a>
         </nav>
         <InviteLink link=link.clone()/>
         <PrintBadges event_id=id attendees=event.attendee_count/>
+        <DoorStaff event_id=id/>
         <AttendeeList event_id=id/>
         <section class="card">
             <h2>"Edit event"</h2>
@@ -525,5 +559,69 @@ mod fetch_pdf {
         xhr.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         on_error.forget();
         let _ = xhr.send();
+    }
+}
+
+/// Links for the people at the door: each opens the scanner for this event only, and can be
+/// revoked at once. The QR code lets a staff phone open its link without typing.
+#[component]
+fn DoorStaff(event_id: i32) -> impl IntoView {
+    let add = ServerAction::<AddStaff>::new();
+    let revoke = ServerAction::<RevokeStaff>::new();
+    let error = action_error(add);
+    let links = Resource::new(
+        move || (add.version().get(), revoke.version().get()),
+        move |_| staff_links(event_id),
+    );
+    view! {
+        <section class="card" aria-labelledby="staff-title">
+            <h2 id="staff-title">"Check-in staff"</h2>
+            <p class="muted">"Give each person at the door their own link. It opens the scanner for this event and nothing else; revoke it when they are done."</p>
+            <ActionForm action=add>
+                <FormError error/>
+                <input type="hidden" name="event_id" value=event_id/>
+                <div class="row">
+                    <Field label="Name" name="staff_name" hint="e.g. Door 1 — Sam" required=true error/>
+                    <div class="field"><label class="visually-hidden" for="add-staff">"Add"</label>
+                        <Submit label="Create link" busy="Creating…" pending=Signal::from(add.pending())/>
+                    </div>
+                </div>
+            </ActionForm>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match links.await {
+                        Ok(list) if list.is_empty() => view! { <p class="empty">"No staff links yet."</p> }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="person-list">
+                                {list.into_iter().map(|access| {
+                                    let staff_id = access.id;
+                                    let link = access.token.clone().map(|t| format!("/staff/{t}"));
+                                    view! {
+                                        <li class="person-row staff-link">
+                                            {link.clone().map(|l| view! { <img class="qr" src=format!("{l}/qr.svg") alt=format!("QR code of {}'s link", access.name) width="96" height="96"/> })}
+                                            <div class="person-text">
+                                                <p class="person-name">{access.name.clone()}</p>
+                                                {match link {
+                                                    Some(l) => view! { <p><a href=l.clone()>{l.clone()}</a></p> }.into_any(),
+                                                    None => view! { <p class="muted">"Revoked"</p> }.into_any(),
+                                                }}
+                                            </div>
+                                            {access.revoked_at.is_none().then(|| view! {
+                                                <ActionForm action=revoke>
+                                                    <input type="hidden" name="event_id" value=event_id/>
+                                                    <input type="hidden" name="staff_id" value=staff_id/>
+                                                    <button type="submit" class="button secondary small">"Revoke"</button>
+                                                </ActionForm>
+                                            })}
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorNote error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
     }
 }

@@ -7,6 +7,7 @@ pub mod organizer;
 pub mod people;
 pub mod profile;
 pub mod requests;
+pub mod scan;
 pub mod session;
 pub mod stats;
 pub mod ticket;

@@ -25,6 +25,12 @@ pub fn routes() -> Router<AppState> {
         .route("/organizer/events/{id}/badges", get(badge_sheet))
         .route("/organizer/events/{id}/checkins", post(check_in))
         .route(
+            "/organizer/events/{id}/scan",
+            get(|Id(id): Id| async move {
+                axum::response::Redirect::to(&format!("/dashboard/events/{id}/scan"))
+            }),
+        )
+        .route(
             "/organizer/events/{id}/staff",
             get(list_staff).post(create_staff),
         )

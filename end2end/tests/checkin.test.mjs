@@ -1,0 +1,93 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { useBrowser, launch, phone, open, demoEventCode, BASE_URL } from './helpers.mjs';
+
+const browser = useBrowser();
+
+/** Ada's ticket QR, as drawn by her ticket page, turned into one grey 640×480 video frame. */
+async function ticketFrame(code) {
+  const context = await phone(browser());
+  const page = await context.newPage();
+  await open(page, `/e/${code}/login`);
+  await page.fill('#field-email', 'ada@demo.netevent.dev');
+  await page.fill('#field-password', 'netevent-demo');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('heading', { name: /You're in/ }).waitFor();
+  await open(page, `/e/${code}/ticket`);
+  const luma = await page.evaluate(async () => {
+    const svg = document.querySelector('.ticket-qr svg');
+    const image = new Image();
+    image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(new XMLSerializer().serializeToString(svg))}`;
+    await image.decode();
+    const canvas = Object.assign(document.createElement('canvas'), { width: 640, height: 480 });
+    const g = canvas.getContext('2d');
+    g.fillStyle = '#fff';
+    g.fillRect(0, 0, 640, 480);
+    g.imageSmoothingEnabled = false;
+    g.drawImage(image, 140, 60, 360, 360);
+    const { data } = g.getImageData(0, 0, 640, 480);
+    const out = new Array(640 * 480);
+    for (let i = 0; i < out.length; i++) out[i] = Math.round(0.299 * data[4 * i] + 0.587 * data[4 * i + 1] + 0.114 * data[4 * i + 2]);
+    return out;
+  });
+  await context.close();
+  // YUV 4:2:0: the picture in Y, neutral chroma.
+  const frame = Buffer.concat([Buffer.from('FRAME\n'), Buffer.from(luma), Buffer.alloc(2 * 320 * 240, 128)]);
+  return Buffer.concat([Buffer.from('YUV4MPEG2 W640 H480 F10:1 Ip A1:1 C420jpeg\n'), frame, frame]);
+}
+
+test('the door phone scans a ticket from the camera; staff links open only the scanner', async () => {
+  const code = await demoEventCode();
+  const video = path.join(os.tmpdir(), `netevent-ticket-${process.pid}.y4m`);
+  await writeFile(video, await ticketFrame(code));
+  const camera = await launch(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+    `--use-file-for-fake-video-capture=${video}`]);
+  try {
+    // The organiser makes a staff link; the door phone opens it and lands on the scanner.
+    const organiser = await camera.newContext();
+    const admin = await organiser.newPage();
+    await open(admin, '/organizer/login');
+    await admin.fill('#field-email', 'organizer@demo.netevent.dev');
+    await admin.fill('#field-password', 'netevent-demo');
+    await admin.getByRole('button', { name: 'Log in' }).click();
+    await admin.getByRole('link', { name: 'NetEvent Demo Day' }).click();
+    await admin.getByRole('heading', { name: 'Check-in staff' }).waitFor();
+    await admin.fill('#field-staff_name', 'Door 1 — Sam');
+    await admin.getByRole('button', { name: 'Create link' }).click();
+    const link = admin.locator('.staff-link a').first();
+    await link.waitFor();
+    const staffLink = await link.getAttribute('href');
+
+    const door = await camera.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, permissions: ['camera'] });
+    const page = await door.newPage();
+    await page.goto(`${BASE_URL}${staffLink}`);
+    await page.waitForURL(/\/dashboard\/events\/\d+\/scan$/);
+    await page.waitForSelector('body[data-hydrated="true"]');
+    await page.getByText('Check-in staff').waitFor();
+    const before = await page.getByTestId('door-count').textContent();
+
+    // The camera sees Ada's ticket: green, with her name; the counter goes up.
+    await page.getByRole('button', { name: 'Start scanning' }).click();
+    const result = page.getByTestId('scan-result');
+    await result.getByText('Ada Lovelace').waitFor({ timeout: 20_000 });
+    assert.match(await result.textContent(), /Checked in ✓|Already checked in/);
+    await page.waitForFunction((b) => document.querySelector('[data-testid=door-count]')?.textContent !== b, before);
+
+    // By name, for someone without a ticket: Grace.
+    await page.fill('#door-search', 'Grace');
+    await page.getByRole('button', { name: 'Check in Grace Hopper' }).click();
+    await result.getByText('Grace Hopper').waitFor();
+
+    // The staff session may not see the organiser's tools.
+    const stats = await page.evaluate(async (url) => (await fetch(url)).status, `/api/organizer/events/${page.url().match(/events\/(\d+)/)[1]}/stats`);
+    assert.equal(stats, 403);
+    await organiser.close();
+    await door.close();
+  } finally {
+    await camera.close();
+    await rm(video, { force: true });
+  }
+});
