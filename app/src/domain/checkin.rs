@@ -16,6 +16,11 @@ use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel_async::RunQueryDsl;
 
+fn whole_seconds(at: NaiveDateTime) -> NaiveDateTime {
+    use chrono::Timelike;
+    at.with_nanosecond(0).unwrap_or(at)
+}
+
 /// A token as printed: QR codes carry it upper-case, the database keeps it lower-case.
 fn normalise(token: &str) -> String {
     token.trim().to_ascii_lowercase()
@@ -39,7 +44,8 @@ pub async fn check_in(
     }
     let device = optional_text(input.device.as_deref().unwrap_or(""), 100, "Device")
         .map_err(|problem| AppError::field("device", problem))?;
-    let now = local_now();
+    // Whole seconds, as the column keeps them: a fresh answer shows what a repeat will.
+    let now = whole_seconds(local_now());
     let scanned_at = match input
         .scanned_at
         .as_deref()
@@ -53,7 +59,7 @@ pub async fn check_in(
             if at > now + Duration::minutes(5) {
                 return Err(AppError::field("scanned_at", "That time is in the future."));
             }
-            at
+            whole_seconds(at)
         }
     };
     let row = attendees_table::table
@@ -115,8 +121,8 @@ async fn record(
         ))
         .execute(conn)
         .await;
-    let already_checked_in = match inserted {
-        Ok(_) => false,
+    let (already_checked_in, checked_in_at) = match inserted {
+        Ok(_) => (false, scanned_at),
         // Scanned before, here or on another device: one row per attendee.
         Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
             diesel::update(
@@ -127,15 +133,15 @@ async fn record(
             .set(checkins::checked_in_at.eq(scanned_at))
             .execute(conn)
             .await?;
-            true
+            let first: NaiveDateTime = checkins::table
+                .filter(checkins::attendee_id.eq(row.id))
+                .select(checkins::checked_in_at)
+                .first(conn)
+                .await?;
+            (true, first)
         }
         Err(other) => return Err(other.into()),
     };
-    let checked_in_at: NaiveDateTime = checkins::table
-        .filter(checkins::attendee_id.eq(row.id))
-        .select(checkins::checked_in_at)
-        .first(conn)
-        .await?;
     // The door needs a name and a face, not contact details.
     let visibility = if staff_id.is_some() {
         Visibility::Public

@@ -1,0 +1,175 @@
+//! `cargo bench -p server --bench checkin_door`: 200 door phones (staff links, one HTTP
+//! client each) check in 5,000 attendees at once through the real stack, each scanning its
+//! share of tickets and re-scanning every fifth (as happens at a door). Two runs, each on its
+//! own event: phones scanning every 500 ms (twice what a person at a door manages), and
+//! phones firing back to back (saturation). Prints throughput and p50/p99 latency of
+//! `POST /api/organizer/events/<id>/checkins`.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use app::schema::attendees;
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use serde_json::{json, Value};
+use std::time::Instant;
+
+const ATTENDEES: usize = 5_000;
+const SCANNERS: usize = 200;
+
+/// Tokens unique across the two runs' events.
+fn token(event_id: i32, i: usize) -> String {
+    format!("{event_id:08x}{i:032x}")
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+#[tokio::main]
+async fn main() {
+    let app = common::TestApp::spawn_with(|config| config.db_pool_size = 16).await;
+    let organizer = app.client();
+    app.organizer(&organizer, "bench@example.com").await;
+    println!(
+        "machine: {} cores, server and 200 clients in one process, MariaDB local",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    );
+    println!("| scanners | pace | scans | wall (s) | scans/s | p50 (ms) | p99 (ms) | max (ms) |");
+    println!("|---|---|---|---|---|---|---|---|");
+    run(
+        &app,
+        &organizer,
+        Some(std::time::Duration::from_millis(500)),
+    )
+    .await;
+    run(&app, &organizer, None).await;
+}
+
+async fn run(
+    app: &common::TestApp,
+    organizer: &reqwest::Client,
+    pace: Option<std::time::Duration>,
+) {
+    let event = app.event(organizer, None).await;
+    let event_id = event["id"].as_i64().unwrap() as i32;
+
+    let hash = app::auth::hash_password(&app::validate::Password::parse("password123").unwrap())
+        .await
+        .unwrap();
+    let mut conn = app.state.pool.get().await.unwrap();
+    for batch in (0..ATTENDEES).collect::<Vec<_>>().chunks(1_000) {
+        let rows: Vec<_> = batch
+            .iter()
+            .map(|&i| {
+                (
+                    attendees::event_id.eq(event_id),
+                    attendees::email.eq(format!("person{i}@example.com")),
+                    attendees::password_hash.eq(hash.clone()),
+                    attendees::first_name.eq("Guest"),
+                    attendees::last_name.eq(format!("{i}")),
+                    attendees::checkin_token.eq(token(event_id, i)),
+                )
+            })
+            .collect();
+        diesel::insert_into(attendees::table)
+            .values(rows)
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    }
+    drop(conn);
+
+    // One staff link and one logged-in client per door phone.
+    let mut phones = Vec::with_capacity(SCANNERS);
+    for n in 0..SCANNERS {
+        let access: Value = app
+            .post(
+                organizer,
+                &format!("/api/organizer/events/{event_id}/staff"),
+                json!({ "name": format!("Door {n}") }),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        let phone = app.client();
+        let login = app
+            .post(
+                &phone,
+                "/api/auth/staff/login",
+                json!({ "token": access["token"] }),
+            )
+            .await;
+        assert!(login.status().is_success());
+        phones.push(phone);
+    }
+
+    let url = app.url(&format!("/api/organizer/events/{event_id}/checkins"));
+    let started = Instant::now();
+    let tasks: Vec<_> = phones
+        .into_iter()
+        .enumerate()
+        .map(|(n, phone)| {
+            let url = url.clone();
+            tokio::spawn(async move {
+                let mine: Vec<usize> = (n..ATTENDEES).step_by(SCANNERS).collect();
+                let mut scans: Vec<usize> = mine.clone();
+                scans.extend(mine.iter().step_by(5));
+                let mut millis = Vec::with_capacity(scans.len());
+                // Door phones are not synchronised: spread their first scans over one pace.
+                if let Some(pace) = pace {
+                    tokio::time::sleep(pace * n as u32 / SCANNERS as u32).await;
+                }
+                let mut first_scans = 0;
+                for i in scans {
+                    if let Some(pace) = pace {
+                        tokio::time::sleep(pace).await;
+                    }
+                    let start = Instant::now();
+                    let response = phone
+                        .post(&url)
+                        .json(
+                            &json!({ "token": token(event_id, i).to_ascii_uppercase(), "device": format!("door-{n}") }),
+                        )
+                        .send()
+                        .await
+                        .unwrap();
+                    assert!(response.status().is_success(), "{}", response.status());
+                    let body: Value = response.json().await.unwrap();
+                    millis.push(start.elapsed().as_secs_f64() * 1000.0);
+                    if body["already_checked_in"] == false {
+                        first_scans += 1;
+                    }
+                }
+                (millis, first_scans)
+            })
+        })
+        .collect();
+    let mut all = Vec::new();
+    let mut checked_in = 0;
+    for task in tasks {
+        let (millis, first) = task.await.unwrap();
+        all.extend(millis);
+        checked_in += first;
+    }
+    let wall = started.elapsed().as_secs_f64();
+    all.sort_by(f64::total_cmp);
+    assert_eq!(
+        checked_in, ATTENDEES,
+        "every attendee checked in exactly once"
+    );
+    let pace = pace.map_or("back to back".to_owned(), |p| {
+        format!("1 per {} ms", p.as_millis())
+    });
+    println!(
+        "| {SCANNERS} | {pace} | {} | {wall:.2} | {:.0} | {:.1} | {:.1} | {:.1} |",
+        all.len(),
+        all.len() as f64 / wall,
+        percentile(&all, 0.5),
+        percentile(&all, 0.99),
+        all.last().unwrap()
+    );
+}
