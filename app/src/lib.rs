@@ -40,6 +40,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#4338ca"/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -48,6 +50,26 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// Installs `/sw.js`, which keeps the app shell for offline use, where the browser can.
+fn register_service_worker() {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let navigator = window().navigator();
+        let Ok(container) = js_sys::Reflect::get(&navigator, &"serviceWorker".into()) else {
+            return;
+        };
+        if container.is_undefined() {
+            return;
+        }
+        if let Ok(register) = js_sys::Reflect::get(&container, &"register".into())
+            .and_then(|f| f.dyn_into::<js_sys::Function>().map_err(Into::into))
+        {
+            let _ = register.call1(&container, &"/sw.js".into());
+        }
     }
 }
 
@@ -60,6 +82,7 @@ pub fn App() -> impl IntoView {
         if let Some(body) = document().body() {
             let _ = body.set_attribute("data-hydrated", "true");
         }
+        register_service_worker();
     });
     view! {
         <Stylesheet id="leptos" href="/pkg/netevent.css"/>
