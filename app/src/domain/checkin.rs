@@ -26,7 +26,8 @@ fn normalise(token: &str) -> String {
     token.trim().to_ascii_lowercase()
 }
 
-/// Checks in the attendee whose QR code holds `input.token`, for the event's organiser.
+/// Checks in the attendee whose QR code holds `input.token`, for the event's organiser or
+/// its check-in staff.
 /// A token of another event is as unknown as one that does not exist: 404.
 pub async fn check_in(
     conn: &mut DbConn<'_>,

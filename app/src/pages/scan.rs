@@ -80,7 +80,22 @@ pub fn ScanPage() -> impl IntoView {
     });
     let outcome = RwSignal::new(None::<Outcome>);
     let scans = RwSignal::new(0u32);
-    let info = Resource::new(move || (event_id.get(), scans.get()), |(id, _)| door(id));
+    // Other doors check people in too: the counter refreshes every 5 seconds as well.
+    let tick = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if let Ok(handle) = set_interval_with_handle(
+            move || {
+                tick.try_update(|t| *t += 1);
+            },
+            std::time::Duration::from_secs(5),
+        ) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    let info = Resource::new(
+        move || (event_id.get(), scans.get(), tick.get()),
+        |(id, ..)| door(id),
+    );
     let submit = move |token: String| {
         let id = event_id.get_untracked();
         leptos::task::spawn_local(async move {
@@ -134,8 +149,9 @@ fn show(
         };
         let _ = window().navigator().vibrate_with_duration(pattern);
     }
-    outcome.set(Some(next));
-    scans.update(|n| *n += 1);
+    // The page may have been left while the answer was on its way.
+    outcome.try_set(Some(next));
+    scans.try_update(|n| *n += 1);
 }
 
 #[component]
@@ -187,15 +203,31 @@ fn Camera(on_code: impl Fn(String) + Clone + Send + Sync + 'static) -> impl Into
     let video = NodeRef::<leptos::html::Video>::new();
     let running = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
+    // Some(on) once the camera turns out to have a torch.
+    let torch = RwSignal::new(None::<bool>);
+    let scanning = RwSignal::new(None::<leptos::prelude::IntervalHandle>);
+    // Leaving the page stops the scanning and gives the camera back.
+    on_cleanup(move || {
+        if let Some(Some(handle)) = scanning.try_get_untracked() {
+            handle.clear();
+        }
+        #[cfg(feature = "hydrate")]
+        if let Some(Some(video)) = video.try_get_untracked() {
+            camera::stop(&video);
+        }
+    });
     let start = move |_| {
         #[cfg(feature = "hydrate")]
         if let Some(video) = video.get_untracked() {
             let on_code = on_code.clone();
             leptos::task::spawn_local(async move {
                 match camera::start(&video).await {
-                    Ok(()) => {
+                    Ok(has_torch) => {
                         running.set(true);
-                        camera::scan_loop(video, on_code);
+                        if has_torch {
+                            torch.set(Some(false));
+                        }
+                        scanning.set(camera::scan_loop(video, on_code));
                     }
                     Err(message) => problem.set(Some(message)),
                 }
@@ -204,12 +236,25 @@ fn Camera(on_code: impl Fn(String) + Clone + Send + Sync + 'static) -> impl Into
         #[cfg(not(feature = "hydrate"))]
         let _ = (&on_code, video);
     };
+    let toggle_torch = move |_| {
+        let on = !torch.get_untracked().unwrap_or(false);
+        #[cfg(feature = "hydrate")]
+        if let Some(video) = video.get_untracked() {
+            camera::set_torch(&video, on);
+        }
+        torch.set(Some(on));
+    };
     view! {
         <section class="camera card">
             <video node_ref=video class="camera-view" class:live=move || running.get() autoplay muted playsinline aria-label="Camera view"></video>
             <Show when=move || !running.get()>
                 <button type="button" class="button block" on:click=start.clone()>"Start scanning"</button>
             </Show>
+            {move || torch.get().map(|on| view! {
+                <button type="button" class="button secondary small" aria-pressed=on.to_string() on:click=toggle_torch>
+                    {if on { "Torch off" } else { "Torch on" }}
+                </button>
+            })}
             {move || problem.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
         </section>
     }
@@ -302,8 +347,8 @@ mod camera {
     use wasm_bindgen::{JsCast, JsValue};
     use wasm_bindgen_futures::JsFuture;
 
-    /// Opens the rear camera into `video`.
-    pub async fn start(video: &web_sys::HtmlVideoElement) -> Result<(), String> {
+    /// Opens the rear camera into `video`; answers whether it has a torch.
+    pub async fn start(video: &web_sys::HtmlVideoElement) -> Result<bool, String> {
         let refused = |_| {
             "The camera could not be opened. Allow camera access, or use the search below."
                 .to_owned()
@@ -328,7 +373,39 @@ mod camera {
         if let Ok(playing) = video.play() {
             let _ = JsFuture::from(playing).await;
         }
-        Ok(())
+        let has_torch = video_track(video)
+            .and_then(|track| {
+                let capabilities: Function = Reflect::get(&track, &"getCapabilities".into())
+                    .ok()?
+                    .dyn_into()
+                    .ok()?;
+                let found = capabilities.call0(&track).ok()?;
+                Reflect::get(&found, &"torch".into()).ok()?.as_bool()
+            })
+            .unwrap_or(false);
+        Ok(has_torch)
+    }
+
+    fn video_track(video: &web_sys::HtmlVideoElement) -> Option<JsValue> {
+        let stream: web_sys::MediaStream = video.src_object()?.dyn_into().ok()?;
+        let track = stream.get_video_tracks().get(0);
+        (!track.is_undefined()).then_some(track)
+    }
+
+    /// Switches the camera's light, where the phone lets the page.
+    pub fn set_torch(video: &web_sys::HtmlVideoElement, on: bool) {
+        let Some(track) = video_track(video) else {
+            return;
+        };
+        let Ok(constraints) = JSON::parse(&format!(r#"{{"advanced":[{{"torch":{on}}}]}}"#)) else {
+            return;
+        };
+        if let Some(apply) = Reflect::get(&track, &"applyConstraints".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<Function>().ok())
+        {
+            let _ = apply.call1(&track, &constraints);
+        }
     }
 
     /// The browser's own QR reader, where it has one.
@@ -395,7 +472,10 @@ mod camera {
 
     /// Looks for a code a few times a second; the same code is ignored for 3 seconds so a
     /// ticket held in front of the camera counts once.
-    pub fn scan_loop(video: web_sys::HtmlVideoElement, on_code: impl Fn(String) + 'static) {
+    pub fn scan_loop(
+        video: web_sys::HtmlVideoElement,
+        on_code: impl Fn(String) + 'static,
+    ) -> Option<IntervalHandle> {
         let detector = barcode_detector();
         let canvas: web_sys::HtmlCanvasElement = document()
             .create_element("canvas")
@@ -436,6 +516,21 @@ mod camera {
                 *busy.borrow_mut() = false;
             });
         };
-        let _ = set_interval_with_handle(tick, std::time::Duration::from_millis(250));
+        set_interval_with_handle(tick, std::time::Duration::from_millis(250)).ok()
+    }
+
+    /// Stops the camera.
+    pub fn stop(video: &web_sys::HtmlVideoElement) {
+        if let Some(stream) = video
+            .src_object()
+            .and_then(|s| s.dyn_into::<web_sys::MediaStream>().ok())
+        {
+            for track in stream.get_tracks().iter() {
+                if let Ok(track) = track.dyn_into::<web_sys::MediaStreamTrack>() {
+                    track.stop();
+                }
+            }
+        }
+        video.set_src_object(None);
     }
 }
