@@ -240,17 +240,24 @@ fn mm(value: f32) -> f32 {
     Mm(value).into_pt().0
 }
 
-/// One line of text, in runs of the right font, starting at (x, y) in points.
-fn text(
-    ops: &mut Vec<Op>,
-    fonts: &mut DocFonts,
-    face: Face,
-    size: f32,
+/// Where a page's drawing goes, and the fonts it has used.
+struct Pen<'a> {
+    ops: &'a mut Vec<Op>,
+    fonts: &'a mut DocFonts,
+}
+
+/// A badge's rectangle on the page, in points from the lower left corner.
+#[derive(Clone, Copy)]
+struct Area {
     x: f32,
     y: f32,
-    text: &str,
-    colour: Rgb,
-) {
+    w: f32,
+    h: f32,
+}
+
+/// One line of text, in runs of the right font, starting at (x, y) in points.
+fn text(pen: &mut Pen, (face, size): (Face, f32), (x, y): (f32, f32), text: &str, colour: Rgb) {
+    let ops = &mut *pen.ops;
     ops.push(Op::StartTextSection);
     ops.push(Op::SetFillColor {
         col: Color::Rgb(colour),
@@ -260,7 +267,7 @@ fn text(
     });
     for (source, run) in runs(text, face) {
         ops.push(Op::SetFont {
-            font: PdfFontHandle::External(fonts.take(face, source, &run)),
+            font: PdfFontHandle::External(pen.fonts.take(face, source, &run)),
             size: Pt(size),
         });
         ops.push(Op::ShowText {
@@ -318,17 +325,10 @@ fn qr(ops: &mut Vec<Op>, token: &str, x: f32, y: f32, side: f32) {
     }
 }
 
-fn badge(
-    ops: &mut Vec<Op>,
-    fonts: &mut DocFonts,
-    event_name: &str,
-    badge: &Badge,
-    x: f32,
-    y: f32,
-    w: f32,
-    h: f32,
-) {
+fn badge(pen: &mut Pen, event_name: &str, badge: &Badge, area: Area) {
+    let Area { x, y, w, h } = area;
     let pad = mm(5.0);
+    let ops = &mut *pen.ops;
     // Cut line around the badge.
     ops.push(Op::SetOutlineColor {
         col: Color::Rgb(CUT_LINE),
@@ -354,12 +354,9 @@ fn badge(
     filled(ops, x, y + h - band, w, band);
     let (event_line, event_size) = fit(event_name, Face::Bold, 11.0, 7.0, w - 2.0 * pad);
     text(
-        ops,
-        fonts,
-        Face::Bold,
-        event_size,
-        x + pad,
-        y + h - band + (band - event_size * 0.72) / 2.0,
+        pen,
+        (Face::Bold, event_size),
+        (x + pad, y + h - band + (band - event_size * 0.72) / 2.0),
         &event_line,
         WHITE,
     );
@@ -368,16 +365,16 @@ fn badge(
     let mut cursor = y + h - band - mm(4.0);
     let (first, size) = fit(&badge.first_name, Face::Bold, 30.0, 12.0, room);
     cursor -= size * 0.8;
-    text(ops, fonts, Face::Bold, size, x + pad, cursor, &first, INK);
+    text(pen, (Face::Bold, size), (x + pad, cursor), &first, INK);
     let full = format!("{} {}", badge.first_name, badge.last_name);
     let (full, size) = fit(&full, Face::Regular, 13.0, 7.0, room);
     cursor -= size + mm(2.5);
-    text(ops, fonts, Face::Regular, size, x + pad, cursor, &full, INK);
+    text(pen, (Face::Regular, size), (x + pad, cursor), &full, INK);
 
     // Organisation and role sit left of the QR code in the lower part.
     let qr_side = (h * 0.42).min(mm(30.0));
     qr(
-        ops,
+        pen.ops,
         &badge.checkin_token,
         x + w - qr_side - mm(2.0),
         y + mm(2.0),
@@ -391,7 +388,7 @@ fn badge(
     ] {
         if let Some(value) = value.filter(|v| !v.is_empty()) {
             let (line, size) = fit(value, face, max, 6.5, beside);
-            text(ops, fonts, face, size, x + pad, line_y, &line, colour);
+            text(pen, (face, size), (x + pad, line_y), &line, colour);
         }
         line_y -= mm(5.5);
     }
@@ -463,16 +460,17 @@ fn render_part(event_name: &str, badges: &[Badge], layout: Layout) -> (lopdf::Do
                 - spec.margin_y
                 - (row + 1) as f32 * spec.badge_h
                 - row as f32 * spec.gap_y);
-            badge(
-                &mut ops,
-                &mut fonts,
-                event_name,
-                attendee,
+            let area = Area {
                 x,
                 y,
-                mm(spec.badge_w),
-                mm(spec.badge_h),
-            );
+                w: mm(spec.badge_w),
+                h: mm(spec.badge_h),
+            };
+            let mut pen = Pen {
+                ops: &mut ops,
+                fonts: &mut fonts,
+            };
+            badge(&mut pen, event_name, attendee, area);
         }
         pages.push(PdfPage::new(Mm(spec.page_w), Mm(spec.page_h), ops));
     }
@@ -568,7 +566,7 @@ mod tests {
         let (short, size) = fit("Ada", Face::Bold, 30.0, 12.0, room);
         assert_eq!((short.as_str(), size), ("Ada", 30.0));
         let (long, size) = fit("Maximiliane-Josephine", Face::Bold, 30.0, 12.0, room);
-        assert!(size < 30.0 && size >= 12.0 && long == "Maximiliane-Josephine");
+        assert!((12.0..30.0).contains(&size) && long == "Maximiliane-Josephine");
         assert!(width(&long, Face::Bold, size) <= room);
         let endless = "Wolfeschlegelsteinhausenbergerdorff ".repeat(4);
         let (cut, size) = fit(&endless, Face::Bold, 30.0, 12.0, room);
