@@ -1,3 +1,4 @@
+use super::code_param;
 use crate::components::{
     action_error, format_when, spots_text, ErrorNote, Field, FormError, Submit,
 };
@@ -7,24 +8,12 @@ use crate::pages::session::SessionActions;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 #[server(prefix = "/rpc")]
 pub async fn event_by_code(code: String) -> Result<Event, AppError> {
     let auth = super::server::auth_session().await?;
     let mut conn = super::server::conn(&auth).await?;
     crate::domain::events::get_by_code(&mut conn, &code).await
-}
-
-fn code_param() -> Memo<String> {
-    let params = use_params_map();
-    Memo::new(move |_| {
-        params
-            .read()
-            .get("code")
-            .unwrap_or_default()
-            .to_ascii_uppercase()
-    })
 }
 
 #[component]

@@ -1,5 +1,6 @@
 //! The organiser's event pages: create, edit, delete, attendee list.
 
+use super::id_param;
 use crate::components::{
     action_error, format_when, spots_text, ErrorNote, Field, FormError, Submit,
 };
@@ -8,7 +9,6 @@ use crate::models::{Attendee, Event, Page};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 #[cfg(feature = "ssr")]
 fn capacity(raw: &str) -> Result<Option<i64>, AppError> {
@@ -181,17 +181,6 @@ fn EventFields(event: Option<Event>, error: Signal<Option<AppError>>) -> impl In
             <p class="field-note">{move || description_problem().unwrap_or_default()}</p>
         </div>
     }
-}
-
-fn id_param() -> Memo<i32> {
-    let params = use_params_map();
-    Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse().ok())
-            .unwrap_or_default()
-    })
 }
 
 #[component]

@@ -13,6 +13,31 @@ pub mod stats;
 pub mod ticket;
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+/// The numeric `:id` of the route (0 when it is not a number, which no record has).
+pub(crate) fn id_param() -> Memo<i32> {
+    let params = use_params_map();
+    Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse().ok())
+            .unwrap_or_default()
+    })
+}
+
+/// The event `:code` of the route, upper-cased as codes are kept.
+pub(crate) fn code_param() -> Memo<String> {
+    let params = use_params_map();
+    Memo::new(move |_| {
+        params
+            .read()
+            .get("code")
+            .unwrap_or_default()
+            .to_ascii_uppercase()
+    })
+}
 
 #[component]
 pub fn NotFound() -> impl IntoView {

@@ -7,7 +7,6 @@ use crate::models::{Appointment, Attendee, Connection, Event, Page, RequestStatu
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 pub const PAGE_SIZE: i64 = 24;
 
@@ -158,14 +157,7 @@ fn PersonCard(
 
 #[component]
 pub fn PersonPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i32>().ok())
-            .unwrap_or_default()
-    });
+    let id = super::id_param();
     let connect = ServerAction::<Connect>::new();
     let answer = ServerAction::<super::requests::AnswerConnection>::new();
     let data = Resource::new(

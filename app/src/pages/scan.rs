@@ -9,7 +9,6 @@ use crate::error::AppError;
 use crate::models::{Attendee, CheckinResult, Page};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 #[server(prefix = "/rpc")]
 pub async fn door(event_id: i32) -> Result<(String, i64, i64), AppError> {
@@ -70,14 +69,7 @@ enum Outcome {
 
 #[component]
 pub fn ScanPage() -> impl IntoView {
-    let params = use_params_map();
-    let event_id = Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i32>().ok())
-            .unwrap_or_default()
-    });
+    let event_id = super::id_param();
     let outcome = RwSignal::new(None::<Outcome>);
     let scans = RwSignal::new(0u32);
     // Other doors check people in too: the counter refreshes every 5 seconds as well.

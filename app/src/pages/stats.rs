@@ -6,7 +6,6 @@ use crate::models::{EventStats, NameCount, TimeCount};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 use std::time::Duration;
 
 /// How often the open page asks for fresh figures.
@@ -21,14 +20,7 @@ pub async fn live_stats(id: i32) -> Result<EventStats, AppError> {
 
 #[component]
 pub fn StatsPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i32>().ok())
-            .unwrap_or_default()
-    });
+    let id = super::id_param();
     let stats = Resource::new(move || id.get(), live_stats);
     // Watch the door: refetch while the page is open.
     Effect::new(move |_| {

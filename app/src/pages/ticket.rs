@@ -6,7 +6,6 @@ use crate::models::{Attendee, Event};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 #[server(prefix = "/rpc")]
 pub async fn my_ticket(code: String) -> Result<(Attendee, Event, String), AppError> {
@@ -24,14 +23,7 @@ pub async fn my_ticket(code: String) -> Result<(Attendee, Event, String), AppErr
 
 #[component]
 pub fn TicketPage() -> impl IntoView {
-    let params = use_params_map();
-    let code = Memo::new(move |_| {
-        params
-            .read()
-            .get("code")
-            .unwrap_or_default()
-            .to_ascii_uppercase()
-    });
+    let code = super::code_param();
     let ticket = Resource::new(move || code.get(), my_ticket);
     view! {
         <Title text="My ticket"/>
