@@ -96,6 +96,42 @@ fn AttendeeTabs() -> impl IntoView {
     }
 }
 
+/// Accept and Decline for a request, inside the request's form: the button pressed sends
+/// `status`.
+#[component]
+pub fn AnswerButtons(
+    #[prop(into)] accept_label: String,
+    #[prop(into)] decline_label: String,
+) -> impl IntoView {
+    view! {
+        <div class="answer-buttons">
+            <button type="submit" name="status" value="accepted" class="button small" aria-label=accept_label>"Accept"</button>
+            <button type="submit" name="status" value="rejected" class="button secondary small" aria-label=decline_label>"Decline"</button>
+        </div>
+    }
+}
+
+/// Previous / Next through `total` items shown `page_size` at a time from `offset`.
+#[component]
+pub fn Pager(offset: RwSignal<i64>, page_size: i64, total: i64) -> impl IntoView {
+    view! {
+        <div class="pager">
+            <button type="button" class="button secondary small" disabled=move || { offset.get() == 0 }
+                on:click=move |_| offset.update(|o| *o = (*o - page_size).max(0))>"Previous"</button>
+            <button type="button" class="button secondary small" disabled=move || { offset.get() + page_size >= total }
+                on:click=move |_| offset.update(|o| *o += page_size)>"Next"</button>
+        </div>
+    }
+}
+
+/// The error of whichever of two actions failed last, for a page showing both in one place.
+pub fn either_error(
+    first: Signal<Option<AppError>>,
+    second: Signal<Option<AppError>>,
+) -> Signal<Option<AppError>> {
+    Signal::derive(move || first.get().or_else(|| second.get()))
+}
+
 /// The form-wide error of an action's last result, announced to screen readers.
 #[component]
 pub fn FormError(error: Signal<Option<AppError>>) -> impl IntoView {

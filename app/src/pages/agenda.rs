@@ -2,8 +2,9 @@
 //! cancellations and calendar files.
 
 use super::network::AttendeeGate;
-use crate::components::{action_error, Avatar, FormError};
+use crate::components::{action_error, either_error, AnswerButtons, Avatar, FormError, Pager};
 use crate::error::AppError;
+use crate::inputs::PageParams;
 use crate::models::{Appointment, Direction, Page, RequestStatus};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -13,8 +14,8 @@ use leptos_router::components::A;
 pub async fn my_appointments(offset: i64) -> Result<Page<Appointment>, AppError> {
     let (auth, actor) = super::server::actor().await?;
     let mut conn = super::server::conn(&auth).await?;
-    let page = crate::inputs::PageParams {
-        limit: Some(crate::inputs::PageParams::MAX_LIMIT),
+    let page = PageParams {
+        limit: Some(PageParams::MAX_LIMIT),
         offset: Some(offset),
     };
     crate::domain::appointments::list_mine(&mut conn, &actor, None, page).await
@@ -44,11 +45,7 @@ pub fn AgendaPage() -> impl IntoView {
         move || (offset.get(), answer.version().get(), cancel.version().get()),
         |(offset, _, _)| my_appointments(offset),
     );
-    let error = Signal::derive(move || {
-        action_error(answer)
-            .get()
-            .or_else(|| action_error(cancel).get())
-    });
+    let error = either_error(action_error(answer), action_error(cancel));
     view! {
         <Title text="My agenda"/>
         <div class="page-head">
@@ -66,7 +63,6 @@ pub fn AgendaPage() -> impl IntoView {
                     }.into_any(),
                     Ok(page) => {
                         let total = page.total;
-                        let shown = page.items.len() as i64;
                         let mut days: Vec<(chrono::NaiveDate, Vec<Appointment>)> = Vec::new();
                         for meeting in page.items.into_iter().filter(|m| m.status != RequestStatus::Rejected || m.direction == Direction::Outgoing) {
                             let day = meeting.appointment_time.date();
@@ -84,8 +80,8 @@ pub fn AgendaPage() -> impl IntoView {
                                     </ol>
                                 </section>
                             }).collect_view()}
-                            {(total > offset.get_untracked() + shown).then(|| view! {
-                                <button type="button" class="button secondary small" on:click=move |_| offset.update(|o| *o += shown)>"Show more"</button>
+                            {(total > PageParams::MAX_LIMIT).then(|| view! {
+                                <Pager offset page_size=PageParams::MAX_LIMIT total/>
                             })}
                         }.into_any()
                     }
@@ -112,17 +108,12 @@ fn AgendaItem(
         (RequestStatus::Rejected, _) => ("Declined", "tag danger"),
     };
     let accept_label = format!("Accept the meeting with {name}");
+    let decline_label = format!("Decline the meeting with {name}");
     let actions = match (meeting.status, meeting.direction) {
         (RequestStatus::Pending, Direction::Incoming) => view! {
             <ActionForm action=answer>
                 <input type="hidden" name="id" value=id/>
-                <input type="hidden" name="status" value="accepted"/>
-                <button type="submit" class="button small" aria-label=accept_label>"Accept"</button>
-            </ActionForm>
-            <ActionForm action=answer>
-                <input type="hidden" name="id" value=id/>
-                <input type="hidden" name="status" value="rejected"/>
-                <button type="submit" class="button secondary small">"Decline"</button>
+                <AnswerButtons accept_label decline_label/>
             </ActionForm>
         }
         .into_any(),

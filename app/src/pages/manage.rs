@@ -2,13 +2,16 @@
 
 use super::id_param;
 use crate::components::{
-    action_error, format_when, spots_text, ErrorNote, Field, FormError, Submit,
+    action_error, format_when, spots_text, ErrorNote, Field, FormError, Pager, Submit,
 };
 use crate::error::AppError;
 use crate::models::{Attendee, Event, Page};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
+
+/// Rows per page of the organiser's attendee list.
+const ATTENDEES_PER_PAGE: i64 = 50;
 
 #[cfg(feature = "ssr")]
 fn capacity(raw: &str) -> Result<Option<i64>, AppError> {
@@ -97,7 +100,7 @@ pub async fn event_attendees(
     let (auth, actor) = super::server::actor().await?;
     let mut conn = super::server::conn(&auth).await?;
     let page = crate::inputs::PageParams {
-        limit: Some(50),
+        limit: Some(ATTENDEES_PER_PAGE),
         offset: Some(offset),
     };
     use crate::domain::attendees::{list_for_event, AttendeeSort};
@@ -375,10 +378,7 @@ fn AttendeeList(event_id: i32) -> impl IntoView {
                                         </tbody>
                                     </table>
                                 </div>
-                                <div class="pager">
-                                    <button type="button" class="button secondary small" disabled=move || { offset.get() == 0 } on:click=move |_| offset.update(|o| *o = (*o - 50).max(0))>"Previous"</button>
-                                    <button type="button" class="button secondary small" disabled=move || { offset.get() + 50 >= total } on:click=move |_| offset.update(|o| *o += 50)>"Next"</button>
-                                </div>
+                                <Pager offset page_size=ATTENDEES_PER_PAGE total/>
                             }.into_any()
                         }
                         Err(error) => view! { <ErrorNote error/> }.into_any(),

@@ -2,7 +2,7 @@
 
 use super::people::Connect;
 use super::requests::AnswerConnection;
-use crate::components::ErrorNote;
+use crate::components::{AnswerButtons, ErrorNote};
 use crate::error::AppError;
 use crate::models::{Attendee, Direction, RequestStatus};
 use leptos::prelude::*;
@@ -49,18 +49,10 @@ pub fn ConnectButton(
             view! { <span class="tag">"Request sent"</span> }.into_any()
         }
         Some((id, RequestStatus::Pending, Direction::Incoming)) => view! {
-            <div class="answer-buttons">
-                <ActionForm action=answer>
-                    <input type="hidden" name="id" value=id/>
-                    <input type="hidden" name="status" value="accepted"/>
-                    <button type="submit" class="button small" aria-label=format!("Accept {first}'s request")>"Accept"</button>
-                </ActionForm>
-                <ActionForm action=answer>
-                    <input type="hidden" name="id" value=id/>
-                    <input type="hidden" name="status" value="rejected"/>
-                    <button type="submit" class="button secondary small">"Decline"</button>
-                </ActionForm>
-            </div>
+            <ActionForm action=answer>
+                <input type="hidden" name="id" value=id/>
+                <AnswerButtons accept_label=format!("Accept {first}'s request") decline_label=format!("Decline {first}'s request")/>
+            </ActionForm>
         }
         .into_any(),
         // Nothing yet, or declined earlier: either may ask (again).

@@ -1,7 +1,7 @@
 //! The directory of my event: find people, connect, and ask for a meeting.
 
 use super::network::{AttendeeGate, ConnectButton};
-use crate::components::{action_error, Avatar, FormError, Submit};
+use crate::components::{action_error, either_error, Avatar, FormError, Pager, Submit};
 use crate::error::AppError;
 use crate::models::{Appointment, Attendee, Connection, Event, Page, RequestStatus};
 use leptos::prelude::*;
@@ -80,11 +80,7 @@ pub fn PeoplePage() -> impl IntoView {
         },
         |(q, offset, _, _)| directory(q, offset),
     );
-    let error = Signal::derive(move || {
-        action_error(connect)
-            .get()
-            .or_else(|| action_error(answer).get())
-    });
+    let error = either_error(action_error(connect), action_error(answer));
     view! {
         <Title text="People"/>
         <div class="page-head"><h1>"People at the event"</h1></div>
@@ -112,12 +108,7 @@ pub fn PeoplePage() -> impl IntoView {
                                     view! { <PersonCard person is_me connect answer/> }
                                 }).collect_view()}
                             </ul>
-                            <div class="pager">
-                                <button type="button" class="button secondary small" disabled=move || { offset.get() == 0 }
-                                    on:click=move |_| offset.update(|o| *o = (*o - PAGE_SIZE).max(0))>"Previous"</button>
-                                <button type="button" class="button secondary small" disabled=move || { offset.get() + PAGE_SIZE >= total }
-                                    on:click=move |_| offset.update(|o| *o += PAGE_SIZE)>"Next"</button>
-                            </div>
+                            <Pager offset page_size=PAGE_SIZE total/>
                         }.into_any()
                     }
                     Err(error) => view! { <AttendeeGate error/> }.into_any(),
@@ -189,11 +180,7 @@ fn PersonDetails(
         .connection
         .as_ref()
         .is_some_and(|c| c.status == RequestStatus::Accepted);
-    let error = Signal::derive(move || {
-        action_error(connect)
-            .get()
-            .or_else(|| action_error(answer).get())
-    });
+    let error = either_error(action_error(connect), action_error(answer));
     view! {
         <Title text=name.clone()/>
         <p><A href="/me/people">"← All people"</A></p>

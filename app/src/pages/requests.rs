@@ -1,8 +1,9 @@
 //! My connections: requests waiting for my answer, my contacts, and requests I sent.
 
 use super::network::AttendeeGate;
-use crate::components::{action_error, Avatar, FormError};
+use crate::components::{action_error, either_error, AnswerButtons, Avatar, FormError, Pager};
 use crate::error::AppError;
+use crate::inputs::PageParams;
 use crate::models::{Connection, Direction, Page, RequestStatus};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -12,8 +13,8 @@ use leptos_router::components::A;
 pub async fn my_connections(offset: i64) -> Result<Page<Connection>, AppError> {
     let (auth, actor) = super::server::actor().await?;
     let mut conn = super::server::conn(&auth).await?;
-    let page = crate::inputs::PageParams {
-        limit: Some(crate::inputs::PageParams::MAX_LIMIT),
+    let page = PageParams {
+        limit: Some(PageParams::MAX_LIMIT),
         offset: Some(offset),
     };
     crate::domain::connections::list_mine(&mut conn, &actor, None, page).await
@@ -43,11 +44,7 @@ pub fn ConnectionsPage() -> impl IntoView {
         move || (offset.get(), answer.version().get(), remove.version().get()),
         |(offset, _, _)| my_connections(offset),
     );
-    let error = Signal::derive(move || {
-        action_error(answer)
-            .get()
-            .or_else(|| action_error(remove).get())
-    });
+    let error = either_error(action_error(answer), action_error(remove));
     view! {
         <Title text="Connections"/>
         <div class="page-head"><h1>"Connections"</h1></div>
@@ -57,7 +54,6 @@ pub fn ConnectionsPage() -> impl IntoView {
                 match list.await {
                     Ok(page) => {
                         let total = page.total;
-                        let shown = page.items.len() as i64;
                         let (waiting, rest): (Vec<_>, Vec<_>) = page.items.into_iter().partition(|c| {
                             c.status == RequestStatus::Pending && c.direction == Direction::Incoming
                         });
@@ -67,8 +63,8 @@ pub fn ConnectionsPage() -> impl IntoView {
                             <ConnectionGroup title="Waiting for your answer" empty="No requests waiting." items=waiting answer remove/>
                             <ConnectionGroup title="Your contacts" empty="No contacts yet. Find people in the directory and connect." items=contacts answer remove/>
                             <ConnectionGroup title="Sent" empty="No requests waiting for others." items=sent answer remove/>
-                            {(total > offset.get_untracked() + shown).then(|| view! {
-                                <button type="button" class="button secondary small" on:click=move |_| offset.update(|o| *o += shown)>"Show more"</button>
+                            {(total > PageParams::MAX_LIMIT).then(|| view! {
+                                <Pager offset page_size=PageParams::MAX_LIMIT total/>
                             })}
                         }.into_any()
                     }
@@ -123,13 +119,7 @@ fn ConnectionRow(
         (RequestStatus::Pending, Direction::Incoming) => view! {
             <ActionForm action=answer>
                 <input type="hidden" name="id" value=id/>
-                <input type="hidden" name="status" value="accepted"/>
-                <button type="submit" class="button small" aria-label=accept_label>"Accept"</button>
-            </ActionForm>
-            <ActionForm action=answer>
-                <input type="hidden" name="id" value=id/>
-                <input type="hidden" name="status" value="rejected"/>
-                <button type="submit" class="button secondary small" aria-label=decline_label>"Decline"</button>
+                <AnswerButtons accept_label decline_label/>
             </ActionForm>
         }
         .into_any(),
