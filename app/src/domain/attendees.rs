@@ -4,7 +4,7 @@ use crate::auth::{hash_password, SessionUser, UserKey};
 use crate::db::{DbConn, DbPool};
 use crate::error::AppError;
 use crate::inputs::{AttendeeRegistration, PageParams, ProfilePatch};
-use crate::models::{Attendee, Page, RequestStatus};
+use crate::models::{Attendee, Event, Page, RequestStatus};
 use crate::photos::{self, PhotoStore};
 use crate::schema::{attendees, checkins, events as events_table};
 use crate::validate::{optional_text, required_text, Checker, Email, EventCode, Password};
@@ -317,11 +317,11 @@ pub(crate) async fn find_in_event(
     id: i32,
     event_id: i32,
 ) -> Result<AttendeeRow, AppError> {
-    find_row(conn, id)
-        .await
-        .ok()
-        .filter(|row| row.event_id == event_id)
-        .ok_or_else(|| AppError::not_found("Attendee"))
+    let row = find_row(conn, id).await?;
+    if row.event_id != event_id {
+        return Err(AppError::not_found("Attendee"));
+    }
+    Ok(row)
 }
 
 /// Changes my own profile; absent fields stay as they are.
@@ -397,14 +397,15 @@ async fn own_row(conn: &mut DbConn<'_>, actor: &Actor, id: i32) -> Result<Attend
 }
 
 /// Replaces my photo with a re-encoded square thumbnail of `upload`; answers its address.
+/// Takes the pool: no connection is held while the image is decoded and stored.
 pub async fn set_photo(
-    conn: &mut DbConn<'_>,
+    pool: &DbPool,
     store: &dyn PhotoStore,
     actor: &Actor,
     id: i32,
     upload: Vec<u8>,
 ) -> Result<String, AppError> {
-    own_row(conn, actor, id).await?;
+    own_row(&mut pool.get().await?, actor, id).await?;
     // Decoding is CPU work: keep it off the async workers.
     let thumbnail = tokio::task::spawn_blocking(move || photos::thumbnail(&upload))
         .await
@@ -414,7 +415,7 @@ pub async fn set_photo(
     let address = format!("{PHOTO_PATH}/{name}");
     diesel::update(attendees::table.find(id))
         .set(attendees::profile_picture.eq(&address))
-        .execute(conn)
+        .execute(&mut pool.get().await?)
         .await?;
     Ok(address)
 }
@@ -461,6 +462,21 @@ pub async fn get(conn: &mut DbConn<'_>, actor: &Actor, id: i32) -> Result<Attend
         }
         _ => Err(AppError::not_found("Attendee")),
     }
+}
+
+/// The logged-in attendee's ticket for the event of `code` (their own profile, with the
+/// check-in token) and that event. Logged in for another event: 403.
+pub async fn ticket(
+    conn: &mut DbConn<'_>,
+    actor: &Actor,
+    code: &str,
+) -> Result<(Attendee, Event), AppError> {
+    let (me, event_id) = actor.attendee()?;
+    let event = events::get_by_code(conn, code).await?;
+    if event.id != event_id {
+        return Err(AppError::Forbidden);
+    }
+    Ok((get(conn, actor, me).await?, event))
 }
 
 /// How an attendee list is ordered.

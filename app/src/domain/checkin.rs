@@ -196,22 +196,15 @@ pub async fn undo(
     Ok(())
 }
 
-/// The door's counter: (checked in, registered), for the organiser and the event's staff.
-pub async fn counts(
+/// The door's header: (event name, checked in, registered), for the organiser and the
+/// event's staff.
+pub async fn door(
     conn: &mut DbConn<'_>,
     actor: &Actor,
     event_id: i32,
-) -> Result<(i64, i64), AppError> {
+) -> Result<(String, i64, i64), AppError> {
     door_rights(conn, actor, event_id).await?;
-    let checked_in: i64 = checkins::table
-        .filter(checkins::event_id.eq(event_id))
-        .count()
-        .get_result(conn)
-        .await?;
-    let registered: i64 = attendees_table::table
-        .filter(attendees_table::event_id.eq(event_id))
-        .count()
-        .get_result(conn)
-        .await?;
-    Ok((checked_in, registered))
+    let name = events::find_row(conn, event_id).await?.name;
+    let (registered, checked_in) = super::stats::attendance(conn, event_id).await?;
+    Ok((name, checked_in, registered))
 }

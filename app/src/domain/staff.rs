@@ -5,6 +5,7 @@ use super::events::{self, local_now};
 use super::{random_hex, Actor};
 use crate::db::DbConn;
 use crate::error::AppError;
+use crate::inputs::PageParams;
 use crate::models::{Page, StaffAccess};
 use crate::schema::staff_access;
 use crate::validate::required_text;
@@ -75,20 +76,20 @@ pub async fn list(
     conn: &mut DbConn<'_>,
     actor: &Actor,
     event_id: i32,
+    page: PageParams,
 ) -> Result<Page<StaffAccess>, AppError> {
     events::owned_row(conn, actor, event_id).await?;
-    let rows: Vec<StaffRow> = staff_access::table
-        .filter(staff_access::event_id.eq(event_id))
+    let of_event = || staff_access::table.filter(staff_access::event_id.eq(event_id));
+    let total: i64 = of_event().count().get_result(conn).await?;
+    let rows: Vec<StaffRow> = of_event()
         .order((staff_access::created_at.desc(), staff_access::id.desc()))
-        .limit(200)
+        .limit(page.limit())
+        .offset(page.offset())
         .select(StaffRow::as_select())
         .load(conn)
         .await?;
-    let items: Vec<StaffAccess> = rows.into_iter().map(StaffRow::for_organiser).collect();
-    Ok(Page {
-        total: items.len() as i64,
-        items,
-    })
+    let items = rows.into_iter().map(StaffRow::for_organiser).collect();
+    Ok(Page { items, total })
 }
 
 /// Ends a staff access; its sessions stop at their next request.

@@ -23,12 +23,11 @@ struct BucketRow {
     count: i64,
 }
 
-pub async fn for_event(
+/// (registered, checked in) of an event, for whoever may already see it.
+pub(crate) async fn attendance(
     conn: &mut DbConn<'_>,
-    actor: &Actor,
     event_id: i32,
-) -> Result<EventStats, AppError> {
-    let event = events::owned_row(conn, actor, event_id).await?;
+) -> Result<(i64, i64), AppError> {
     let registered: i64 = attendees::table
         .filter(attendees::event_id.eq(event_id))
         .count()
@@ -39,6 +38,16 @@ pub async fn for_event(
         .count()
         .get_result(conn)
         .await?;
+    Ok((registered, checked_in))
+}
+
+pub async fn for_event(
+    conn: &mut DbConn<'_>,
+    actor: &Actor,
+    event_id: i32,
+) -> Result<EventStats, AppError> {
+    let event = events::owned_row(conn, actor, event_id).await?;
+    let (registered, checked_in) = attendance(conn, event_id).await?;
     // Floor each check-in to its quarter hour, in the database (index on event_id, time).
     let buckets: Vec<BucketRow> = diesel::sql_query(format!(
         "SELECT DATE_SUB(checked_in_at, INTERVAL (MINUTE(checked_in_at) % {BUCKET_MINUTES}) * 60 + SECOND(checked_in_at) SECOND) AS start, \

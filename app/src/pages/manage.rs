@@ -119,9 +119,13 @@ pub async fn event_attendees(
 pub async fn staff_links(event_id: i32) -> Result<Vec<crate::models::StaffAccess>, AppError> {
     let (auth, actor) = super::server::actor().await?;
     let mut conn = super::server::conn(&auth).await?;
-    Ok(crate::domain::staff::list(&mut conn, &actor, event_id)
-        .await?
-        .items)
+    // The newest 50 links; a door team is never that large.
+    let page = crate::inputs::PageParams::default();
+    Ok(
+        crate::domain::staff::list(&mut conn, &actor, event_id, page)
+            .await?
+            .items,
+    )
 }
 
 #[server(prefix = "/rpc")]

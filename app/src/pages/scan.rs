@@ -14,10 +14,7 @@ use leptos_meta::Title;
 pub async fn door(event_id: i32) -> Result<(String, i64, i64), AppError> {
     let (auth, actor) = super::server::actor().await?;
     let mut conn = super::server::conn(&auth).await?;
-    let (checked_in, registered) =
-        crate::domain::checkin::counts(&mut conn, &actor, event_id).await?;
-    let event = crate::domain::events::get(&mut conn, event_id).await?;
-    Ok((event.name, checked_in, registered))
+    crate::domain::checkin::door(&mut conn, &actor, event_id).await
 }
 
 #[server(prefix = "/rpc")]

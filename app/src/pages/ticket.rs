@@ -10,13 +10,8 @@ use leptos_router::components::A;
 #[server(prefix = "/rpc")]
 pub async fn my_ticket(code: String) -> Result<(Attendee, Event, String), AppError> {
     let (auth, actor) = super::server::actor().await?;
-    let (me, event_id) = actor.attendee()?;
     let mut conn = super::server::conn(&auth).await?;
-    let event = crate::domain::events::get_by_code(&mut conn, &code).await?;
-    if event.id != event_id {
-        return Err(AppError::Forbidden);
-    }
-    let attendee = crate::domain::attendees::get(&mut conn, &actor, me).await?;
+    let (attendee, event) = crate::domain::attendees::ticket(&mut conn, &actor, &code).await?;
     let svg = crate::badge_html::qr_svg(attendee.checkin_token.as_deref().unwrap_or_default());
     Ok((attendee, event, svg))
 }

@@ -4,7 +4,7 @@ use app::auth::AuthSession;
 use app::domain::badges::{self, Layout, Selection};
 use app::domain::{accounts::actor, attendees, checkin, staff, stats};
 use app::error::AppError;
-use app::inputs::CheckinInput;
+use app::inputs::{CheckinInput, PageParams};
 use app::models::EventStats;
 use app::models::{CheckinResult, Page, StaffAccess};
 use axum::extract::Path;
@@ -204,9 +204,10 @@ async fn list_staff(
     State(state): State<AppState>,
     auth: AuthSession,
     Id(id): Id,
+    ApiQuery(page): ApiQuery<PageParams>,
 ) -> Result<Json<Page<StaffAccess>>, AppError> {
     let mut conn = state.pool.get().await?;
-    Ok(Json(staff::list(&mut conn, &actor(&auth), id).await?))
+    Ok(Json(staff::list(&mut conn, &actor(&auth), id, page).await?))
 }
 
 async fn revoke_staff(
