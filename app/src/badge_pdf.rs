@@ -129,11 +129,7 @@ fn subset(font: &ParsedFont, chars: &BTreeSet<char>) -> Option<ParsedFont> {
 }
 
 fn parsed(face: Face, source: Source) -> &'static ParsedFont {
-    match (source, face) {
-        (Source::Fallback(n), _) => &FONTS.fallbacks[n],
-        (Source::Face, Face::Regular) => &FONTS.regular,
-        (Source::Face, Face::Bold) => &FONTS.bold,
-    }
+    slot_font(slot(face, source))
 }
 
 fn has(font: &ParsedFont, ch: char) -> bool {
@@ -205,36 +201,20 @@ fn fit(text: &str, face: Face, max: f32, min: f32, room: f32) -> (String, f32) {
     (String::new(), size)
 }
 
-const INK: Rgb = Rgb {
-    r: 0.07,
-    g: 0.09,
-    b: 0.15,
-    icc_profile: None,
-};
-const MUTED: Rgb = Rgb {
-    r: 0.29,
-    g: 0.33,
-    b: 0.39,
-    icc_profile: None,
-};
-const BRAND: Rgb = Rgb {
-    r: 0.263,
-    g: 0.22,
-    b: 0.792,
-    icc_profile: None,
-};
-const WHITE: Rgb = Rgb {
-    r: 1.0,
-    g: 1.0,
-    b: 1.0,
-    icc_profile: None,
-};
-const CUT_LINE: Rgb = Rgb {
-    r: 0.7,
-    g: 0.7,
-    b: 0.7,
-    icc_profile: None,
-};
+const fn rgb(r: f32, g: f32, b: f32) -> Rgb {
+    Rgb {
+        r,
+        g,
+        b,
+        icc_profile: None,
+    }
+}
+
+const INK: Rgb = rgb(0.07, 0.09, 0.15);
+const MUTED: Rgb = rgb(0.29, 0.33, 0.39);
+const BRAND: Rgb = rgb(0.263, 0.22, 0.792);
+const WHITE: Rgb = rgb(1.0, 1.0, 1.0);
+const CUT_LINE: Rgb = rgb(0.7, 0.7, 0.7);
 
 fn mm(value: f32) -> f32 {
     Mm(value).into_pt().0
@@ -454,12 +434,9 @@ fn render_part(event_name: &str, badges: &[Badge], layout: Layout) -> (lopdf::Do
         let mut ops = Vec::with_capacity(chunk.len() * 400);
         for (i, attendee) in chunk.iter().enumerate() {
             let (col, row) = (i % spec.columns, i / spec.columns);
-            let x = mm(spec.margin_x + col as f32 * (spec.badge_w + spec.gap_x));
-            // Rows from the top of the page down.
-            let y = mm(spec.page_h
-                - spec.margin_y
-                - (row + 1) as f32 * spec.badge_h
-                - row as f32 * spec.gap_y);
+            let x = mm(spec.margin_x + col as f32 * spec.badge_w);
+            // Rows from the top of the page down; badges touch (label sheets have no gaps).
+            let y = mm(spec.page_h - spec.margin_y - (row + 1) as f32 * spec.badge_h);
             let area = Area {
                 x,
                 y,

@@ -45,8 +45,6 @@ pub struct LayoutSpec {
     pub badge_h: f32,
     pub margin_x: f32,
     pub margin_y: f32,
-    pub gap_x: f32,
-    pub gap_y: f32,
 }
 
 impl Layout {
@@ -72,8 +70,6 @@ impl Layout {
                 badge_h: 67.5,
                 margin_x: 15.0,
                 margin_y: 13.5,
-                gap_x: 0.0,
-                gap_y: 0.0,
             },
             Self::LetterTwoByThree => LayoutSpec {
                 page_w: 215.9,
@@ -84,8 +80,6 @@ impl Layout {
                 badge_h: 76.2,
                 margin_x: 6.35,
                 margin_y: 25.4,
-                gap_x: 0.0,
-                gap_y: 0.0,
             },
         }
     }
