@@ -1,17 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { useBrowser, phone, open, demoEventCode, BASE_URL } from './helpers.mjs';
+import { useBrowser, phone, demoEventCode, logInDemoOrganiser, logInDemoAttendee, BASE_URL } from './helpers.mjs';
 
 const browser = useBrowser();
 
 test('the organiser downloads the badge PDF and opens the print view', async () => {
   const context = await browser().newContext({ acceptDownloads: true });
   const page = await context.newPage();
-  await open(page, '/organizer/login');
-  await page.fill('#field-email', 'organizer@demo.netevent.dev');
-  await page.fill('#field-password', 'netevent-demo');
-  await page.getByRole('button', { name: 'Log in' }).click();
+  await logInDemoOrganiser(page);
   await page.getByRole('link', { name: 'NetEvent Demo Day' }).click();
   await page.getByRole('heading', { name: 'Badges' }).waitFor();
 
@@ -38,10 +35,7 @@ test('an attendee shows their QR ticket on the phone', async () => {
   const code = await demoEventCode();
   const context = await phone(browser());
   const page = await context.newPage();
-  await open(page, `/e/${code}/login`);
-  await page.fill('#field-email', 'ada@demo.netevent.dev');
-  await page.fill('#field-password', 'netevent-demo');
-  await page.getByRole('button', { name: 'Log in' }).click();
+  await logInDemoAttendee(page, code);
   await page.getByRole('link', { name: 'My ticket (QR)' }).click();
   await page.waitForURL(`${BASE_URL}/e/${code}/ticket`);
   const qr = page.getByRole('img', { name: 'Your check-in QR code' }).locator('svg');

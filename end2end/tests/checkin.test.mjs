@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { writeFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { useBrowser, launch, phone, open, demoEventCode, BASE_URL } from './helpers.mjs';
+import { useBrowser, launch, phone, open, demoEventCode, logInDemoOrganiser, logInDemoAttendee, BASE_URL } from './helpers.mjs';
 
 const browser = useBrowser();
 
@@ -11,11 +11,7 @@ const browser = useBrowser();
 async function ticketFrame(code) {
   const context = await phone(browser());
   const page = await context.newPage();
-  await open(page, `/e/${code}/login`);
-  await page.fill('#field-email', 'ada@demo.netevent.dev');
-  await page.fill('#field-password', 'netevent-demo');
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('heading', { name: /You're in/ }).waitFor();
+  await logInDemoAttendee(page, code);
   await open(page, `/e/${code}/ticket`);
   const luma = await page.evaluate(async () => {
     const svg = document.querySelector('.ticket-qr svg');
@@ -49,10 +45,7 @@ test('the door phone scans a ticket from the camera; staff links open only the s
     // The organiser makes a staff link; the door phone opens it and lands on the scanner.
     const organiser = await camera.newContext();
     const admin = await organiser.newPage();
-    await open(admin, '/organizer/login');
-    await admin.fill('#field-email', 'organizer@demo.netevent.dev');
-    await admin.fill('#field-password', 'netevent-demo');
-    await admin.getByRole('button', { name: 'Log in' }).click();
+    await logInDemoOrganiser(admin);
     await admin.getByRole('link', { name: 'NetEvent Demo Day' }).click();
     await admin.getByRole('heading', { name: 'Check-in staff' }).waitFor();
     await admin.fill('#field-staff_name', 'Door 1 — Sam');

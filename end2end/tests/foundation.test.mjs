@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, phone, open, currentUser, uniqueEmail, demoEventCode, BASE_URL, SECOND_URL } from './helpers.mjs';
+import { useBrowser, phone, open, currentUser, uniqueEmail, demoEventCode, logInDemoOrganiser, BASE_URL, SECOND_URL } from './helpers.mjs';
 
 const browser = useBrowser();
 
@@ -84,11 +84,7 @@ test('an attendee RSVPs through the deep link, stays logged in, and logs out', a
 test('the demo organiser logs in and sees the demo event', async () => {
   const context = await phone(browser());
   const page = await context.newPage();
-  await open(page, '/organizer/login');
-  await page.fill('#field-email', 'organizer@demo.netevent.dev');
-  await page.fill('#field-password', 'netevent-demo');
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.waitForURL(`${BASE_URL}/dashboard`);
+  await logInDemoOrganiser(page);
   await page.getByRole('link', { name: 'NetEvent Demo Day' }).waitFor();
   await context.close();
 });

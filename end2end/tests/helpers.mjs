@@ -73,3 +73,23 @@ export async function demoEventCode() {
   if (!demo) throw new Error('the demo event was not seeded');
   return demo.code;
 }
+
+export const DEMO_PASSWORD = 'netevent-demo';
+
+/** Logs `page` in as the demo organiser; it lands on the dashboard. */
+export async function logInDemoOrganiser(page) {
+  await open(page, '/organizer/login');
+  await page.fill('#field-email', 'organizer@demo.netevent.dev');
+  await page.fill('#field-password', DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL(`${BASE_URL}/dashboard`);
+}
+
+/** Logs `page` in as Ada, the demo attendee, at the event of `code`. */
+export async function logInDemoAttendee(page, code) {
+  await open(page, `/e/${code}/login`);
+  await page.fill('#field-email', 'ada@demo.netevent.dev');
+  await page.fill('#field-password', DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('heading', { name: /You're in/ }).waitFor();
+}

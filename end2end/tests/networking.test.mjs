@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, phone, open, uniqueEmail, demoEventCode } from './helpers.mjs';
+import { useBrowser, phone, open, uniqueEmail, demoEventCode, DEMO_PASSWORD } from './helpers.mjs';
 
 const browser = useBrowser();
 
@@ -80,6 +80,8 @@ test('two attendees find each other, connect, and book a meeting on their phones
   const contacts = mira.page.getByRole('region', { name: 'Your contacts' });
   await contacts.getByText(`Theo Okafor${tag}`).waitFor();
   await contacts.getByRole('link', { name: /^theo-.*@example\.com$/ }).waitFor();
+  // Theo has no photo: his initials stand in for it.
+  assert.equal((await contacts.locator('.avatar.initials').first().textContent()).trim(), 'TO');
 
   // Mira opens Theo's profile and asks for a meeting an hour into the event.
   await contacts.getByRole('link', { name: `Theo Okafor${tag}` }).click();
@@ -124,7 +126,7 @@ test('an attendee of one event RSVPs to another with one click and can cancel', 
   const organiser = await browser().newContext();
   const api = organiser.request;
   const base = new URL(page.url()).origin;
-  await api.post(`${base}/api/auth/organizer/login`, { data: { email: 'organizer@demo.netevent.dev', password: 'netevent-demo' } });
+  await api.post(`${base}/api/auth/organizer/login`, { data: { email: 'organizer@demo.netevent.dev', password: DEMO_PASSWORD } });
   const created = await api.post(`${base}/api/events`, {
     data: { name: `Rust Night ${Date.now()}`, start_time: '2031-03-01T18:00:00', end_time: '2031-03-01T22:00:00', max_attendees: 40 },
   });

@@ -275,7 +275,7 @@ async fn late_registrants_print_alone() {
 #[tokio::test]
 async fn the_html_sheet_and_who_may_print() {
     let app = TestApp::spawn().await;
-    let (organizer, event, people) = event_with_attendees(&app).await;
+    let (organizer, event, _) = event_with_attendees(&app).await;
     let path = format!("/api/organizer/events/{event}/badges");
 
     let html = app.get(&organizer, &path).await;
@@ -317,5 +317,4 @@ async fn the_html_sheet_and_who_may_print() {
     }
     let anonymous = app.get(&app.client(), &format!("{path}?format=pdf")).await;
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
-    assert!(!people.is_empty());
 }
