@@ -3,7 +3,7 @@
 
 use super::events::{self, local_now};
 use super::Actor;
-use crate::db::DbConn;
+use crate::db::{DbConn, DbPool};
 use crate::error::AppError;
 use crate::models::Event;
 use crate::schema::attendees;
@@ -163,8 +163,29 @@ pub async fn for_event(
     Ok((event, badges))
 }
 
+/// The PDF sheet of the selected badges, for the event's organiser; the badges on it count
+/// as printed from now on. Takes the pool: no connection is held while the sheet renders.
+pub async fn print(
+    pool: &DbPool,
+    actor: &Actor,
+    event_id: i32,
+    selection: &Selection,
+    layout: Layout,
+) -> Result<(Event, crate::badge_pdf::Sheet, usize), AppError> {
+    let (event, badges) = for_event(&mut pool.get().await?, actor, event_id, selection).await?;
+    // Rendering is CPU work: off the async workers.
+    let name = event.name.clone();
+    let (sheet, badges) = tokio::task::spawn_blocking(move || {
+        (crate::badge_pdf::render(&name, &badges, layout), badges)
+    })
+    .await
+    .map_err(|_| AppError::Internal)?;
+    mark_printed(&mut pool.get().await?, &badges).await?;
+    Ok((event, sheet, badges.len()))
+}
+
 /// Records that these badges went onto a printed sheet.
-pub async fn mark_printed(conn: &mut DbConn<'_>, badges: &[Badge]) -> Result<(), AppError> {
+async fn mark_printed(conn: &mut DbConn<'_>, badges: &[Badge]) -> Result<(), AppError> {
     for chunk in badges.chunks(1_000) {
         let ids: Vec<i32> = chunk.iter().map(|b| b.id).collect();
         diesel::update(attendees::table.filter(attendees::id.eq_any(ids)))

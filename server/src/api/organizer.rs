@@ -98,11 +98,9 @@ async fn badge_sheet(
         Some(_) => return Err(AppError::field("format", "Use format=pdf or format=html.")),
     };
     let actor = actor(&auth);
-    let (event, badges) = {
-        let mut conn = state.pool.get().await?;
-        badges::for_event(&mut conn, &actor, id, &selection).await?
-    };
     if !pdf {
+        let (event, badges) =
+            badges::for_event(&mut state.pool.get().await?, &actor, id, &selection).await?;
         let mut pdf_href = format!(
             "/api/organizer/events/{id}/badges?format=pdf&layout={}",
             layout.name()
@@ -123,15 +121,7 @@ async fn badge_sheet(
         )
             .into_response());
     }
-    // Rendering is CPU work: off the async workers, with no connection held meanwhile.
-    let name = event.name.clone();
-    let (sheet, badges) = tokio::task::spawn_blocking(move || {
-        (app::badge_pdf::render(&name, &badges, layout), badges)
-    })
-    .await
-    .map_err(|_| AppError::Internal)?;
-    let mut conn = state.pool.get().await?;
-    badges::mark_printed(&mut conn, &badges).await?;
+    let (event, sheet, count) = badges::print(&state.pool, &actor, id, &selection, layout).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_owned()),
@@ -142,7 +132,7 @@ async fn badge_sheet(
             (header::CACHE_CONTROL, "no-store".to_owned()),
             (
                 header::HeaderName::from_static("x-badge-count"),
-                badges.len().to_string(),
+                count.to_string(),
             ),
         ],
         sheet.bytes,
