@@ -133,6 +133,11 @@ impl PageParams {
             .clamp(1, Self::MAX_LIMIT)
     }
 
+    /// The limit for a list that allows larger pages than `MAX_LIMIT` (the door's list).
+    pub fn limit_up_to(&self, max: i64) -> i64 {
+        self.limit.unwrap_or(max).clamp(1, max)
+    }
+
     pub fn offset(&self) -> i64 {
         self.offset.unwrap_or(0).max(0)
     }

@@ -15,6 +15,8 @@ pub mod badge_pdf;
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod domain;
+#[cfg(feature = "hydrate")]
+pub mod door_store;
 #[cfg(feature = "ssr")]
 pub mod photos;
 #[cfg(feature = "ssr")]

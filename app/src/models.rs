@@ -170,6 +170,41 @@ pub struct CheckinResult {
     pub already_checked_in: bool,
 }
 
+/// One person on the door's list, as a scanner phone keeps it for checking tickets while the
+/// network is gone. It holds a hash of the ticket token, never the token: a lost phone gives
+/// nobody a way to forge tickets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DoorPerson {
+    pub id: i32,
+    pub first_name: String,
+    pub last_name: String,
+    pub organisation: Option<String>,
+    pub profile_picture: Option<String>,
+    /// `ticket_hash` of the person's check-in token.
+    pub token_hash: String,
+    pub checked_in_at: Option<NaiveDateTime>,
+}
+
+impl DoorPerson {
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+    }
+}
+
+/// A ticket token as printed: QR codes carry it upper-case, the database keeps it lower-case.
+pub fn normalise_ticket(token: &str) -> String {
+    token.trim().to_ascii_lowercase()
+}
+
+/// SHA-256 of a ticket token (either case), as lower-case hex: what the door's list holds.
+pub fn ticket_hash(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(normalise_ticket(token).as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// What waits for the attendee's answer, for the badge in the header.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Inbox {
@@ -294,6 +329,21 @@ pub struct Page<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_ticket_hashes_the_same_in_either_case_and_hides_the_token() {
+        let token = "3f9a00c1d2e3f4a5b6c7d8e9f00112233445566";
+        let hash = ticket_hash(token);
+        assert_eq!(hash, ticket_hash(&format!(" {} ", token.to_uppercase())));
+        assert_eq!(hash.len(), 64);
+        assert!(!hash.contains(token));
+        assert_ne!(hash, ticket_hash("3f9a00c1d2e3f4a5b6c7d8e9f00112233445567"));
+        // The SHA-256 test vector of "abc", so a browser's hash matches the server's.
+        assert_eq!(
+            ticket_hash("ABC"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
 
     #[test]
     fn me_carries_the_role_tag_and_round_trips() {

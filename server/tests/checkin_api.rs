@@ -351,3 +351,122 @@ async fn staff_links_check_in_and_nothing_else_until_revoked() {
         .unwrap();
     assert!(revoked["revoked_at"].is_string() && revoked.get("token").is_none());
 }
+
+#[tokio::test]
+async fn the_door_list_holds_ticket_hashes_for_the_door_only() {
+    let app = TestApp::spawn().await;
+    let (organizer, event) = app.organizer_with_event("olga@example.com", None).await;
+    let second = app.event(&organizer, None).await["id"].as_i64().unwrap();
+    let mut tokens = Vec::new();
+    for n in 0..5 {
+        let first = format!("Person{n}");
+        tokens.push(registered(&app, event, &format!("p{n}@example.com"), &first).await);
+    }
+    registered(&app, second, "bob@example.com", "Bob").await;
+    let (checked_id, checked_token) = tokens[2].clone();
+    app.post(
+        &organizer,
+        &format!("/api/organizer/events/{event}/checkins"),
+        json!({ "token": checked_token }),
+    )
+    .await;
+
+    // Two pages of three: every attendee of the event once, none of the other event.
+    let roster = format!("/api/organizer/events/{event}/roster");
+    let mut people = Vec::new();
+    for offset in [0, 3] {
+        let page: Value = app
+            .get(&organizer, &format!("{roster}?limit=3&offset={offset}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(page["total"], 5);
+        people.extend(page["items"].as_array().unwrap().iter().cloned());
+    }
+    assert_eq!(people.len(), 5);
+    for (id, token) in &tokens {
+        let person = people.iter().find(|p| p["id"] == *id).unwrap();
+        assert_eq!(person["token_hash"], app::models::ticket_hash(token));
+        let text = person.to_string();
+        assert!(!text.contains(token.as_str()), "no raw token on the list");
+        assert!(person.get("email").is_none(), "no contact details");
+        assert_eq!(person["checked_in_at"].is_string(), *id == checked_id);
+    }
+
+    // Staff of the event may load it; attendees, other organisers and other staff may not.
+    let link = |event: i64| {
+        let organizer = organizer.clone();
+        let app = &app;
+        async move {
+            let access: Value = app
+                .post(
+                    &organizer,
+                    &format!("/api/organizer/events/{event}/staff"),
+                    json!({ "name": "Door" }),
+                )
+                .await
+                .json()
+                .await
+                .unwrap();
+            let door = app.client();
+            app.post(
+                &door,
+                "/api/auth/staff/login",
+                json!({ "token": access["token"] }),
+            )
+            .await;
+            door
+        }
+    };
+    let door = link(event).await;
+    let other_door = link(second).await;
+    assert_eq!(app.get(&door, &roster).await.status(), StatusCode::OK);
+    let (stranger, _) = app.organizer_with_event("otto@example.com", None).await;
+    let attendee = app.client();
+    app.post(
+        &attendee,
+        "/api/auth/attendee/login",
+        json!({ "email": "p0@example.com", "password": "password123", "event_id": event }),
+    )
+    .await;
+    for client in [&other_door, &stranger, &attendee] {
+        assert_eq!(
+            app.get(client, &roster).await.status(),
+            StatusCode::FORBIDDEN
+        );
+    }
+    assert_eq!(
+        app.get(&app.client(), &roster).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn an_offline_scan_synced_with_the_phones_utc_offset_keeps_its_moment() {
+    let app = TestApp::spawn().await;
+    let (organizer, event) = app.organizer_with_event("olga@example.com", None).await;
+    let (_, token) = registered(&app, event, "ada@example.com", "Ada").await;
+    // A phone's clock in another zone than the server's: the same instant either way.
+    let instant = chrono::Utc::now() - chrono::Duration::minutes(10);
+    let sent = instant
+        .with_timezone(&chrono::FixedOffset::east_opt(5 * 3600 + 1800).unwrap())
+        .to_rfc3339();
+    let answer: Value = app
+        .post(
+            &organizer,
+            &format!("/api/organizer/events/{event}/checkins"),
+            json!({ "token": token, "scanned_at": sent, "device": "door phone" }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let expected = instant
+        .with_timezone(&chrono::Local)
+        .naive_local()
+        .format("%Y-%m-%dT%H:%M:%S")
+        .to_string();
+    assert_eq!(answer["checked_in_at"], expected);
+    assert_eq!(answer["already_checked_in"], false);
+}

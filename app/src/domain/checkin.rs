@@ -8,7 +8,8 @@ use super::Actor;
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::inputs::CheckinInput;
-use crate::models::CheckinResult;
+use crate::inputs::PageParams;
+use crate::models::{normalise_ticket, ticket_hash, CheckinResult, DoorPerson, Page};
 use crate::schema::{attendees as attendees_table, checkins};
 use crate::validate::{optional_text, parse_local_datetime};
 use chrono::{Duration, NaiveDateTime};
@@ -21,9 +22,13 @@ fn whole_seconds(at: NaiveDateTime) -> NaiveDateTime {
     at.with_nanosecond(0).unwrap_or(at)
 }
 
-/// A token as printed: QR codes carry it upper-case, the database keeps it lower-case.
-fn normalise(token: &str) -> String {
-    token.trim().to_ascii_lowercase()
+/// When an offline scan was made. Phones send their own time with its UTC offset (the
+/// server's zone may differ from the phone's); a time without a zone is event-local.
+fn parse_scan_time(raw: &str) -> Result<NaiveDateTime, String> {
+    match chrono::DateTime::parse_from_rfc3339(raw.trim()) {
+        Ok(at) => Ok(at.with_timezone(&chrono::Local).naive_local()),
+        Err(_) => parse_local_datetime(raw),
+    }
 }
 
 /// Checks in the attendee whose QR code holds `input.token`, for the event's organiser or
@@ -36,7 +41,7 @@ pub async fn check_in(
     input: CheckinInput,
 ) -> Result<CheckinResult, AppError> {
     let (organizer_id, staff_id) = door_rights(conn, actor, event_id).await?;
-    let token = normalise(&input.token);
+    let token = normalise_ticket(&input.token);
     if token.is_empty() {
         return Err(AppError::field(
             "token",
@@ -55,7 +60,7 @@ pub async fn check_in(
     {
         None => now,
         Some(raw) => {
-            let at = parse_local_datetime(raw).map_err(|p| AppError::field("scanned_at", p))?;
+            let at = parse_scan_time(raw).map_err(|p| AppError::field("scanned_at", p))?;
             // A phone's clock may run a little fast; a scan from the future is not believed.
             if at > now + Duration::minutes(5) {
                 return Err(AppError::field("scanned_at", "That time is in the future."));
@@ -207,4 +212,64 @@ pub async fn door(
     let name = events::find_row(conn, event_id).await?.name;
     let (registered, checked_in) = super::stats::attendance(conn, event_id).await?;
     Ok((name, checked_in, registered))
+}
+
+/// How many people one page of the door's list holds: a phone saves a 20,000-person
+/// conference in 20 requests.
+pub const ROSTER_PAGE: i64 = 1000;
+
+/// The event's attendees as a scanner phone keeps them to check tickets offline: names,
+/// organisation, photo, a hash of each ticket and the check-in time so far. For the
+/// organiser and the event's staff; in id order, so pages stay stable as people register.
+pub async fn roster(
+    conn: &mut DbConn<'_>,
+    actor: &Actor,
+    event_id: i32,
+    page: PageParams,
+) -> Result<Page<DoorPerson>, AppError> {
+    door_rights(conn, actor, event_id).await?;
+    let total: i64 = attendees_table::table
+        .filter(attendees_table::event_id.eq(event_id))
+        .count()
+        .get_result(conn)
+        .await?;
+    let rows: Vec<(
+        (i32, String, String, Option<String>, Option<String>, String),
+        Option<NaiveDateTime>,
+    )> = attendees_table::table
+        .left_join(checkins::table.on(checkins::attendee_id.eq(attendees_table::id)))
+        .filter(attendees_table::event_id.eq(event_id))
+        .order(attendees_table::id)
+        .limit(page.limit_up_to(ROSTER_PAGE))
+        .offset(page.offset())
+        .select((
+            (
+                attendees_table::id,
+                attendees_table::first_name,
+                attendees_table::last_name,
+                attendees_table::organisation,
+                attendees_table::profile_picture,
+                attendees_table::checkin_token,
+            ),
+            checkins::checked_in_at.nullable(),
+        ))
+        .load(conn)
+        .await?;
+    let items = rows
+        .into_iter()
+        .map(
+            |((id, first_name, last_name, organisation, profile_picture, token), checked_in_at)| {
+                DoorPerson {
+                    id,
+                    first_name,
+                    last_name,
+                    organisation,
+                    profile_picture,
+                    token_hash: ticket_hash(&token),
+                    checked_in_at,
+                }
+            },
+        )
+        .collect();
+    Ok(Page { items, total })
 }

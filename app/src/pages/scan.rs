@@ -2,13 +2,19 @@
 //! (BarcodeDetector where the browser has it, the rqrr decoder compiled into this wasm where
 //! it does not), each scan answers green / amber / red at once, and a name search covers
 //! people without their ticket. For the organiser and the event's check-in staff.
+//!
+//! Without a network the door goes on: the phone keeps the event's list (ticket hashes, not
+//! tokens) in IndexedDB, answers scans from it, and queues them until the server is back;
+//! the server keeps the earliest time when two phones scanned the same person.
 
 use super::network::AttendeeGate;
 use crate::components::{Avatar, ErrorNote};
 use crate::error::AppError;
-use crate::models::{Attendee, CheckinResult, Page};
+use crate::models::{Attendee, CheckinResult, DoorPerson, Page};
+use chrono::NaiveDateTime;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use std::collections::HashMap;
 
 #[server(prefix = "/rpc")]
 pub async fn door(event_id: i32) -> Result<(String, i64, i64), AppError> {
@@ -17,16 +23,38 @@ pub async fn door(event_id: i32) -> Result<(String, i64, i64), AppError> {
     crate::domain::checkin::door(&mut conn, &actor, event_id).await
 }
 
+/// A scan; `scanned_at` (RFC 3339) when it was made offline and is synced now.
 #[server(prefix = "/rpc")]
-pub async fn scan_ticket(event_id: i32, token: String) -> Result<CheckinResult, AppError> {
+pub async fn scan_ticket(
+    event_id: i32,
+    token: String,
+    scanned_at: Option<String>,
+) -> Result<CheckinResult, AppError> {
     let (auth, actor) = super::server::actor().await?;
     let mut conn = super::server::conn(&auth).await?;
+    let device = if scanned_at.is_some() {
+        "scanner (offline)"
+    } else {
+        "scanner"
+    };
     let input = crate::inputs::CheckinInput {
         token,
-        scanned_at: None,
-        device: Some("scanner".into()),
+        scanned_at,
+        device: Some(device.into()),
     };
     crate::domain::checkin::check_in(&mut conn, &actor, event_id, input).await
+}
+
+/// One page of the list the phone keeps for scanning offline.
+#[server(prefix = "/rpc")]
+pub async fn door_roster(event_id: i32, offset: i64) -> Result<Page<DoorPerson>, AppError> {
+    let (auth, actor) = super::server::actor().await?;
+    let mut conn = super::server::conn(&auth).await?;
+    let page = crate::inputs::PageParams {
+        limit: None,
+        offset: Some(offset),
+    };
+    crate::domain::checkin::roster(&mut conn, &actor, event_id, page).await
 }
 
 #[server(prefix = "/rpc")]
@@ -56,20 +84,389 @@ pub async fn find_at_door(event_id: i32, q: String) -> Result<Page<Attendee>, Ap
     .await
 }
 
+/// The person a scan found, as the result panel shows them.
+#[derive(Clone)]
+struct Seen {
+    name: String,
+    organisation: Option<String>,
+    photo: Option<String>,
+}
+
+impl From<&Attendee> for Seen {
+    fn from(a: &Attendee) -> Self {
+        Self {
+            name: a.full_name(),
+            organisation: a.organisation.clone(),
+            photo: a.profile_picture.clone(),
+        }
+    }
+}
+
+impl From<&DoorPerson> for Seen {
+    fn from(p: &DoorPerson) -> Self {
+        Self {
+            name: p.full_name(),
+            organisation: p.organisation.clone(),
+            photo: p.profile_picture.clone(),
+        }
+    }
+}
+
 /// What the last scan said.
 #[derive(Clone)]
 enum Outcome {
-    CheckedIn(CheckinResult),
-    Already(CheckinResult),
+    /// `queued`: answered from the list on this phone, sent when the network is back.
+    CheckedIn {
+        person: Seen,
+        queued: bool,
+    },
+    Already {
+        person: Seen,
+        at: NaiveDateTime,
+    },
     Refused(String),
+}
+
+impl Outcome {
+    fn answered(result: Result<CheckinResult, AppError>) -> Self {
+        match result {
+            Ok(r) if r.already_checked_in => Self::Already {
+                person: Seen::from(&r.attendee),
+                at: r.checked_in_at,
+            },
+            Ok(r) => Self::CheckedIn {
+                person: Seen::from(&r.attendee),
+                queued: false,
+            },
+            Err(AppError::NotFound(_)) => {
+                Self::Refused("Unknown ticket, or a ticket for another event.".into())
+            }
+            Err(error) => Self::Refused(error.to_string()),
+        }
+    }
+}
+
+/// The scanner's state, shared by its parts.
+#[derive(Clone, Copy)]
+struct Scanner {
+    event_id: Memo<i32>,
+    outcome: RwSignal<Option<Outcome>>,
+    /// Counts answers; the header's counter and the name search refresh on it.
+    scans: RwSignal<u32>,
+    /// The browser says it has a network and the last call reached the server.
+    online: RwSignal<bool>,
+    /// Scans made offline that the server has not taken yet.
+    waiting: RwSignal<usize>,
+    /// Offline scans the server refused when they were synced, or why syncing stopped.
+    sync_problem: RwSignal<Option<String>>,
+    /// The event's list kept on this phone, by ticket hash; `saved` counts it.
+    roster: StoredValue<HashMap<String, DoorPerson>>,
+    saved: RwSignal<Option<usize>>,
+    event_name: RwSignal<Option<String>>,
+    /// A sync is under way (browser only).
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    syncing: StoredValue<bool>,
+}
+
+impl Scanner {
+    fn new(event_id: Memo<i32>) -> Self {
+        Self {
+            event_id,
+            outcome: RwSignal::new(None),
+            scans: RwSignal::new(0),
+            online: RwSignal::new(true),
+            waiting: RwSignal::new(0),
+            sync_problem: RwSignal::new(None),
+            roster: StoredValue::new(HashMap::new()),
+            saved: RwSignal::new(None),
+            event_name: RwSignal::new(None),
+            syncing: StoredValue::new(false),
+        }
+    }
+
+    /// Checks a ticket: with the server while it answers, from this phone's list otherwise.
+    async fn scan(self, token: String) -> Outcome {
+        if self.online.get_untracked() {
+            let result = scan_ticket(self.event_id.get_untracked(), token.clone(), None).await;
+            match result {
+                Err(AppError::Transport(_)) => {
+                    self.online.try_set(false);
+                }
+                result => {
+                    if let Ok(r) = &result {
+                        self.remember(&token, r.checked_in_at);
+                    }
+                    return Outcome::answered(result);
+                }
+            }
+        }
+        self.scan_offline(token).await
+    }
+
+    /// Notes on this phone's list that a ticket is checked in, for answering repeats offline.
+    fn remember(&self, token: &str, at: NaiveDateTime) {
+        let hash = crate::models::ticket_hash(token);
+        self.roster.try_update_value(|roster| {
+            if let Some(person) = roster.get_mut(&hash) {
+                person.checked_in_at.get_or_insert(at);
+            }
+        });
+    }
+
+    fn show(self, next: Outcome) {
+        #[cfg(feature = "hydrate")]
+        {
+            // A buzz the person at the door feels without looking: short for yes, long for no.
+            let pattern = match next {
+                Outcome::CheckedIn { .. } => 80,
+                Outcome::Already { .. } => 250,
+                Outcome::Refused(_) => 600,
+            };
+            let _ = window().navigator().vibrate_with_duration(pattern);
+        }
+        // The page may have been left while the answer was on its way.
+        self.outcome.try_set(Some(next));
+        self.scans.try_update(|n| *n += 1);
+    }
+
+    fn submit(self, token: String) {
+        leptos::task::spawn_local(async move {
+            let outcome = self.scan(token).await;
+            self.show(outcome);
+        });
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod offline {
+    //! The parts of the door that run only in the browser: the list and queue in IndexedDB.
+    use super::{door, door_roster, scan_ticket, Outcome, Scanner, Seen};
+    use crate::door_store::{DoorStore, QueuedScan, SavedRoster};
+    use crate::error::AppError;
+    use crate::models::{normalise_ticket, ticket_hash};
+    use chrono::{NaiveDate, NaiveDateTime};
+    use leptos::prelude::*;
+
+    /// The phone's clock as event-local time (the phone is at the venue).
+    fn phone_now() -> NaiveDateTime {
+        let now = js_sys::Date::new_0();
+        NaiveDate::from_ymd_opt(
+            now.get_full_year() as i32,
+            now.get_month() + 1,
+            now.get_date(),
+        )
+        .and_then(|day| day.and_hms_opt(now.get_hours(), now.get_minutes(), now.get_seconds()))
+        .unwrap_or_default()
+    }
+
+    fn browser_online() -> bool {
+        window().navigator().on_line()
+    }
+
+    impl Scanner {
+        /// The list saved earlier and the scans still queued, so the door works at once.
+        pub(super) async fn load_saved(self) {
+            self.online.set(browser_online());
+            let Ok(store) = DoorStore::open().await else {
+                return;
+            };
+            let id = self.event_id.get_untracked();
+            if let Ok(Some(saved)) = store.roster(id).await {
+                self.keep(saved, &store).await;
+            }
+            if let Ok(queued) = store.queued(id).await {
+                self.waiting.try_set(queued.len());
+            }
+        }
+
+        /// Puts a list into memory, with the scans still queued marked as checked in.
+        async fn keep(self, saved: SavedRoster, store: &DoorStore) {
+            let mut roster: std::collections::HashMap<_, _> = saved
+                .people
+                .into_iter()
+                .map(|person| (person.token_hash.clone(), person))
+                .collect();
+            for scan in store
+                .queued(self.event_id.get_untracked())
+                .await
+                .unwrap_or_default()
+            {
+                if let Some(person) = roster.get_mut(&ticket_hash(&scan.token)) {
+                    person.checked_in_at.get_or_insert(scan.local_time);
+                }
+            }
+            self.saved.try_set(Some(roster.len()));
+            self.event_name.try_set(Some(saved.event_name));
+            self.roster.try_set_value(roster);
+        }
+
+        /// Loads the event's whole list from the server and saves it on the phone.
+        pub(super) async fn refresh_roster(self) {
+            let id = self.event_id.get_untracked();
+            let event_name = match door(id).await {
+                Ok((name, ..)) => name,
+                Err(error) => return self.unreachable(&error),
+            };
+            let mut people = Vec::new();
+            loop {
+                match door_roster(id, people.len() as i64).await {
+                    Ok(page) => {
+                        let got = page.items.len();
+                        people.extend(page.items);
+                        if got == 0 || people.len() as i64 >= page.total {
+                            break;
+                        }
+                    }
+                    Err(error) => return self.unreachable(&error),
+                }
+            }
+            let saved = SavedRoster { event_name, people };
+            if let Ok(store) = DoorStore::open().await {
+                let _ = store.save_roster(id, &saved).await;
+                self.keep(saved, &store).await;
+            }
+        }
+
+        fn unreachable(self, error: &AppError) {
+            if matches!(error, AppError::Transport(_)) {
+                self.online.try_set(false);
+            }
+        }
+
+        /// Answers a scan from the list on this phone and queues it.
+        pub(super) async fn scan_offline(self, token: String) -> Outcome {
+            let hash = ticket_hash(&token);
+            let found = self
+                .roster
+                .with_value(|roster| (roster.is_empty(), roster.get(&hash).cloned()));
+            let person = match found {
+                (_, Some(person)) => person,
+                (true, None) => {
+                    return Outcome::Refused(
+                        "No connection, and this phone has not saved the event's list yet.".into(),
+                    )
+                }
+                (false, None) => {
+                    return Outcome::Refused(
+                        "Unknown ticket, or a ticket for another event (checked against the list on this phone).".into(),
+                    )
+                }
+            };
+            if let Some(at) = person.checked_in_at {
+                return Outcome::Already {
+                    person: Seen::from(&person),
+                    at,
+                };
+            }
+            let scan = QueuedScan {
+                id: window()
+                    .crypto()
+                    .map(|crypto| crypto.random_uuid())
+                    .unwrap_or_else(|_| format!("{}-{hash}", js_sys::Date::now())),
+                event_id: self.event_id.get_untracked(),
+                token: normalise_ticket(&token),
+                scanned_at: String::from(js_sys::Date::new_0().to_iso_string()),
+                local_time: phone_now(),
+            };
+            let stored = match DoorStore::open().await {
+                Ok(store) => store.queue(&scan).await,
+                Err(problem) => Err(problem),
+            };
+            if let Err(problem) = stored {
+                return Outcome::Refused(problem);
+            }
+            self.remember(&token, scan.local_time);
+            self.waiting.try_update(|n| *n += 1);
+            Outcome::CheckedIn {
+                person: Seen::from(&person),
+                queued: true,
+            }
+        }
+
+        /// Sends the queued scans, oldest first; each leaves the queue once the server has
+        /// answered it. Scanning the same ticket twice is harmless, so a scan whose answer
+        /// was lost is simply sent again.
+        pub(super) async fn sync(self) {
+            if self.syncing.get_value() || !browser_online() {
+                return;
+            }
+            self.syncing.set_value(true);
+            let id = self.event_id.get_untracked();
+            if let Ok(store) = DoorStore::open().await {
+                let queued = store.queued(id).await.unwrap_or_default();
+                let mut refused = Vec::new();
+                for scan in queued {
+                    let answer =
+                        scan_ticket(id, scan.token.clone(), Some(scan.scanned_at.clone())).await;
+                    match answer {
+                        Ok(_) => {
+                            self.online.try_set(true);
+                            let _ = store.remove(&scan.id).await;
+                        }
+                        Err(AppError::Transport(_)) => {
+                            self.online.try_set(false);
+                            break;
+                        }
+                        // Kept for later: the server is struggling, or this phone must log in
+                        // again before it may send them.
+                        Err(error @ (AppError::Unauthenticated | AppError::Forbidden)) => {
+                            self.sync_problem.try_set(Some(format!(
+                                "Scans made offline are kept on this phone: {error}"
+                            )));
+                            break;
+                        }
+                        Err(AppError::Unavailable | AppError::Internal) => break,
+                        Err(error) => {
+                            refused.push(error.to_string());
+                            let _ = store.remove(&scan.id).await;
+                        }
+                    }
+                }
+                if !refused.is_empty() {
+                    self.sync_problem.try_set(Some(format!(
+                        "{} offline scan(s) were refused when synced: {}",
+                        refused.len(),
+                        refused.join("; ")
+                    )));
+                }
+                if let Ok(left) = store.queued(id).await {
+                    self.waiting.try_set(left.len());
+                }
+            }
+            self.syncing.set_value(false);
+            self.scans.try_update(|n| *n += 1);
+        }
+
+        /// Follows the browser's online and offline events for as long as the page is open.
+        pub(super) fn watch_network(self) {
+            let on = window_event_listener(leptos::ev::online, move |_| {
+                self.online.try_set(true);
+                leptos::task::spawn_local(self.sync());
+            });
+            let off = window_event_listener(leptos::ev::offline, move |_| {
+                self.online.try_set(false);
+            });
+            on_cleanup(move || {
+                on.remove();
+                off.remove();
+            });
+        }
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+impl Scanner {
+    async fn scan_offline(self, _token: String) -> Outcome {
+        Outcome::Refused("Scanning needs the page to have loaded.".into())
+    }
 }
 
 #[component]
 pub fn ScanPage() -> impl IntoView {
     let event_id = super::id_param();
-    let outcome = RwSignal::new(None::<Outcome>);
-    let scans = RwSignal::new(0u32);
-    // Other doors check people in too: the counter refreshes every 5 seconds as well.
+    let scanner = Scanner::new(event_id);
+    // Other doors check people in too: the counter refreshes every 5 seconds, queued scans
+    // are sent as soon as the server answers, and the saved list is renewed every minute.
     let tick = RwSignal::new(0u32);
     Effect::new(move |_| {
         if let Ok(handle) = set_interval_with_handle(
@@ -81,66 +478,103 @@ pub fn ScanPage() -> impl IntoView {
             on_cleanup(move || handle.clear());
         }
     });
-    let info = Resource::new(
-        move || (event_id.get(), scans.get(), tick.get()),
-        |(id, ..)| door(id),
-    );
-    let submit = move |token: String| {
-        let id = event_id.get_untracked();
-        leptos::task::spawn_local(async move {
-            let result = scan_ticket(id, token).await;
-            show(outcome, scans, result);
+    #[cfg(feature = "hydrate")]
+    {
+        scanner.watch_network();
+        Effect::new(move |_| {
+            event_id.track();
+            leptos::task::spawn_local(async move {
+                scanner.load_saved().await;
+                scanner.refresh_roster().await;
+                scanner.sync().await;
+            });
         });
-    };
+        Effect::new(move |first: Option<()>| {
+            let tick = tick.get();
+            if first.is_some() {
+                leptos::task::spawn_local(async move {
+                    if scanner.waiting.get_untracked() > 0 || !scanner.online.get_untracked() {
+                        scanner.sync().await;
+                    }
+                    if tick % 12 == 0 || scanner.saved.get_untracked().is_none() {
+                        scanner.refresh_roster().await;
+                    }
+                });
+            }
+        });
+    }
+    let info = Resource::new(
+        move || (event_id.get(), scanner.scans.get(), tick.get()),
+        move |(id, ..)| async move {
+            let answer = door(id).await;
+            if let Err(AppError::Transport(_)) = &answer {
+                scanner.online.try_set(false);
+            }
+            answer
+        },
+    );
+    let submit = move |token: String| scanner.submit(token);
     view! {
         <Title text="Check-in scanner"/>
         <Suspense fallback=|| view! { <p class="muted" aria-busy="true">"Opening the scanner…"</p> }>
             {move || Suspend::new(async move {
                 match info.await {
                     Ok((name, checked_in, registered)) => view! {
-                        <div class="door-head">
-                            <h1>{name}</h1>
-                            <p class="door-count" aria-live="polite" data-testid="door-count">
-                                <strong>{checked_in}</strong>" / "{registered}" checked in"
-                            </p>
-                        </div>
+                        <DoorHead name checked_in registered/>
                     }.into_any(),
+                    // Offline: the list on this phone tells the counts as this phone knows them.
+                    Err(AppError::Transport(_)) => {
+                        let (checked_in, registered) = scanner.roster.with_value(|roster| {
+                            (roster.values().filter(|p| p.checked_in_at.is_some()).count() as i64, roster.len() as i64)
+                        });
+                        let name = scanner.event_name.get_untracked().unwrap_or_else(|| "Check-in".into());
+                        view! { <DoorHead name checked_in registered/> }.into_any()
+                    }
                     Err(error) => view! { <AttendeeGate error/> }.into_any(),
                 }
             })}
         </Suspense>
-        <ResultPanel outcome/>
+        <DoorStatus scanner/>
+        <ResultPanel outcome=scanner.outcome/>
         <Camera on_code=submit/>
-        <ManualEntry event_id outcome scans on_token=submit/>
+        <ManualEntry scanner on_token=submit/>
     }
 }
 
-fn show(
-    outcome: RwSignal<Option<Outcome>>,
-    scans: RwSignal<u32>,
-    result: Result<CheckinResult, AppError>,
-) {
-    let next = match result {
-        Ok(result) if result.already_checked_in => Outcome::Already(result),
-        Ok(result) => Outcome::CheckedIn(result),
-        Err(AppError::NotFound(_)) => {
-            Outcome::Refused("Unknown ticket, or a ticket for another event.".into())
-        }
-        Err(error) => Outcome::Refused(error.to_string()),
-    };
-    #[cfg(feature = "hydrate")]
-    {
-        // A buzz the person at the door feels without looking: short for yes, long for no.
-        let pattern = match next {
-            Outcome::CheckedIn(_) => 80,
-            Outcome::Already(_) => 250,
-            Outcome::Refused(_) => 600,
-        };
-        let _ = window().navigator().vibrate_with_duration(pattern);
+#[component]
+fn DoorHead(name: String, checked_in: i64, registered: i64) -> impl IntoView {
+    view! {
+        <div class="door-head">
+            <h1>{name}</h1>
+            <p class="door-count" aria-live="polite" data-testid="door-count">
+                <strong>{checked_in}</strong>" / "{registered}" checked in"
+            </p>
+        </div>
     }
-    // The page may have been left while the answer was on its way.
-    outcome.try_set(Some(next));
-    scans.try_update(|n| *n += 1);
+}
+
+/// Online or not, how many scans wait to be sent, and how much of the list the phone keeps.
+#[component]
+fn DoorStatus(scanner: Scanner) -> impl IntoView {
+    let waiting = move || match scanner.waiting.get() {
+        0 => "All scans synced".to_owned(),
+        1 => "1 scan waits to sync".to_owned(),
+        n => format!("{n} scans wait to sync"),
+    };
+    let saved = move || match scanner.saved.get() {
+        Some(n) => format!("{n} people saved for offline"),
+        None => "Saving the list for offline…".to_owned(),
+    };
+    view! {
+        <p class="door-status" role="status" aria-live="polite" data-testid="door-status">
+            <span class="net" class:offline=move || !scanner.online.get() data-testid="door-network">
+                {move || if scanner.online.get() { "Online" } else { "Offline" }}
+            </span>
+            <span data-testid="door-waiting">{waiting}</span>
+            <span>{saved}</span>
+        </p>
+        {move || scanner.sync_problem.get().map(|problem| view! { <p class="form-error" role="alert">{problem}</p> })}
+    }
 }
 
 #[component]
@@ -148,16 +582,18 @@ fn ResultPanel(outcome: RwSignal<Option<Outcome>>) -> impl IntoView {
     move || {
         outcome.get().map(|outcome| {
             let (class, title, person, detail) = match outcome {
-                Outcome::CheckedIn(r) => (
+                Outcome::CheckedIn { person, queued } => (
                     "scan-result ok",
                     "Checked in ✓".to_owned(),
-                    Some(r.attendee),
-                    None,
+                    Some(person),
+                    queued.then(|| {
+                        "Saved on this phone; it syncs when the connection is back.".to_owned()
+                    }),
                 ),
-                Outcome::Already(r) => (
+                Outcome::Already { person, at } => (
                     "scan-result warn",
-                    format!("Already checked in at {}", r.checked_in_at.format("%H:%M")),
-                    Some(r.attendee),
+                    format!("Already checked in at {}", at.format("%H:%M")),
+                    Some(person),
                     None,
                 ),
                 Outcome::Refused(message) => (
@@ -172,10 +608,10 @@ fn ResultPanel(outcome: RwSignal<Option<Outcome>>) -> impl IntoView {
                     <p class="scan-title">{title}</p>
                     {person.map(|p| view! {
                         <div class="person-row">
-                            <Avatar name=p.full_name() photo=p.profile_picture.clone() size=64/>
+                            <Avatar name=p.name.clone() photo=p.photo.clone() size=64/>
                             <div class="person-text">
-                                <p class="scan-name">{p.full_name()}</p>
-                                {p.organisation.clone().map(|o| view! { <p>{o}</p> })}
+                                <p class="scan-name">{p.name}</p>
+                                {p.organisation.map(|o| view! { <p>{o}</p> })}
                             </div>
                         </div>
                     })}
@@ -251,14 +687,13 @@ fn Camera(on_code: impl Fn(String) + Clone + Send + Sync + 'static) -> impl Into
 
 #[component]
 fn ManualEntry(
-    event_id: Memo<i32>,
-    outcome: RwSignal<Option<Outcome>>,
-    scans: RwSignal<u32>,
+    scanner: Scanner,
     on_token: impl Fn(String) + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
+    let event_id = scanner.event_id;
     let query = RwSignal::new(String::new());
     let found = Resource::new(
-        move || (event_id.get(), query.get(), scans.get()),
+        move || (event_id.get(), query.get(), scanner.scans.get()),
         |(id, q, _)| async move {
             if q.trim().len() < 2 {
                 return Ok(None);
@@ -270,7 +705,7 @@ fn ManualEntry(
     let check_in = move |attendee_id: i32| {
         let id = event_id.get_untracked();
         leptos::task::spawn_local(async move {
-            show(outcome, scans, check_in_person(id, attendee_id).await);
+            scanner.show(Outcome::answered(check_in_person(id, attendee_id).await));
         });
     };
     view! {
@@ -305,6 +740,9 @@ fn ManualEntry(
                             </ul>
                         }.into_any(),
                         Ok(None) => ().into_any(),
+                        Err(AppError::Transport(_)) => view! {
+                            <p class="muted">"Searching by name needs a connection. Tickets scan offline, and so do typed codes."</p>
+                        }.into_any(),
                         Err(error) => view! { <ErrorNote error/> }.into_any(),
                     }
                 })}

@@ -6,7 +6,7 @@ use app::domain::{accounts::actor, attendees, checkin, staff, stats};
 use app::error::AppError;
 use app::inputs::{CheckinInput, PageParams};
 use app::models::EventStats;
-use app::models::{CheckinResult, Page, StaffAccess};
+use app::models::{CheckinResult, DoorPerson, Page, StaffAccess};
 use axum::extract::Path;
 use axum::extract::State;
 use axum::http::header;
@@ -24,6 +24,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/organizer/events/{id}/badges", get(badge_sheet))
         .route("/organizer/events/{id}/checkins", post(check_in))
+        .route("/organizer/events/{id}/roster", get(door_roster))
         .route(
             "/organizer/events/{id}/scan",
             get(|Id(id): Id| async move {
@@ -150,6 +151,19 @@ async fn check_in(
     let mut conn = state.pool.get().await?;
     Ok(Json(
         checkin::check_in(&mut conn, &actor(&auth), id, input).await?,
+    ))
+}
+
+/// The door's list for scanning offline (`limit` up to 1,000): names and ticket hashes.
+async fn door_roster(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Id(id): Id,
+    ApiQuery(page): ApiQuery<PageParams>,
+) -> Result<Json<Page<DoorPerson>>, AppError> {
+    let mut conn = state.pool.get().await?;
+    Ok(Json(
+        checkin::roster(&mut conn, &actor(&auth), id, page).await?,
     ))
 }
 
