@@ -35,6 +35,8 @@ pub use pages::session::SessionActions;
 
 /// The HTML document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    security::content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -52,6 +54,45 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App/>
             </body>
         </html>
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub mod security {
+    //! The Content-Security-Policy of pages: scripts only from this site or carrying the
+    //! nonce Leptos puts on its hydration and resource scripts, nothing framed.
+
+    /// For every response that is not a page (JSON, files, the badge print view, the service
+    /// worker, whose own requests `connect-src` must allow).
+    pub const DEFAULT_POLICY: &str = "default-src 'self'; script-src 'self'; \
+        style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; object-src 'none'; \
+        base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+    /// The policy of a page whose inline scripts carry `nonce`. WebAssembly needs
+    /// 'wasm-unsafe-eval' (compiling the app's wasm, not evaluating strings); styles stay
+    /// inline-capable for the avatar colours and chart.
+    pub fn page_policy(nonce: &str) -> String {
+        format!(
+            "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+             style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; \
+             media-src 'self' blob:; connect-src 'self'; worker-src 'self'; \
+             manifest-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
+             frame-ancestors 'none'"
+        )
+    }
+
+    /// Sets the page's policy with the nonce leptos_axum made for this request.
+    pub(crate) fn content_security_policy() {
+        use leptos::prelude::use_context;
+        let (Some(nonce), Some(response)) = (
+            leptos::nonce::use_nonce(),
+            use_context::<leptos_axum::ResponseOptions>(),
+        ) else {
+            return;
+        };
+        if let Ok(value) = axum::http::HeaderValue::from_str(&page_policy(&nonce)) {
+            response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
+        }
     }
 }
 

@@ -25,7 +25,7 @@ export async function phone(browser) {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   context.browserErrors = [];
   context.on('console', (message) => {
-    if (message.type() === 'error' && /hydrat|panicked/i.test(message.text())) {
+    if (message.type() === 'error' && /hydrat|panicked|Content Security Policy/i.test(message.text())) {
       context.browserErrors.push(message.text().split('\n')[0]);
     }
   });

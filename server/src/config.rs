@@ -14,6 +14,8 @@ pub struct Config {
     pub seed_demo: bool,
     /// Where profile photos are kept.
     pub upload_dir: String,
+    /// How long one request may take before it is answered 503.
+    pub request_timeout: std::time::Duration,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -47,6 +49,11 @@ impl Config {
                 .unwrap_or(10),
             seed_demo: flag("NETEVENT_SEED_DEMO", true),
             upload_dir: var("NETEVENT_UPLOAD_DIR").unwrap_or_else(|| "data/uploads".into()),
+            request_timeout: std::time::Duration::from_secs(
+                var("NETEVENT_REQUEST_TIMEOUT_SECS")
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(30),
+            ),
         })
     }
 }

@@ -15,6 +15,7 @@ use app::error::AppError;
 use app::photos::{LocalPhotoStore, PhotoStore};
 use app::{shell, App};
 use axum::extract::{FromRef, State};
+use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{middleware, Json, Router};
@@ -24,6 +25,7 @@ use leptos::prelude::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use session_store::MySqlSessionStore;
 use std::sync::Arc;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -80,7 +82,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
 
-    Router::new()
+    let app = Router::new()
         .route(
             "/healthz",
             get(|| async { Json(serde_json::json!({ "status": "ok" })) }),
@@ -94,8 +96,56 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .layer(auth_layer)
         .layer(middleware::from_fn(csrf::refuse_cross_site))
         .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .layer(middleware::from_fn_with_state(
+            config.request_timeout,
+            give_up_after,
+        ))
+        .with_state(state);
+    with_security_headers(app).layer(TraceLayer::new_for_http())
+}
+
+/// Headers every response carries; pages set their own Content-Security-Policy (with the
+/// nonce of their scripts), everything else gets the default one.
+fn with_security_headers(router: Router) -> Router {
+    let fixed = HeaderValue::from_static;
+    router
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            fixed(app::security::DEFAULT_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            fixed("nosniff"),
+        ))
+        // Invite links carry the event's code: it never leaves in a Referer.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            fixed("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            fixed("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::HeaderName::from_static("permissions-policy"),
+            fixed("camera=(self), microphone=(), geolocation=(), payment=()"),
+        ))
+}
+
+/// Answers 503 in the API.md shape when a request takes longer than the limit (a stuck
+/// database, an upload that never ends) instead of holding a connection forever.
+async fn give_up_after(
+    State(limit): State<std::time::Duration>,
+    request: axum::extract::Request,
+    next: middleware::Next,
+) -> Response {
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(?limit, "request timed out");
+            AppError::Unavailable.into_response()
+        }
+    }
 }
 
 /// Ready when the database answers.
