@@ -21,6 +21,37 @@ fn server_url() -> String {
     }
 }
 
+/// A new empty database on the test server: (name, URL). Databases of test processes that
+/// no longer run are dropped on the way.
+pub async fn fresh_database() -> (String, String) {
+    let database = format!(
+        "netevent_t{}_{}",
+        std::process::id(),
+        NEXT_DB.fetch_add(1, Ordering::SeqCst)
+    );
+    let mut admin = AsyncMysqlConnection::establish(&server_url())
+        .await
+        .expect("MariaDB must be running (make test starts it)");
+    drop_stale_databases(&mut admin).await;
+    diesel::sql_query(format!(
+        "CREATE DATABASE `{database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+    ))
+    .execute(&mut admin)
+    .await
+    .unwrap();
+    let url = format!("{}/{database}", server_url());
+    (database, url)
+}
+
+/// Drops a database made by `fresh_database`.
+pub async fn drop_database(database: &str) {
+    if let Ok(mut admin) = AsyncMysqlConnection::establish(&server_url()).await {
+        let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS `{database}`"))
+            .execute(&mut admin)
+            .await;
+    }
+}
+
 pub struct TestApp {
     pub base: String,
     pub database: String,
@@ -35,22 +66,7 @@ impl TestApp {
     }
 
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> Self {
-        let database = format!(
-            "netevent_t{}_{}",
-            std::process::id(),
-            NEXT_DB.fetch_add(1, Ordering::SeqCst)
-        );
-        let mut admin = AsyncMysqlConnection::establish(&server_url())
-            .await
-            .expect("MariaDB must be running (make test starts it)");
-        drop_stale_databases(&mut admin).await;
-        diesel::sql_query(format!(
-            "CREATE DATABASE `{database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
-        ))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-        let database_url = format!("{}/{database}", server_url());
+        let (database, database_url) = fresh_database().await;
         let mut config = Config::from_env().unwrap();
         config.database_url = database_url.clone();
         config.addr = "127.0.0.1:0".parse().unwrap();
@@ -203,13 +219,7 @@ impl Drop for TestApp {
                 .enable_all()
                 .build()
                 .unwrap();
-            runtime.block_on(async {
-                if let Ok(mut admin) = AsyncMysqlConnection::establish(&server_url()).await {
-                    let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS `{database}`"))
-                        .execute(&mut admin)
-                        .await;
-                }
-            });
+            runtime.block_on(drop_database(&database));
         })
         .join();
     }
@@ -237,6 +247,27 @@ async fn drop_stale_databases(admin: &mut AsyncMysqlConnection) {
             }
         }
     }
+}
+
+/// Reads a raw HTTP/1.1 answer from `stream` until the server closes it or its JSON body is
+/// complete (at most 10 s).
+pub async fn read_answer(stream: &mut tokio::net::TcpStream) -> String {
+    use tokio::io::AsyncReadExt;
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        let mut buf = [0u8; 4096];
+        loop {
+            let n = stream.read(&mut buf).await.unwrap_or(0);
+            answer.extend_from_slice(&buf[..n]);
+            let text = String::from_utf8_lossy(&answer);
+            let body = text.split("\r\n\r\n").nth(1).unwrap_or_default();
+            if n == 0 || serde_json::from_str::<Value>(body).is_ok() {
+                break;
+            }
+        }
+    })
+    .await;
+    String::from_utf8_lossy(&answer).into_owned()
 }
 
 /// Asserts the API.md error shape and returns the error's code.
