@@ -2,6 +2,7 @@
 //! pages, assembled into one axum `Router`.
 
 pub mod api;
+pub mod conference;
 pub mod config;
 pub mod csrf;
 pub mod downloads;

@@ -20,9 +20,20 @@ async fn run() -> Result<(), String> {
     let config = Config::from_env()?;
     tracing::info!(database = %app::db::redact(&config.database_url), "starting NetEvent");
     let (router, state) = server::build(&config).await?;
-    if std::env::args().nth(1).as_deref() == Some("migrate") {
-        tracing::info!("migrations applied");
-        return Ok(());
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("migrate") => {
+            tracing::info!("migrations applied");
+            return Ok(());
+        }
+        Some("seed-conference") => return seed_conference(&state, &args[1..]).await,
+        Some(other) => {
+            return Err(format!(
+                "unknown command {other:?}: use `server`, `server migrate` or \
+                 `server seed-conference [--seed N] [--attendees N]`"
+            ))
+        }
+        None => {}
     }
     if config.seed_demo {
         server::seed::seed_demo(&state.pool, config.addr).await?;
@@ -42,6 +53,43 @@ async fn run() -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     tracing::info!("stopped");
+    Ok(())
+}
+
+/// `server seed-conference [--seed N] [--attendees N]`: the load-test conference.
+async fn seed_conference(state: &server::AppState, args: &[String]) -> Result<(), String> {
+    let mut spec = server::conference::Spec::default();
+    let mut rest = args.iter();
+    while let Some(flag) = rest.next() {
+        let value = rest
+            .next()
+            .and_then(|v| v.parse::<u64>().ok())
+            .ok_or_else(|| format!("{flag} takes a number"))?;
+        match flag.as_str() {
+            "--seed" => spec.seed = value,
+            "--attendees" => spec.big_event = value as usize,
+            _ => return Err(format!("unknown option {flag:?}")),
+        }
+    }
+    let started = std::time::Instant::now();
+    let seeded = server::conference::seed(&state.pool, state.photos.as_ref(), &spec).await?;
+    println!(
+        "Seeded in {:.1} s: {} events, {} attendees, {} connections, {} appointments, {} check-ins.\n\
+         Big event: id {}, http://{}/e/{}\n\
+         Organiser: {} / {}; attendee i of event k: a<i>.e<k>@conference.example / {}",
+        started.elapsed().as_secs_f64(),
+        seeded.events,
+        seeded.attendees,
+        seeded.connections,
+        seeded.appointments,
+        seeded.checkins,
+        seeded.big_event_id,
+        std::env::var("NETEVENT_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into()),
+        seeded.big_event_code,
+        server::conference::ORGANIZER_EMAIL,
+        server::conference::PASSWORD,
+        server::conference::PASSWORD,
+    );
     Ok(())
 }
 
