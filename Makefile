@@ -9,7 +9,7 @@ export DATABASE_URL ?= mysql://root@127.0.0.1:3306/netevent
 export LEPTOS_SITE_ROOT ?= target/site
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: run test tools browser-tools pdf-tools db build release unit e2e bench fmt clippy clean
+.PHONY: run test tools browser-tools pdf-tools db build release unit e2e fuzz-api bench load seed-conference fmt clippy clean
 
 tools:
 	@.ci/install-tools.sh
@@ -30,8 +30,9 @@ release: tools
 run: release db
 	$(TARGET_DIR)/release/server
 
-## Unit and integration tests (real MariaDB), then the browser tests (real Chromium).
-test: unit e2e
+## Unit, integration and fault tests (real MariaDB), browser tests (real Chromium), then the
+## JSON API fuzzed from its own OpenAPI document (schemathesis).
+test: unit e2e fuzz-api
 
 unit: tools pdf-tools db
 	cargo test -p app -p server --features app/ssr
@@ -42,8 +43,19 @@ build: tools
 e2e: build browser-tools db
 	SERVER_BIN=$(TARGET_DIR)/debug/server node end2end/run.mjs
 
+fuzz-api: build db
+	SERVER_BIN=$(TARGET_DIR)/debug/server end2end/api-fuzz/run.sh
+
 bench: tools db
 	cargo bench -p server
+
+## The load test: seeds the 20,000-person conference, drives the release server, prints the table.
+load: tools db
+	cargo bench -p server --bench load
+
+## Seeds the load-test conference into $$DATABASE_URL (see `server seed-conference`).
+seed-conference: release db
+	$(TARGET_DIR)/release/server seed-conference
 
 fmt:
 	cargo fmt --all

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct OrganizerRegistration {
     pub email: String,
@@ -12,6 +13,7 @@ pub struct OrganizerRegistration {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct LoginInput {
     pub email: String,
@@ -21,6 +23,7 @@ pub struct LoginInput {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct AttendeeRegistration {
     pub event_id: Option<i32>,
@@ -35,6 +38,7 @@ pub struct AttendeeRegistration {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct EventInput {
     pub name: String,
@@ -47,6 +51,7 @@ pub struct EventInput {
 
 /// A partial update: absent fields stay as they are; `max_attendees: null` means unlimited.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct EventPatch {
     pub name: Option<String>,
@@ -62,6 +67,7 @@ pub struct EventPatch {
 
 /// A partial profile update: absent fields stay; `null` clears an optional one.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct ProfilePatch {
     pub first_name: Option<String>,
@@ -75,6 +81,7 @@ pub struct ProfilePatch {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct ConnectionInput {
     pub connected_attendee_id: Option<i64>,
@@ -82,12 +89,14 @@ pub struct ConnectionInput {
 
 /// An answer to a request: `accepted` or `rejected`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct StatusInput {
     pub status: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct AppointmentInput {
     pub target_id: Option<i64>,
@@ -100,6 +109,7 @@ pub struct AppointmentInput {
 /// A scan at the door: the token of the QR code, and for a scan queued offline the time it
 /// was made and the device that made it.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct CheckinInput {
     pub token: String,
@@ -118,6 +128,11 @@ where
 
 /// `limit` (default 50, at most 200) and `offset`, as every list takes them.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "ssr",
+    derive(utoipa::IntoParams),
+    into_params(parameter_in = Query)
+)]
 pub struct PageParams {
     pub limit: Option<i64>,
     pub offset: Option<i64>,

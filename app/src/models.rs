@@ -4,24 +4,30 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Organizer {
     pub id: i32,
     pub email: String,
     pub name: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "2026-05-04T09:30:00"))]
     pub created_at: NaiveDateTime,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Event {
     pub id: i32,
     pub organizer_id: i32,
     pub code: String,
     pub name: String,
     pub description: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "2026-05-04T09:30:00"))]
     pub start_time: NaiveDateTime,
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "2026-05-04T09:30:00"))]
     pub end_time: NaiveDateTime,
     pub location: Option<String>,
     pub max_attendees: Option<i32>,
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "2026-05-04T09:30:00"))]
     pub created_at: NaiveDateTime,
     pub attendee_count: i64,
     /// `None` when the event is unlimited.
@@ -38,6 +44,7 @@ impl Event {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Attendee {
     pub id: i32,
     pub event_id: i32,
@@ -50,12 +57,14 @@ pub struct Attendee {
     pub role: Option<String>,
     pub introduction: Option<String>,
     pub profile_picture: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "2026-05-04T09:30:00"))]
     pub created_at: NaiveDateTime,
     /// Only on the attendee's own profile: what their QR ticket encodes.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub checkin_token: Option<String>,
     /// Only in the organiser's attendee list: when they were checked in.
     #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>, example = "2026-05-04T09:30:00"))]
     pub checked_in_at: Option<NaiveDateTime>,
     /// Only in lists an attendee reads: where they stand with this person.
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -70,6 +79,7 @@ impl Attendee {
 
 /// Where a request (to connect, to meet) stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum RequestStatus {
     Pending,
@@ -103,6 +113,7 @@ impl RequestStatus {
 
 /// Whether the viewer sent a request or received it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
     Outgoing,
@@ -111,6 +122,7 @@ pub enum Direction {
 
 /// The viewer's connection with an attendee shown in a list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ConnectionLink {
     pub id: i32,
     pub status: RequestStatus,
@@ -120,11 +132,13 @@ pub struct ConnectionLink {
 /// A connection, as `GET /api/connections` lists it: the schema's columns plus which way it
 /// points for the viewer and the other attendee's profile (with email once accepted).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Connection {
     pub id: i32,
     pub attendee_id: i32,
     pub connected_attendee_id: i32,
     pub status: RequestStatus,
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "2026-05-04T09:30:00"))]
     pub created_at: NaiveDateTime,
     pub direction: Direction,
     pub other: Attendee,
@@ -132,17 +146,21 @@ pub struct Connection {
 
 /// A 1:1 meeting request between two attendees of one event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Appointment {
     pub id: i32,
     pub event_id: i32,
     pub requester_id: i32,
     pub target_id: i32,
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "2026-05-04T09:30:00"))]
     pub appointment_time: NaiveDateTime,
     pub duration_minutes: i32,
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "2026-05-04T09:30:00"))]
     pub end_time: NaiveDateTime,
     pub location: Option<String>,
     pub notes: Option<String>,
     pub status: RequestStatus,
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "2026-05-04T09:30:00"))]
     pub created_at: NaiveDateTime,
     pub direction: Direction,
     pub other: Attendee,
@@ -151,21 +169,26 @@ pub struct Appointment {
 /// A check-in staff member's access to one event. The organiser sees `token` (what the
 /// staff link carries) while the access is active.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct StaffAccess {
     pub id: i32,
     pub event_id: i32,
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub token: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "2026-05-04T09:30:00"))]
     pub created_at: NaiveDateTime,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>, example = "2026-05-04T09:30:00"))]
     pub revoked_at: Option<NaiveDateTime>,
 }
 
 /// The answer to a scan at the door.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CheckinResult {
     pub attendee: Attendee,
     /// The first check-in's time, also when this scan repeated it.
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "2026-05-04T09:30:00"))]
     pub checked_in_at: NaiveDateTime,
     pub already_checked_in: bool,
 }
@@ -174,6 +197,7 @@ pub struct CheckinResult {
 /// network is gone. It holds a hash of the ticket token, never the token: a lost phone gives
 /// nobody a way to forge tickets.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DoorPerson {
     pub id: i32,
     pub first_name: String,
@@ -182,6 +206,7 @@ pub struct DoorPerson {
     pub profile_picture: Option<String>,
     /// `ticket_hash` of the person's check-in token.
     pub token_hash: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>, example = "2026-05-04T09:30:00"))]
     pub checked_in_at: Option<NaiveDateTime>,
 }
 
@@ -207,6 +232,7 @@ pub fn ticket_hash(token: &str) -> String {
 
 /// What waits for the attendee's answer, for the badge in the header.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Inbox {
     pub connection_requests: i64,
     pub appointment_requests: i64,
@@ -288,13 +314,16 @@ impl Me {
 
 /// How many, in one period of time.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TimeCount {
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "2026-05-04T09:30:00"))]
     pub start: NaiveDateTime,
     pub count: i64,
 }
 
 /// How many share one value (an organisation, a role).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NameCount {
     pub name: String,
     pub count: i64,
@@ -302,6 +331,7 @@ pub struct NameCount {
 
 /// Attendance of one event, as `GET /api/organizer/events/<id>/stats` answers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct EventStats {
     pub event_id: i32,
     pub registered: i64,
@@ -321,6 +351,7 @@ pub struct EventStats {
 
 /// One page of a list, as API.md's `{"items": [...], "total": N}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: i64,

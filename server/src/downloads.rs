@@ -2,6 +2,7 @@
 //! meetings as calendar files, and profile photos.
 
 use crate::api::extract::Id;
+use crate::api::ApiErrors;
 use crate::AppState;
 use app::auth::AuthSession;
 use app::domain::accounts;
@@ -168,6 +169,12 @@ fn meetings_calendar(name: &str, meetings: &[Appointment]) -> String {
 }
 
 /// Every accepted meeting of the attendee logged in, as one calendar file.
+#[utoipa::path(
+    get,
+    path = "/appointments/agenda.ics",
+    tag = "appointments",
+    responses((status = 200, description = "iCalendar", body = String, content_type = "text/calendar"), ApiErrors)
+)]
 pub(crate) async fn agenda_calendar(
     State(state): State<AppState>,
     auth: AuthSession,
@@ -181,6 +188,13 @@ pub(crate) async fn agenda_calendar(
 }
 
 /// One meeting of the attendee logged in, once accepted.
+#[utoipa::path(
+    get,
+    path = "/appointments/{id}/event.ics",
+    tag = "appointments",
+    params(("id" = i32, Path, description = "The record's id")),
+    responses((status = 200, description = "iCalendar", body = String, content_type = "text/calendar"), ApiErrors)
+)]
 pub(crate) async fn appointment_calendar(
     State(state): State<AppState>,
     auth: AuthSession,

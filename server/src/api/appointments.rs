@@ -1,4 +1,5 @@
 use super::extract::{ApiJson, ApiQuery, Id};
+use super::ApiErrors;
 use super::StatusFilter;
 use crate::{downloads, AppState};
 use app::auth::AuthSession;
@@ -8,20 +9,24 @@ use app::inputs::{AppointmentInput, StatusInput};
 use app::models::{Appointment, Page};
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/appointments", get(list).post(create))
-        .route("/appointments/{id}", get(show).put(respond).delete(cancel))
-        .route("/appointments/agenda.ics", get(downloads::agenda_calendar))
-        .route(
-            "/appointments/{id}/event.ics",
-            get(downloads::appointment_calendar),
-        )
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(show, respond, cancel))
+        .routes(routes!(downloads::agenda_calendar))
+        .routes(routes!(downloads::appointment_calendar))
 }
 
+#[utoipa::path(
+    get,
+    path = "/appointments",
+    tag = "appointments",
+    params(StatusFilter),
+    responses((status = 200, description = "Success", body = Page<Appointment>), ApiErrors)
+)]
 async fn list(
     State(state): State<AppState>,
     auth: AuthSession,
@@ -34,6 +39,13 @@ async fn list(
     ))
 }
 
+#[utoipa::path(
+    post,
+    path = "/appointments",
+    tag = "appointments",
+    request_body = AppointmentInput,
+    responses((status = 201, description = "Requested", body = Appointment), ApiErrors)
+)]
 async fn create(
     State(state): State<AppState>,
     auth: AuthSession,
@@ -46,6 +58,13 @@ async fn create(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/appointments/{id}",
+    tag = "appointments",
+    params(("id" = i32, Path, description = "The record's id")),
+    responses((status = 200, description = "Success", body = Appointment), ApiErrors)
+)]
 async fn show(
     State(state): State<AppState>,
     auth: AuthSession,
@@ -55,6 +74,14 @@ async fn show(
     Ok(Json(appointments::get(&mut conn, &actor(&auth), id).await?))
 }
 
+#[utoipa::path(
+    put,
+    path = "/appointments/{id}",
+    tag = "appointments",
+    params(("id" = i32, Path, description = "The record's id")),
+    request_body = StatusInput,
+    responses((status = 200, description = "Answered", body = Appointment), ApiErrors)
+)]
 async fn respond(
     State(state): State<AppState>,
     auth: AuthSession,
@@ -67,6 +94,13 @@ async fn respond(
     ))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/appointments/{id}",
+    tag = "appointments",
+    params(("id" = i32, Path, description = "The record's id")),
+    responses((status = 204, description = "Cancelled"), ApiErrors)
+)]
 async fn cancel(
     State(state): State<AppState>,
     auth: AuthSession,

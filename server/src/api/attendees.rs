@@ -1,4 +1,5 @@
 use super::extract::{ApiJson, ApiQuery, Id};
+use super::ApiErrors;
 use crate::AppState;
 use app::auth::AuthSession;
 use app::domain::{accounts::actor, attendees};
@@ -7,22 +8,24 @@ use app::inputs::{PageParams, ProfilePatch};
 use app::models::{Attendee, Page};
 use app::photos::MAX_UPLOAD_BYTES;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use serde::Deserialize;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/attendees", get(search))
-        .route("/attendees/{id}", get(show).put(update))
-        .route(
-            "/attendees/{id}/photo",
-            // Room for a 5 MB photo plus the multipart framing; the photo itself is measured.
-            post(upload_photo).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES + 64 * 1024)),
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(search))
+        .routes(routes!(show, update))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(upload_photo))
+                // Room for a 5 MB photo plus the multipart framing; the photo itself is measured.
+                .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES + 64 * 1024)),
         )
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct SearchQuery {
     q: Option<String>,
     event_id: Option<i32>,
@@ -30,6 +33,13 @@ struct SearchQuery {
     offset: Option<i64>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/attendees",
+    tag = "attendees",
+    params(SearchQuery),
+    responses((status = 200, description = "Success", body = Page<Attendee>), ApiErrors)
+)]
 async fn search(
     State(state): State<AppState>,
     auth: AuthSession,
@@ -52,6 +62,13 @@ async fn search(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/attendees/{id}",
+    tag = "attendees",
+    params(("id" = i32, Path, description = "The record's id")),
+    responses((status = 200, description = "Success", body = Attendee), ApiErrors)
+)]
 async fn show(
     State(state): State<AppState>,
     auth: AuthSession,
@@ -61,6 +78,14 @@ async fn show(
     Ok(Json(attendees::get(&mut conn, &actor(&auth), id).await?))
 }
 
+#[utoipa::path(
+    put,
+    path = "/attendees/{id}",
+    tag = "attendees",
+    params(("id" = i32, Path, description = "The record's id")),
+    request_body = ProfilePatch,
+    responses((status = 200, description = "Updated", body = Attendee), ApiErrors)
+)]
 async fn update(
     State(state): State<AppState>,
     auth: AuthSession,
@@ -73,6 +98,14 @@ async fn update(
     ))
 }
 
+#[utoipa::path(
+    post,
+    path = "/attendees/{id}/photo",
+    tag = "attendees",
+    params(("id" = i32, Path, description = "The record's id")),
+    request_body(content = String, content_type = "multipart/form-data", description = "The field `photo`: JPEG, PNG or WebP, at most 5 MB"),
+    responses((status = 200, description = "{profile_picture}", body = serde_json::Value), ApiErrors)
+)]
 async fn upload_photo(
     State(state): State<AppState>,
     auth: AuthSession,

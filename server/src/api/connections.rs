@@ -1,4 +1,5 @@
 use super::extract::{ApiJson, ApiQuery, Id};
+use super::ApiErrors;
 use crate::AppState;
 use app::auth::AuthSession;
 use app::domain::{accounts::actor, connections};
@@ -7,17 +8,24 @@ use app::inputs::{ConnectionInput, StatusInput};
 use app::models::{Connection, Page};
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, put};
-use axum::{Json, Router};
+use axum::Json;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::StatusFilter;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/connections", get(list).post(create))
-        .route("/connections/{id}", put(respond).delete(remove))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(respond, remove))
 }
 
+#[utoipa::path(
+    get,
+    path = "/connections",
+    tag = "connections",
+    params(StatusFilter),
+    responses((status = 200, description = "Success", body = Page<Connection>), ApiErrors)
+)]
 async fn list(
     State(state): State<AppState>,
     auth: AuthSession,
@@ -30,6 +38,13 @@ async fn list(
     ))
 }
 
+#[utoipa::path(
+    post,
+    path = "/connections",
+    tag = "connections",
+    request_body = ConnectionInput,
+    responses((status = 201, description = "Requested", body = Connection), ApiErrors)
+)]
 async fn create(
     State(state): State<AppState>,
     auth: AuthSession,
@@ -42,6 +57,14 @@ async fn create(
     ))
 }
 
+#[utoipa::path(
+    put,
+    path = "/connections/{id}",
+    tag = "connections",
+    params(("id" = i32, Path, description = "The record's id")),
+    request_body = StatusInput,
+    responses((status = 200, description = "Answered", body = Connection), ApiErrors)
+)]
 async fn respond(
     State(state): State<AppState>,
     auth: AuthSession,
@@ -54,6 +77,13 @@ async fn respond(
     ))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/connections/{id}",
+    tag = "connections",
+    params(("id" = i32, Path, description = "The record's id")),
+    responses((status = 204, description = "Withdrawn"), ApiErrors)
+)]
 async fn remove(
     State(state): State<AppState>,
     auth: AuthSession,

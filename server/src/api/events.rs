@@ -1,4 +1,5 @@
 use super::extract::{ApiJson, ApiQuery, Id};
+use super::ApiErrors;
 use crate::AppState;
 use app::auth::AuthSession;
 use app::domain::{accounts, accounts::actor, attendees, events};
@@ -7,18 +8,25 @@ use app::inputs::{EventInput, EventPatch, PageParams};
 use app::models::{Attendee, Event, Page};
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use serde::Deserialize;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/events", get(list).post(create))
-        .route("/events/{id}", get(show).put(update).delete(remove))
-        .route("/events/{id}/attendees", get(list_attendees))
-        .route("/events/{id}/rsvp", post(rsvp).delete(cancel_rsvp))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(show, update, remove))
+        .routes(routes!(list_attendees))
+        .routes(routes!(rsvp, cancel_rsvp))
 }
 
+#[utoipa::path(
+    get,
+    path = "/events",
+    tag = "events",
+    params(PageParams),
+    responses((status = 200, description = "Upcoming public events", body = Page<Event>), ApiErrors)
+)]
 async fn list(
     State(state): State<AppState>,
     ApiQuery(page): ApiQuery<PageParams>,
@@ -27,6 +35,13 @@ async fn list(
     Ok(Json(events::list_upcoming(&mut conn, page).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/events",
+    tag = "events",
+    request_body = EventInput,
+    responses((status = 201, description = "Created", body = Event), ApiErrors)
+)]
 async fn create(
     State(state): State<AppState>,
     auth: AuthSession,
@@ -39,11 +54,26 @@ async fn create(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/events/{id}",
+    tag = "events",
+    params(("id" = i32, Path, description = "The record's id")),
+    responses((status = 200, description = "Success", body = Event), ApiErrors)
+)]
 async fn show(State(state): State<AppState>, Id(id): Id) -> Result<Json<Event>, AppError> {
     let mut conn = state.pool.get().await?;
     Ok(Json(events::get(&mut conn, id).await?))
 }
 
+#[utoipa::path(
+    put,
+    path = "/events/{id}",
+    tag = "events",
+    params(("id" = i32, Path, description = "The record's id")),
+    request_body = EventPatch,
+    responses((status = 200, description = "Updated", body = Event), ApiErrors)
+)]
 async fn update(
     State(state): State<AppState>,
     auth: AuthSession,
@@ -56,6 +86,13 @@ async fn update(
     ))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/events/{id}",
+    tag = "events",
+    params(("id" = i32, Path, description = "The record's id")),
+    responses((status = 204, description = "Deleted"), ApiErrors)
+)]
 async fn remove(
     State(state): State<AppState>,
     auth: AuthSession,
@@ -66,7 +103,8 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct AttendeeQuery {
     q: Option<String>,
     sort: Option<String>,
@@ -74,6 +112,13 @@ struct AttendeeQuery {
     offset: Option<i64>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/events/{id}/attendees",
+    tag = "events",
+    params(("id" = i32, Path, description = "The record's id"), AttendeeQuery),
+    responses((status = 200, description = "Success", body = Page<Attendee>), ApiErrors)
+)]
 async fn list_attendees(
     State(state): State<AppState>,
     auth: AuthSession,
@@ -99,6 +144,13 @@ async fn list_attendees(
 }
 
 /// One-click RSVP with the profile of the attendee logged in (for another event).
+#[utoipa::path(
+    post,
+    path = "/events/{id}/rsvp",
+    tag = "events",
+    params(("id" = i32, Path, description = "The record's id")),
+    responses((status = 201, description = "Registered with the profile of the attendee logged in", body = Attendee), ApiErrors)
+)]
 async fn rsvp(mut auth: AuthSession, Id(id): Id) -> Result<(StatusCode, Json<Attendee>), AppError> {
     Ok((
         StatusCode::CREATED,
@@ -106,6 +158,13 @@ async fn rsvp(mut auth: AuthSession, Id(id): Id) -> Result<(StatusCode, Json<Att
     ))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/events/{id}/rsvp",
+    tag = "events",
+    params(("id" = i32, Path, description = "The record's id")),
+    responses((status = 204, description = "Registration cancelled"), ApiErrors)
+)]
 async fn cancel_rsvp(mut auth: AuthSession, Id(id): Id) -> Result<StatusCode, AppError> {
     accounts::cancel_rsvp(&mut auth, id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -12,17 +12,84 @@ use crate::AppState;
 use app::error::AppError;
 use app::inputs::PageParams;
 use app::models::RequestStatus;
+use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
+use std::collections::BTreeMap;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "NetEvent API",
+        description = "The JSON API of NetEvent (API.md). Log in through /auth/*; the session cookie `netevent_session` carries who you are. Errors answer {\"error\": {\"code\", \"message\", \"fields\"?}}."
+    ),
+    servers((url = "/api")),
+    components(schemas(ErrorBody))
+)]
+struct ApiDoc;
+
+/// The API.md error body.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct ErrorDetail {
+    /// snake_case, e.g. `not_found`, `invalid_input`, `event_full`.
+    code: String,
+    /// A sentence for a person.
+    message: String,
+    /// What is wrong with each field, for `invalid_input` only.
+    fields: Option<BTreeMap<String, String>>,
+}
+
+/// The error answers every operation may give.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum ApiErrors {
+    /// Refused (400, 401, 403, 404, 409, 413, 415, 429), in the API.md error shape.
+    #[response(status = "4XX")]
+    Refused(ErrorBody),
+    /// The database is unreachable or the request took too long (503, with Retry-After).
+    #[response(status = "5XX")]
+    Unavailable(ErrorBody),
+}
+
+/// Every handler of the API with its OpenAPI description: routes and document come from the
+/// same annotations, so they cannot drift apart.
+fn documented() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(auth::routes())
         .merge(events::routes())
         .merge(attendees::routes())
         .merge(connections::routes())
         .merge(appointments::routes())
         .merge(organizer::routes())
+}
+
+/// The OpenAPI document served at `/api/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    documented().into_openapi()
+}
+
+pub fn router() -> Router<AppState> {
+    let (router, document) = documented().split_for_parts();
+    let document = std::sync::Arc::new(document.to_json().unwrap_or_default());
+    router
+        .route(
+            "/openapi.json",
+            get(move || async move {
+                (
+                    [(axum::http::header::CONTENT_TYPE, "application/json")],
+                    document.as_ref().clone(),
+                )
+            }),
+        )
         .fallback(|| async { AppError::not_found("Endpoint") })
         .method_not_allowed_fallback(|| async {
             AppError::MalformedBody("This endpoint does not take that method.".into())
@@ -30,7 +97,8 @@ pub fn router() -> Router<AppState> {
 }
 
 /// `?status=pending|accepted|rejected&limit=&offset=` of the connection and meeting lists.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct StatusFilter {
     status: Option<String>,
     limit: Option<i64>,

@@ -1,4 +1,5 @@
 use super::extract::{ApiJson, ApiQuery, Id};
+use super::ApiErrors;
 use crate::AppState;
 use app::auth::AuthSession;
 use app::domain::badges::{self, Layout, Selection};
@@ -11,40 +12,41 @@ use axum::extract::Path;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
-use axum::{Json, Router};
+use axum::Json;
 use serde::Deserialize;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/organizer/events/{id}/stats", get(event_stats))
-        .route(
-            "/organizer/events/{id}/attendees.csv",
-            get(export_attendees),
-        )
-        .route("/organizer/events/{id}/badges", get(badge_sheet))
-        .route("/organizer/events/{id}/checkins", post(check_in))
-        .route("/organizer/events/{id}/roster", get(door_roster))
-        .route(
-            "/organizer/events/{id}/scan",
-            get(|Id(id): Id| async move {
-                axum::response::Redirect::to(&format!("/dashboard/events/{id}/scan"))
-            }),
-        )
-        .route(
-            "/organizer/events/{id}/staff",
-            get(list_staff).post(create_staff),
-        )
-        .route(
-            "/organizer/events/{id}/staff/{staff_id}",
-            delete(revoke_staff),
-        )
-        .route(
-            "/organizer/events/{id}/checkins/{attendee_id}",
-            delete(undo_check_in),
-        )
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(event_stats))
+        .routes(routes!(export_attendees))
+        .routes(routes!(badge_sheet))
+        .routes(routes!(check_in))
+        .routes(routes!(door_roster))
+        .routes(routes!(scanner_page))
+        .routes(routes!(list_staff, create_staff))
+        .routes(routes!(revoke_staff))
+        .routes(routes!(undo_check_in))
 }
 
+#[utoipa::path(
+    get,
+    path = "/organizer/events/{id}/scan",
+    tag = "organizer",
+    params(("id" = i32, Path, description = "The record's id")),
+    responses((status = 303, description = "To the scanner page, /dashboard/events/{id}/scan"), ApiErrors)
+)]
+async fn scanner_page(Id(id): Id) -> axum::response::Redirect {
+    axum::response::Redirect::to(&format!("/dashboard/events/{id}/scan"))
+}
+
+#[utoipa::path(
+    get,
+    path = "/organizer/events/{id}/stats",
+    tag = "organizer",
+    params(("id" = i32, Path, description = "The record's id")),
+    responses((status = 200, description = "Success", body = EventStats), ApiErrors)
+)]
 async fn event_stats(
     State(state): State<AppState>,
     auth: AuthSession,
@@ -54,6 +56,13 @@ async fn event_stats(
     Ok(Json(stats::for_event(&mut conn, &actor(&auth), id).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/organizer/events/{id}/attendees.csv",
+    tag = "organizer",
+    params(("id" = i32, Path, description = "The record's id")),
+    responses((status = 200, description = "UTF-8 CSV with a BOM", body = String, content_type = "text/csv"), ApiErrors)
+)]
 async fn export_attendees(
     State(state): State<AppState>,
     auth: AuthSession,
@@ -74,7 +83,8 @@ async fn export_attendees(
     ))
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct BadgeQuery {
     format: Option<String>,
     layout: Option<String>,
@@ -85,6 +95,13 @@ struct BadgeQuery {
 /// `?format=pdf` → the PDF sheet (and the badges on it count as printed); otherwise the
 /// print-ready HTML view of the same sheet. `layout`, `ids` and `only=not_printed` choose
 /// stock and attendees.
+#[utoipa::path(
+    get,
+    path = "/organizer/events/{id}/badges",
+    tag = "organizer",
+    params(("id" = i32, Path, description = "The record's id"), BadgeQuery),
+    responses((status = 200, description = "The PDF (format=pdf) or the print-ready HTML sheet", body = String, content_type = "application/pdf"), ApiErrors)
+)]
 async fn badge_sheet(
     State(state): State<AppState>,
     auth: AuthSession,
@@ -142,6 +159,14 @@ async fn badge_sheet(
 }
 
 /// A scan at the door; repeating it is harmless.
+#[utoipa::path(
+    post,
+    path = "/organizer/events/{id}/checkins",
+    tag = "organizer",
+    params(("id" = i32, Path, description = "The record's id")),
+    request_body = CheckinInput,
+    responses((status = 200, description = "Checked in, or the first check-in of a repeated scan", body = CheckinResult), ApiErrors)
+)]
 async fn check_in(
     State(state): State<AppState>,
     auth: AuthSession,
@@ -155,6 +180,13 @@ async fn check_in(
 }
 
 /// The door's list for scanning offline (`limit` up to 1,000): names and ticket hashes.
+#[utoipa::path(
+    get,
+    path = "/organizer/events/{id}/roster",
+    tag = "organizer",
+    params(("id" = i32, Path, description = "The record's id"), PageParams),
+    responses((status = 200, description = "The door's list (limit up to 1,000)", body = Page<DoorPerson>), ApiErrors)
+)]
 async fn door_roster(
     State(state): State<AppState>,
     auth: AuthSession,
@@ -176,6 +208,13 @@ fn two_ids((a, b): (String, String)) -> Result<(i32, i32), AppError> {
     Ok((parse(a)?, parse(b)?))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/organizer/events/{id}/checkins/{attendee_id}",
+    tag = "organizer",
+    params(("id" = i32, Path), ("attendee_id" = i32, Path)),
+    responses((status = 204, description = "Check-in undone"), ApiErrors)
+)]
 async fn undo_check_in(
     State(state): State<AppState>,
     auth: AuthSession,
@@ -187,12 +226,20 @@ async fn undo_check_in(
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 struct StaffInput {
     name: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/organizer/events/{id}/staff",
+    tag = "organizer",
+    params(("id" = i32, Path, description = "The record's id")),
+    request_body = StaffInput,
+    responses((status = 201, description = "A new staff link", body = StaffAccess), ApiErrors)
+)]
 async fn create_staff(
     State(state): State<AppState>,
     auth: AuthSession,
@@ -204,6 +251,13 @@ async fn create_staff(
     Ok((axum::http::StatusCode::CREATED, Json(access)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/organizer/events/{id}/staff",
+    tag = "organizer",
+    params(("id" = i32, Path, description = "The record's id"), PageParams),
+    responses((status = 200, description = "Success", body = Page<StaffAccess>), ApiErrors)
+)]
 async fn list_staff(
     State(state): State<AppState>,
     auth: AuthSession,
@@ -214,6 +268,13 @@ async fn list_staff(
     Ok(Json(staff::list(&mut conn, &actor(&auth), id, page).await?))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/organizer/events/{id}/staff/{staff_id}",
+    tag = "organizer",
+    params(("id" = i32, Path), ("staff_id" = i32, Path)),
+    responses((status = 204, description = "Revoked"), ApiErrors)
+)]
 async fn revoke_staff(
     State(state): State<AppState>,
     auth: AuthSession,
