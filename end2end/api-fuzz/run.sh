@@ -64,10 +64,11 @@ export SCHEMATHESIS_HOOKS=hooks PYTHONPATH="$PWD/end2end/api-fuzz"
 status=0
 run_pass() { # name, then extra arguments for st
   local name="$1"; shift
-  FUZZ_STATS="$work/$name.json" "$venv/bin/st" run "$base/api/openapi.json" \
+  # From the scratch directory: schemathesis keeps a cache of crashes where it runs.
+  (cd "$work" && FUZZ_STATS="$work/$name.json" "$venv/bin/st" run "$base/api/openapi.json" \
     --checks not_a_server_error,api_md_error_shape --max-examples "$examples" \
     --seed 20261125 --workers 1 --no-color --request-timeout 35 "$@" \
-    >"$work/$name.log" 2>&1 || { status=1; sed -n "/= ERRORS =\|= FAILURES =/,/= SUMMARY =/p" "$work/$name.log" | cut -c1-300 | head -60; }
+    >"$work/$name.log" 2>&1) || { status=1; sed -n "/= ERRORS =\|= FAILURES =/,/= SUMMARY =/p" "$work/$name.log" | cut -c1-300 | head -60; }
 }
 # Logging out or in (or Ada cancelling her RSVP) would end the session for the rest of the pass.
 run_pass anonymous
