@@ -95,6 +95,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(server_fn_status::use_app_error_status))
         .layer(auth_layer)
+        .layer(middleware::from_fn(session_failures_as_503))
         .layer(middleware::from_fn(csrf::refuse_cross_site))
         .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
         .layer(middleware::from_fn_with_state(
@@ -131,6 +132,23 @@ fn with_security_headers(router: Router) -> Router {
             header::HeaderName::from_static("permissions-policy"),
             fixed("camera=(self), microphone=(), geolocation=(), payment=()"),
         ))
+}
+
+/// tower-sessions answers a bare 500 when it cannot load or save a session, as when the
+/// database goes away between a write and the session's save; the client gets the API.md
+/// 503 instead, like every other database failure. NetEvent's own 500s always carry JSON.
+async fn session_failures_as_503(
+    request: axum::extract::Request,
+    next: middleware::Next,
+) -> Response {
+    let response = next.run(request).await;
+    if response.status() == axum::http::StatusCode::INTERNAL_SERVER_ERROR
+        && !response.headers().contains_key(header::CONTENT_TYPE)
+    {
+        tracing::warn!("the session store failed");
+        return AppError::Unavailable.into_response();
+    }
+    response
 }
 
 /// Answers 503 in the API.md shape when a request takes longer than the limit (a stuck

