@@ -21,6 +21,7 @@ diesel::table! {
         location -> Nullable<Varchar>,
         max_attendees -> Nullable<Integer>,
         created_at -> Timestamp,
+        attendee_count -> Integer,
     }
 }
 

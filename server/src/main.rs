@@ -2,6 +2,11 @@ use axum::serve::ListenerExt;
 use server::config::Config;
 use tracing_subscriber::EnvFilter;
 
+// Each argon2 hash allocates 19 MiB on a blocking thread; glibc's per-thread arenas kept
+// them, and a 2,000-person registration burst left the server at 2 GB resident.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() {
     tracing_subscriber::fmt()

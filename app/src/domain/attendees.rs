@@ -192,21 +192,17 @@ struct NewAttendee {
 /// the event's row lock, so capacity holds however many arrive at once.
 async fn insert_seated(conn: &mut DbConn<'_>, new: NewAttendee) -> Result<AttendeeRow, AppError> {
     conn.transaction::<_, AppError, _>(async |conn| {
-        let max: Option<i32> = events_table::table
+        // `attendee_count` is kept by the insert trigger, inside this transaction.
+        let (max, count): (Option<i32>, i32) = events_table::table
             .find(new.event_id)
-            .select(events_table::max_attendees)
+            .select((events_table::max_attendees, events_table::attendee_count))
             .for_update()
             .first(conn)
             .await
             .optional()?
             .ok_or_else(|| AppError::not_found("Event"))?;
         if let Some(max) = max {
-            let count: i64 = attendees::table
-                .filter(attendees::event_id.eq(new.event_id))
-                .count()
-                .get_result(conn)
-                .await?;
-            if count >= i64::from(max) {
+            if count >= max {
                 return Err(AppError::conflict(
                     "event_full",
                     "Sorry, this event is full.",
@@ -561,6 +557,40 @@ pub async fn search(
     }
 }
 
+/// How a directory search matches people.
+enum Search {
+    /// Every word of the query begins a word of the name, organisation or role: the
+    /// full-text index answers (boolean mode, `+word*` each).
+    Words(String),
+    /// The query anywhere in one of those columns (`LIKE '%q%'`): a scan of the event.
+    Substring(String),
+}
+
+impl Search {
+    fn words_or_substring(q: &str) -> Self {
+        let words: Vec<&str> = q
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        // The index keeps words of three characters and more (innodb_ft_min_token_size).
+        if !words.is_empty() && words.iter().all(|w| w.chars().count() >= 3) {
+            Self::Words(
+                words
+                    .iter()
+                    .map(|w| format!("+{w}*"))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            )
+        } else {
+            Self::substring(q)
+        }
+    }
+
+    fn substring(q: &str) -> Self {
+        Self::Substring(format!("%{}%", escape_like(q)))
+    }
+}
+
 /// Whose attendees a list reads, once the caller's right to read them is settled.
 #[derive(Clone, Copy)]
 enum Scope {
@@ -584,11 +614,9 @@ async fn list(
     } else {
         Visibility::Public
     };
-    let pattern = q
-        .map(str::trim)
-        .filter(|q| !q.is_empty())
-        .map(|q| format!("%{}%", escape_like(q)));
-    let filtered = || {
+    let q = q.map(str::trim).filter(|q| !q.is_empty());
+    let mut search = q.map(Search::words_or_substring);
+    let filtered = |search: &Option<Search>| {
         let mut query = attendees::table.left_join(checkins::table).into_boxed();
         query = match scope {
             Scope::Event(event_id) => query.filter(attendees::event_id.eq(event_id)),
@@ -600,33 +628,46 @@ async fn list(
                 ),
             ),
         };
-        if let Some(pattern) = &pattern {
-            query = query.filter(
+        match search {
+            Some(Search::Words(words)) => query.filter(
+                diesel::dsl::sql::<diesel::sql_types::Bool>(
+                    "MATCH (attendees.first_name, attendees.last_name, attendees.organisation, \
+                     attendees.role) AGAINST (",
+                )
+                .bind::<diesel::sql_types::Text, _>(words.clone())
+                .sql(" IN BOOLEAN MODE)"),
+            ),
+            Some(Search::Substring(pattern)) => query.filter(
                 attendees::first_name
                     .like(pattern.clone())
                     .or(attendees::last_name.like(pattern.clone()))
                     .or(attendees::organisation.like(pattern.clone()))
                     .or(attendees::role.like(pattern.clone())),
-            );
+            ),
+            None => query,
         }
-        query
     };
-    let total: i64 = filtered().count().get_result(conn).await?;
+    let mut total: i64 = filtered(&search).count().get_result(conn).await?;
+    if let (0, Some(Search::Words(_)), Some(q)) = (total, &search, q) {
+        // Nothing starts so: look inside words too (a scan, for the rare miss).
+        search = Some(Search::substring(q));
+        total = filtered(&search).count().get_result(conn).await?;
+    }
     let ordered = match sort {
-        AttendeeSort::Name => filtered().order((
+        AttendeeSort::Name => filtered(&search).order((
             attendees::last_name.asc(),
             attendees::first_name.asc(),
             attendees::id.asc(),
         )),
         // Same column order as the (event_id, organisation, last_name, first_name) index.
-        AttendeeSort::Organisation => filtered().order((
+        AttendeeSort::Organisation => filtered(&search).order((
             attendees::organisation.asc(),
             attendees::last_name.asc(),
             attendees::first_name.asc(),
             attendees::id.asc(),
         )),
         AttendeeSort::Registered => {
-            filtered().order((attendees::created_at.desc(), attendees::id.desc()))
+            filtered(&search).order((attendees::created_at.desc(), attendees::id.desc()))
         }
     };
     let rows: Vec<(AttendeeRow, Option<NaiveDateTime>)> = ordered
@@ -739,7 +780,28 @@ fn escape_like(raw: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::spreadsheet_safe;
+    use super::{spreadsheet_safe, Search};
+
+    #[test]
+    fn searches_use_word_beginnings_where_the_index_can_and_substrings_otherwise() {
+        let words = |q: &str| match Search::words_or_substring(q) {
+            Search::Words(w) => Some(w),
+            Search::Substring(_) => None,
+        };
+        assert_eq!(words("tur").as_deref(), Some("+tur*"));
+        assert_eq!(words(" Berners-Lee ").as_deref(), Some("+Berners* +Lee*"));
+        assert_eq!(words("zoë").as_deref(), Some("+zoë*"));
+        // Boolean-mode operators in the query never reach MATCH.
+        assert_eq!(words("\"ada\" +love* -(x)").as_deref(), None);
+        assert_eq!(
+            words("\"ada\" +love* (byron)").as_deref(),
+            Some("+ada* +love* +byron*")
+        );
+        // Words shorter than the index keeps: a substring search.
+        assert_eq!(words("bo"), None);
+        assert_eq!(words("Li Wei"), None);
+        assert!(matches!(Search::words_or_substring("%"), Search::Substring(p) if p == "%\\%%"));
+    }
 
     #[test]
     fn formulas_are_defused_and_names_kept() {

@@ -143,13 +143,16 @@ pub(crate) async fn attendee_counts(
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows: Vec<(i32, i64)> = attendees::table
-        .filter(attendees::event_id.eq_any(ids))
-        .group_by(attendees::event_id)
-        .select((attendees::event_id, count_star()))
+    // Kept by triggers on `attendees`: one row per event, not a count over its attendees.
+    let rows: Vec<(i32, i32)> = events::table
+        .filter(events::id.eq_any(ids))
+        .select((events::id, events::attendee_count))
         .load(conn)
         .await?;
-    Ok(rows.into_iter().collect())
+    Ok(rows
+        .into_iter()
+        .map(|(id, count)| (id, i64::from(count)))
+        .collect())
 }
 
 /// Adds the check-in counts the organiser's views show (one grouped query).

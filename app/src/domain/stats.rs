@@ -28,11 +28,11 @@ pub(crate) async fn attendance(
     conn: &mut DbConn<'_>,
     event_id: i32,
 ) -> Result<(i64, i64), AppError> {
-    let registered: i64 = attendees::table
-        .filter(attendees::event_id.eq(event_id))
-        .count()
-        .get_result(conn)
-        .await?;
+    let registered = events::attendee_counts(conn, &[event_id])
+        .await?
+        .get(&event_id)
+        .copied()
+        .unwrap_or(0);
     let checked_in: i64 = checkins::table
         .filter(checkins::event_id.eq(event_id))
         .count()
