@@ -18,7 +18,6 @@ use std::fmt;
 use std::num::NonZeroU32;
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
-use tokio::sync::Semaphore;
 
 pub type AuthSession = axum_login::AuthSession<Backend>;
 
@@ -287,24 +286,54 @@ impl SessionUser {
     }
 }
 
-// argon2 with its default parameters needs ~19 MiB and tens of milliseconds per hash; a
-// burst of registrations must queue here rather than exhaust memory or the blocking pool.
-static HASHING_SLOTS: LazyLock<Semaphore> = LazyLock::new(|| {
-    Semaphore::new(
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(2)
-            * 2,
-    )
+/// argon2 with its default parameters needs ~19 MiB and tens of milliseconds per hash. Hashes
+/// run on a few threads of their own (two per core): a burst of registrations queues here
+/// rather than exhausting memory or the blocking pool, and the memory stays with those
+/// threads instead of spreading over every blocking thread the runtime ever started.
+struct Hashers {
+    jobs: std::sync::Mutex<std::sync::mpsc::Sender<Box<dyn FnOnce() + Send>>>,
+}
+
+static HASHERS: LazyLock<Hashers> = LazyLock::new(|| {
+    let (jobs, queue) = std::sync::mpsc::channel::<Box<dyn FnOnce() + Send>>();
+    let queue = Arc::new(std::sync::Mutex::new(queue));
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        * 2;
+    for n in 0..threads {
+        let queue = queue.clone();
+        let _ = std::thread::Builder::new()
+            .name(format!("argon2-{n}"))
+            .spawn(move || loop {
+                let job = match queue.lock() {
+                    Ok(queue) => queue.recv(),
+                    Err(_) => return,
+                };
+                match job {
+                    Ok(job) => job(),
+                    Err(_) => return,
+                }
+            });
+    }
+    Hashers {
+        jobs: std::sync::Mutex::new(jobs),
+    }
 });
 
+/// Runs `work` on a hashing thread and waits for it without blocking the async workers.
+async fn on_hasher<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    let (answer, answered) = tokio::sync::oneshot::channel();
+    let job: Box<dyn FnOnce() + Send> = Box::new(move || {
+        let _ = answer.send(work());
+    });
+    HASHERS.jobs.lock().ok()?.send(job).ok()?;
+    answered.await.ok()
+}
+
 pub async fn hash_password(password: &Password) -> Result<String, AppError> {
-    let _slot = HASHING_SLOTS
-        .acquire()
-        .await
-        .map_err(|_| AppError::Internal)?;
     let password = password.expose().to_owned();
-    tokio::task::spawn_blocking(move || {
+    on_hasher(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
@@ -312,14 +341,11 @@ pub async fn hash_password(password: &Password) -> Result<String, AppError> {
             .map_err(|_| AppError::Internal)
     })
     .await
-    .map_err(|_| AppError::Internal)?
+    .unwrap_or(Err(AppError::Internal))
 }
 
 pub async fn verify_password(password: String, hash: String) -> bool {
-    let Ok(_slot) = HASHING_SLOTS.acquire().await else {
-        return false;
-    };
-    tokio::task::spawn_blocking(move || {
+    on_hasher(move || {
         PasswordHash::new(&hash)
             .map(|parsed| {
                 Argon2::default()
@@ -341,9 +367,7 @@ async fn burn_verification(password: String) {
             .unwrap()
             .to_string()
     });
-    let hash = tokio::task::spawn_blocking(|| DUMMY.clone())
-        .await
-        .unwrap_or_default();
+    let hash = on_hasher(|| DUMMY.clone()).await.unwrap_or_default();
     verify_password(password, hash).await;
 }
 

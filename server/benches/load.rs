@@ -433,6 +433,35 @@ async fn main() {
         .await,
     );
 
+    // The same searches at a person's pace: 64 people, each searching once a second.
+    let (people, base_url) = (asked.clone(), base.clone());
+    rows.push(
+        drive(
+            &server,
+            "directory search, 64 attendees each 1 per second",
+            64,
+            Some(Duration::from_secs(1)),
+            run_for(),
+            move |w, i| {
+                let (client, url) = (
+                    people[w].0.clone(),
+                    format!(
+                        "{base_url}/api/attendees?q={}",
+                        SEARCHES[(w + i) % SEARCHES.len()]
+                    ),
+                );
+                async move {
+                    Some(
+                        expect(client.get(url).send().await, StatusCode::OK)
+                            .await
+                            .map(|_| 1),
+                    )
+                }
+            },
+        )
+        .await,
+    );
+
     let (from, to, base_url) = (askers.clone(), asked.clone(), base.clone());
     rows.push(
         drive(
@@ -624,6 +653,7 @@ async fn main() {
         BURST_SEATS,
         "every seat taken once, none twice"
     );
+    let burst_wall = burst.wall;
     rows.push(burst);
 
     // Mixed: what a conference morning looks like from the server.
@@ -721,7 +751,7 @@ async fn main() {
     println!(
         "\nburst: {} registrations answered in {:.1} s ({} seats, {} turned away as event_full)",
         BURST,
-        rows[6].wall,
+        burst_wall,
         BURST_SEATS,
         BURST - BURST_SEATS
     );

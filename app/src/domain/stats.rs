@@ -4,7 +4,7 @@ use super::{events, Actor};
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::models::{EventStats, NameCount, TimeCount};
-use crate::schema::{attendees, checkins};
+use crate::schema::checkins;
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Datetime, Integer};
