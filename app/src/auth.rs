@@ -160,7 +160,7 @@ impl AuthnBackend for Backend {
                 };
                 Ok(verify_password(password, hash.clone())
                     .await
-                    .then(|| SessionUser {
+                    .then_some(SessionUser {
                         key: UserKey::Organizer(id),
                         event_id: None,
                         password_hash: hash,

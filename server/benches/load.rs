@@ -86,7 +86,7 @@ async fn start_server(database_url: &str, uploads: &str) -> Server {
         .local_addr()
         .unwrap()
         .port();
-    let child = server_command(database_url, uploads)
+    let mut child = server_command(database_url, uploads)
         .env("NETEVENT_ADDR", format!("127.0.0.1:{port}"))
         .stdout(Stdio::null())
         .spawn()
@@ -114,6 +114,8 @@ async fn start_server(database_url: &str, uploads: &str) -> Server {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("the server did not become ready");
 }
 
@@ -251,6 +253,30 @@ async fn attendees(base: &str, event_id: i32, from: usize, count: usize) -> Vec<
         out.push((client, me["id"].as_i64().unwrap()));
     }
     out
+}
+
+/// One job's answer, boxed so that jobs can be returned from helpers.
+type Job = std::pin::Pin<Box<dyn Future<Output = Option<Result<usize, String>>> + Send>>;
+
+/// Person `w` searches the directory, cycling through `SEARCHES`.
+fn search(
+    people: Arc<Vec<(Client, i64)>>,
+    base: String,
+) -> impl Fn(usize, usize) -> Job + Clone + Send + Sync + 'static {
+    move |w, i| {
+        let client = people[w].0.clone();
+        let url = format!(
+            "{base}/api/attendees?q={}",
+            SEARCHES[(w + i) % SEARCHES.len()]
+        );
+        Box::pin(async move {
+            Some(
+                expect(client.get(url).send().await, StatusCode::OK)
+                    .await
+                    .map(|_| 1),
+            )
+        })
+    }
 }
 
 #[tokio::main]
@@ -413,22 +439,7 @@ async fn main() {
             WORKERS,
             None,
             run_for(),
-            move |w, i| {
-                let (client, url) = (
-                    people[w].0.clone(),
-                    format!(
-                        "{base_url}/api/attendees?q={}",
-                        SEARCHES[(w + i) % SEARCHES.len()]
-                    ),
-                );
-                async move {
-                    Some(
-                        expect(client.get(url).send().await, StatusCode::OK)
-                            .await
-                            .map(|_| 1),
-                    )
-                }
-            },
+            search(people, base_url),
         )
         .await,
     );
@@ -442,22 +453,7 @@ async fn main() {
             64,
             Some(Duration::from_secs(1)),
             run_for(),
-            move |w, i| {
-                let (client, url) = (
-                    people[w].0.clone(),
-                    format!(
-                        "{base_url}/api/attendees?q={}",
-                        SEARCHES[(w + i) % SEARCHES.len()]
-                    ),
-                );
-                async move {
-                    Some(
-                        expect(client.get(url).send().await, StatusCode::OK)
-                            .await
-                            .map(|_| 1),
-                    )
-                }
-            },
+            search(people, base_url),
         )
         .await,
     );

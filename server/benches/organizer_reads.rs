@@ -9,85 +9,13 @@ use app::schema::{attendees, checkins};
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
+use server::conference::{FIRST, LAST, ORGS, ROLES};
 use std::time::Instant;
 
 const ATTENDEES: usize = 20_000;
 const CHECKED_IN: usize = 5_000;
 const SAMPLES: usize = 300;
 
-const FIRST: [&str; 20] = [
-    "Ada",
-    "Grace",
-    "Alan",
-    "Katherine",
-    "Linus",
-    "Margaret",
-    "Dennis",
-    "Barbara",
-    "Ken",
-    "Frances",
-    "Edsger",
-    "Radia",
-    "Donald",
-    "Shafi",
-    "Tim",
-    "Hedy",
-    "John",
-    "Sophie",
-    "Niklaus",
-    "Zoë",
-];
-const LAST: [&str; 25] = [
-    "Lovelace",
-    "Hopper",
-    "Turing",
-    "Johnson",
-    "Torvalds",
-    "Hamilton",
-    "Ritchie",
-    "Liskov",
-    "Thompson",
-    "Allen",
-    "Dijkstra",
-    "Perlman",
-    "Knuth",
-    "Goldwasser",
-    "Berners-Lee",
-    "Lamarr",
-    "McCarthy",
-    "Wilson",
-    "Wirth",
-    "Łukasz",
-    "Yamada",
-    "Okafor",
-    "Silva",
-    "Novak",
-    "Schmidt",
-];
-const ORGS: [&str; 12] = [
-    "Acme",
-    "Globex",
-    "Initech",
-    "Umbrella",
-    "Hooli",
-    "Stark Industries",
-    "Wayne Enterprises",
-    "Cyberdyne",
-    "Soylent",
-    "Tyrell",
-    "Wonka",
-    "Aperture",
-];
-const ROLES: [&str; 8] = [
-    "Engineer",
-    "Designer",
-    "Founder",
-    "Investor",
-    "Researcher",
-    "Product manager",
-    "Student",
-    "Marketing",
-];
 const QUERIES: [&str; 8] = [
     "love",
     "acme",

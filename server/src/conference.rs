@@ -74,7 +74,8 @@ pub fn second_day(seeded: &Seeded) -> NaiveDateTime {
     seeded.big_event_start + Duration::days(1)
 }
 
-const FIRST: [&str; 24] = [
+/// Names, organisations and roles the seeds draw from (the benchmarks' too).
+pub const FIRST: [&str; 24] = [
     "Ada",
     "Grace",
     "Alan",
@@ -100,7 +101,7 @@ const FIRST: [&str; 24] = [
     "Olusegun",
     "Anaïs",
 ];
-const LAST: [&str; 26] = [
+pub const LAST: [&str; 26] = [
     "Lovelace",
     "Hopper",
     "Turing",
@@ -128,7 +129,7 @@ const LAST: [&str; 26] = [
     "Schmidt",
     "Nguyễn",
 ];
-const ORGS: [&str; 12] = [
+pub const ORGS: [&str; 12] = [
     "Acme",
     "Globex",
     "Initech",
@@ -142,7 +143,7 @@ const ORGS: [&str; 12] = [
     "Wonka",
     "Aperture",
 ];
-const ROLES: [&str; 8] = [
+pub const ROLES: [&str; 8] = [
     "Engineer",
     "Designer",
     "Founder",

@@ -78,11 +78,7 @@ pub fn calendar(event: &Event, url: &str) -> String {
         .starts(event.start_time)
         .ends(event.end_time)
         .url(url)
-        .description(
-            &format!("{}\n\n{url}", event.description.as_deref().unwrap_or(""))
-                .trim()
-                .to_owned(),
-        );
+        .description(format!("{}\n\n{url}", event.description.as_deref().unwrap_or("")).trim());
     if let Some(location) = &event.location {
         entry.location(location);
     }

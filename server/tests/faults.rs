@@ -367,7 +367,7 @@ async fn two_instances_share_sessions_and_never_double_book() {
     let second = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
     let on = |instance: usize, path: &str| {
-        if instance % 2 == 0 {
+        if instance.is_multiple_of(2) {
             first.url(path)
         } else {
             format!("{second}{path}")

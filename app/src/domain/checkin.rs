@@ -214,6 +214,9 @@ pub async fn door(
     Ok((name, checked_in, registered))
 }
 
+/// id, first name, last name, organisation, photo, check-in token.
+type RosterColumns = (i32, String, String, Option<String>, Option<String>, String);
+
 /// How many people one page of the door's list holds: a phone saves a 20,000-person
 /// conference in 20 requests.
 pub const ROSTER_PAGE: i64 = 1000;
@@ -233,10 +236,7 @@ pub async fn roster(
         .count()
         .get_result(conn)
         .await?;
-    let rows: Vec<(
-        (i32, String, String, Option<String>, Option<String>, String),
-        Option<NaiveDateTime>,
-    )> = attendees_table::table
+    let rows: Vec<(RosterColumns, Option<NaiveDateTime>)> = attendees_table::table
         .left_join(checkins::table.on(checkins::attendee_id.eq(attendees_table::id)))
         .filter(attendees_table::event_id.eq(event_id))
         .order(attendees_table::id)
