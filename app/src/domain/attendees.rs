@@ -153,6 +153,10 @@ pub async fn register(
         resolve_event(&mut conn, input.event_id, input.event_code.as_deref()).await?
     };
     let password_hash = hash_password(&password).await?;
+    // Seats are taken one at a time per event (its row lock), each waiter holding a database
+    // connection; a burst would hold the whole pool and time out everyone else's requests.
+    // A few at a time queue there; the rest wait here, holding nothing.
+    let _turn = SEATING.acquire().await.map_err(|_| AppError::Internal)?;
     let row = insert_seated(
         &mut pool.get().await?,
         NewAttendee {
@@ -172,6 +176,9 @@ pub async fn register(
     let user = SessionUser::new(UserKey::Attendee(row.id), Some(event_id), password_hash);
     Ok((row.view(Visibility::Own), user))
 }
+
+static SEATING: std::sync::LazyLock<tokio::sync::Semaphore> =
+    std::sync::LazyLock::new(|| tokio::sync::Semaphore::new(4));
 
 #[derive(Insertable)]
 #[diesel(table_name = attendees)]
