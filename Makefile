@@ -9,7 +9,7 @@ export DATABASE_URL ?= mysql://root@127.0.0.1:3306/netevent
 export LEPTOS_SITE_ROOT ?= target/site
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: run test tools browser-tools pdf-tools db build release unit e2e fuzz-api bench load seed-conference fmt clippy clean
+.PHONY: run test tools browser-tools pdf-tools db build release unit e2e fuzz-api fuzz-parsers bench load seed-conference fmt clippy clean
 
 tools:
 	@.ci/install-tools.sh
@@ -30,9 +30,10 @@ release: tools
 run: release db
 	$(TARGET_DIR)/release/server
 
-## Unit, integration and fault tests (real MariaDB), browser tests (real Chromium), then the
-## JSON API fuzzed from its own OpenAPI document (schemathesis).
-test: unit e2e fuzz-api
+## Unit, integration and fault tests (real MariaDB), browser tests (real Chromium), the JSON
+## API fuzzed from its own OpenAPI document (schemathesis), then the untrusted-input parsers
+## fuzzed for 20 s each (cargo-fuzz).
+test: unit e2e fuzz-api fuzz-parsers
 
 unit: tools pdf-tools db
 	cargo test -p app -p server --features app/ssr
@@ -45,6 +46,9 @@ e2e: build browser-tools db
 
 fuzz-api: build db
 	SERVER_BIN=$(TARGET_DIR)/debug/server end2end/api-fuzz/run.sh
+
+fuzz-parsers:
+	fuzz/run.sh
 
 bench: tools db
 	cargo bench -p server
