@@ -53,7 +53,9 @@ async fn run() -> Result<(), String> {
         let _ = tcp.set_nodelay(true);
     });
     tracing::info!("NetEvent is serving on http://{}", config.addr);
-    axum::serve(listener, router)
+    // `into_make_service`: serving the Router itself rebuilds its whole route table for every
+    // accepted connection (axum calls `with_state` per connection), ~250 KB each here.
+    axum::serve(listener, router.into_make_service())
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| e.to_string())?;
