@@ -9,7 +9,7 @@ export DATABASE_URL ?= mysql://root@127.0.0.1:3306/netevent
 export LEPTOS_SITE_ROOT ?= target/site
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: run test tools browser-tools pdf-tools db build release unit e2e fuzz-api fuzz-parsers bench load seed-conference fmt clippy clean
+.PHONY: run test tools browser-tools pdf-tools db build release unit faults e2e fuzz-api fuzz-parsers bench load seed-conference fmt clippy clean
 
 tools:
 	@.ci/install-tools.sh
@@ -33,10 +33,15 @@ run: release db
 ## Unit, integration and fault tests (real MariaDB), browser tests (real Chromium), the JSON
 ## API fuzzed from its own OpenAPI document (schemathesis), then the untrusted-input parsers
 ## fuzzed for 20 s each (cargo-fuzz).
-test: unit e2e fuzz-api fuzz-parsers
+test: unit faults e2e fuzz-api fuzz-parsers
 
 unit: tools pdf-tools db
-	cargo test -p app -p server --features app/ssr
+	cargo test -p app -p server --features app/ssr -- $(FAULT_TESTS:%=--skip %)
+
+## The fault tests on their own, with their counts printed.
+FAULT_TESTS := a_database_crash two_instances_share sigterm_finishes
+faults: tools db
+	cargo test -p server --features app/ssr --test faults -- --nocapture --test-threads=1
 
 build: tools
 	cargo leptos build
