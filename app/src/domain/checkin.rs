@@ -209,9 +209,9 @@ pub async fn door(
     event_id: i32,
 ) -> Result<(String, i64, i64), AppError> {
     door_rights(conn, actor, event_id).await?;
-    let name = events::find_row(conn, event_id).await?.name;
-    let (registered, checked_in) = super::stats::attendance(conn, event_id).await?;
-    Ok((name, checked_in, registered))
+    let event = events::find_row(conn, event_id).await?;
+    let (registered, checked_in) = super::stats::attendance(conn, &event).await?;
+    Ok((event.name, checked_in, registered))
 }
 
 /// id, first name, last name, organisation, photo, check-in token.

@@ -25,10 +25,13 @@ pub(crate) struct EventRow {
     pub location: Option<String>,
     pub max_attendees: Option<i32>,
     pub created_at: NaiveDateTime,
+    /// Kept by triggers on `attendees`: read with the event, never counted.
+    pub attendee_count: i32,
 }
 
 impl EventRow {
-    fn into_model(self, attendee_count: i64) -> Event {
+    fn into_model(self) -> Event {
+        let attendee_count = i64::from(self.attendee_count);
         let spots_left = self
             .max_attendees
             .map(|max| (i64::from(max) - attendee_count).max(0));
@@ -127,32 +130,12 @@ pub fn local_now() -> NaiveDateTime {
     chrono::Local::now().naive_local()
 }
 
-/// A fresh code from `EventCode::ALPHABET` (50 bits of entropy).
-fn new_code() -> String {
-    use rand::Rng;
-    let mut rng = rand::rngs::OsRng;
+/// A fresh code from `EventCode::ALPHABET` (50 bits of entropy): from the OS generator for
+/// real events, from a seeded one for the load-test conference.
+pub fn new_code(rng: &mut impl rand::Rng) -> String {
     (0..EventCode::LEN)
         .map(|_| EventCode::ALPHABET[rng.gen_range(0..EventCode::ALPHABET.len())] as char)
         .collect()
-}
-
-pub(crate) async fn attendee_counts(
-    conn: &mut DbConn<'_>,
-    ids: &[i32],
-) -> Result<HashMap<i32, i64>, AppError> {
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    // Kept by triggers on `attendees`: one row per event, not a count over its attendees.
-    let rows: Vec<(i32, i32)> = events::table
-        .filter(events::id.eq_any(ids))
-        .select((events::id, events::attendee_count))
-        .load(conn)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, count)| (id, i64::from(count)))
-        .collect())
 }
 
 /// Adds the check-in counts the organiser's views show (one grouped query).
@@ -178,16 +161,8 @@ async fn with_checkin_counts(
     Ok(events)
 }
 
-async fn with_counts(conn: &mut DbConn<'_>, rows: Vec<EventRow>) -> Result<Vec<Event>, AppError> {
-    let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
-    let counts = attendee_counts(conn, &ids).await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| {
-            let count = counts.get(&row.id).copied().unwrap_or(0);
-            row.into_model(count)
-        })
-        .collect())
+fn models(rows: Vec<EventRow>) -> Vec<Event> {
+    rows.into_iter().map(EventRow::into_model).collect()
 }
 
 pub(crate) async fn find_row(conn: &mut DbConn<'_>, id: i32) -> Result<EventRow, AppError> {
@@ -234,7 +209,7 @@ pub async fn list_upcoming(
         .load(conn)
         .await?;
     Ok(Page {
-        items: with_counts(conn, rows).await?,
+        items: models(rows),
         total,
     })
 }
@@ -266,7 +241,7 @@ pub async fn list_mine(
         .select(EventRow::as_select())
         .load(conn)
         .await?;
-    let events = with_counts(conn, rows).await?;
+    let events = models(rows);
     Ok(Page {
         items: with_checkin_counts(conn, events).await?,
         total,
@@ -275,13 +250,13 @@ pub async fn list_mine(
 
 pub async fn get(conn: &mut DbConn<'_>, id: i32) -> Result<Event, AppError> {
     let row = find_row(conn, id).await?;
-    Ok(with_counts(conn, vec![row]).await?.remove(0))
+    Ok(row.into_model())
 }
 
 /// The event, for its organiser only.
 pub async fn get_owned(conn: &mut DbConn<'_>, actor: &Actor, id: i32) -> Result<Event, AppError> {
     let row = owned_row(conn, actor, id).await?;
-    let events = with_counts(conn, vec![row]).await?;
+    let events = vec![row.into_model()];
     Ok(with_checkin_counts(conn, events).await?.remove(0))
 }
 
@@ -294,7 +269,7 @@ pub async fn get_by_code(conn: &mut DbConn<'_>, code: &str) -> Result<Event, App
         .await
         .optional()?
         .ok_or_else(|| AppError::not_found("Event"))?;
-    Ok(with_counts(conn, vec![row]).await?.remove(0))
+    Ok(row.into_model())
 }
 
 pub async fn create(
@@ -305,7 +280,7 @@ pub async fn create(
     let organizer_id = actor.organizer_id()?;
     let fields = EventFields::parse(&input)?;
     for _ in 0..8 {
-        let code = new_code();
+        let code = new_code(&mut rand::rngs::OsRng);
         let inserted = diesel::insert_into(events::table)
             .values((
                 events::organizer_id.eq(organizer_id),

@@ -26,19 +26,14 @@ struct BucketRow {
 /// (registered, checked in) of an event, for whoever may already see it.
 pub(crate) async fn attendance(
     conn: &mut DbConn<'_>,
-    event_id: i32,
+    event: &events::EventRow,
 ) -> Result<(i64, i64), AppError> {
-    let registered = events::attendee_counts(conn, &[event_id])
-        .await?
-        .get(&event_id)
-        .copied()
-        .unwrap_or(0);
     let checked_in: i64 = checkins::table
-        .filter(checkins::event_id.eq(event_id))
+        .filter(checkins::event_id.eq(event.id))
         .count()
         .get_result(conn)
         .await?;
-    Ok((registered, checked_in))
+    Ok((i64::from(event.attendee_count), checked_in))
 }
 
 pub async fn for_event(
@@ -47,7 +42,7 @@ pub async fn for_event(
     event_id: i32,
 ) -> Result<EventStats, AppError> {
     let event = events::owned_row(conn, actor, event_id).await?;
-    let (registered, checked_in) = attendance(conn, event_id).await?;
+    let (registered, checked_in) = attendance(conn, &event).await?;
     // Floor each check-in to its quarter hour, in the database (index on event_id, time).
     let buckets: Vec<BucketRow> = diesel::sql_query(format!(
         "SELECT DATE_SUB(checked_in_at, INTERVAL (MINUTE(checked_in_at) % {BUCKET_MINUTES}) * 60 + SECOND(checked_in_at) SECOND) AS start, \
