@@ -7,7 +7,7 @@
 use app::db::DbPool;
 use app::photos::PhotoStore;
 use app::schema::{appointments, attendees, checkins, connections, events, organizers};
-use app::validate::{EventCode, Password};
+use app::validate::Password;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
@@ -166,12 +166,6 @@ fn hex(rng: &mut StdRng, bytes: usize) -> String {
         .collect()
 }
 
-fn event_code(rng: &mut StdRng) -> String {
-    (0..EventCode::LEN)
-        .map(|_| EventCode::ALPHABET[rng.gen_range(0..EventCode::ALPHABET.len())] as char)
-        .collect()
-}
-
 /// A square picture in two colours from the seed, as the photo pipeline stores it.
 fn picture(rng: &mut StdRng) -> Result<Vec<u8>, String> {
     let (a, b) = (rng.gen::<[u8; 3]>(), rng.gen::<[u8; 3]>());
@@ -215,7 +209,7 @@ pub async fn seed(pool: &DbPool, photos: &dyn PhotoStore, spec: &Spec) -> Result
     let mut codes = Vec::with_capacity(spec.events);
     let mut event_rows = Vec::with_capacity(spec.events);
     for index in 0..spec.events {
-        let code = event_code(&mut rng);
+        let code = app::domain::events::new_code(&mut rng);
         let (name, start, end, capacity) = if index == 0 {
             (
                 "NetEvent Conference 2030".to_owned(),
