@@ -78,8 +78,10 @@ fn AttendeeTabs() -> impl IntoView {
     });
     let count = move |pick: fn(&Inbox) -> i64| {
         move || {
+            // The header outlives a page rendered on the server: once it is gone, no count.
             inbox
-                .get()
+                .try_get()
+                .flatten()
                 .and_then(Result::ok)
                 .map(|i| pick(&i))
                 .filter(|n| *n > 0)
