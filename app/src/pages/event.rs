@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::models::{Event, Me};
 use crate::pages::session::SessionActions;
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Meta, Title};
 use leptos_router::components::A;
 
 #[server(prefix = "/rpc")]
@@ -81,6 +81,8 @@ fn EventDetails(event: Event, me: Option<Me>) -> impl IntoView {
     };
     view! {
         <Title text=event.name.clone()/>
+        <Meta property="og:title" content=event.name.clone()/>
+        <Meta property="og:description" content=preview_text(&event)/>
         <article class="event">
             <header class="event-head">
                 <p class="event-date">{format_when(event.start_time, event.end_time)}</p>
@@ -93,6 +95,24 @@ fn EventDetails(event: Event, me: Option<Me>) -> impl IntoView {
             {rsvp}
         </article>
     }
+}
+
+/// What a chat app shows under the invite link: when, where and the start of the description.
+fn preview_text(event: &Event) -> String {
+    let mut text = format_when(event.start_time, event.end_time);
+    if let Some(place) = &event.location {
+        text.push_str(" · ");
+        text.push_str(place);
+    }
+    if let Some(description) = &event.description {
+        let start: String = description.chars().take(160).collect();
+        text.push_str(" — ");
+        text.push_str(start.trim_end());
+        if start.len() < description.len() {
+            text.push('…');
+        }
+    }
+    text
 }
 
 /// An attendee of another event RSVPs with the profile they already have.
