@@ -1,26 +1,64 @@
 //! The MySQL pool and the embedded migrations.
 
 use diesel_async::pooled_connection::bb8::{Pool, PooledConnection};
-use diesel_async::pooled_connection::AsyncDieselConnectionManager;
+use diesel_async::pooled_connection::{
+    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
+};
 use diesel_async::AsyncMysqlConnection;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub type DbPool = Pool<AsyncMysqlConnection>;
 pub type DbConn<'a> = PooledConnection<'a, AsyncMysqlConnection>;
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations");
 
+/// When a query or checkout last failed, in milliseconds since 1970 (0: never).
+static LAST_FAILURE_MS: AtomicU64 = AtomicU64::new(0);
+
+/// How long after a failure every connection is checked before use.
+const CHECK_AFTER_FAILURE: Duration = Duration::from_secs(60);
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| since.as_millis() as u64)
+}
+
+/// Called wherever a database error surfaces: for the next minute connections taken from
+/// the pool are checked first, so the dead ones left by a database restart are replaced.
+pub fn note_failure() {
+    LAST_FAILURE_MS.store(now_ms(), Ordering::Relaxed);
+}
+
+fn failed_recently() -> bool {
+    now_ms().saturating_sub(LAST_FAILURE_MS.load(Ordering::Relaxed))
+        < CHECK_AFTER_FAILURE.as_millis() as u64
+}
+
 pub async fn connect(database_url: &str, max_size: u32) -> Result<DbPool, String> {
-    let manager = AsyncDieselConnectionManager::<AsyncMysqlConnection>::new(database_url);
+    // A connection that died with the database server stays in the pool looking fine: the
+    // fault test saw the server never recover without a check (`SELECT 1`) at checkout. But a
+    // check on every checkout is a round trip on every request; it runs only after a failure
+    // has been seen (a restart makes the first query on a dead connection fail; bb8 also
+    // retires idle connections after 10 minutes, long before MariaDB's wait_timeout).
+    let mut config = ManagerConfig::default();
+    config.recycling_method = RecyclingMethod::CustomFunction(Box::new(|conn| {
+        Box::pin(async move {
+            if failed_recently() {
+                use diesel_async::RunQueryDsl;
+                diesel::sql_query("SELECT 1").execute(conn).await?;
+            }
+            Ok(())
+        })
+    }));
+    let manager =
+        AsyncDieselConnectionManager::<AsyncMysqlConnection>::new_with_config(database_url, config);
     Pool::builder()
         .max_size(max_size)
         // Fail fast while the database is down: callers answer 503 instead of hanging.
         .connection_timeout(Duration::from_secs(2))
-        // A connection that died with the database server stays in the pool looking fine:
-        // without a check (`SELECT 1`) at checkout every request would fail on it long after
-        // the server is back. The fault test measured it: never recovered vs. recovered in
-        // milliseconds.
         .test_on_check_out(true)
         .build(manager)
         .await

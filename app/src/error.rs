@@ -154,9 +154,11 @@ mod ssr {
                 DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _)
                 | DieselError::DatabaseError(DatabaseErrorKind::UnableToSendCommand, _) => {
                     tracing::warn!(%error, "database connection lost");
+                    crate::db::note_failure();
                     AppError::Unavailable
                 }
                 other => {
+                    crate::db::note_failure();
                     let text = other.to_string();
                     // mysql_async reports a dropped server as an I/O or driver error in
                     // words only ("Input/output error: Broken pipe (os error 32)", "Connection
@@ -184,6 +186,7 @@ mod ssr {
     impl<E: std::error::Error + 'static> From<bb8::RunError<E>> for AppError {
         fn from(error: bb8::RunError<E>) -> Self {
             tracing::warn!(%error, "no database connection available");
+            crate::db::note_failure();
             AppError::Unavailable
         }
     }

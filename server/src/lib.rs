@@ -100,7 +100,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
         .layer(middleware::from_fn_with_state(
             config.request_timeout,
-            give_up_after,
+            run_to_completion,
         ))
         .with_state(state);
     with_security_headers(app).layer(TraceLayer::new_for_http())
@@ -151,15 +151,24 @@ async fn session_failures_as_503(
     response
 }
 
-/// Answers 503 in the API.md shape when a request takes longer than the limit (a stuck
-/// database, an upload that never ends) instead of holding a connection forever.
-async fn give_up_after(
+/// Runs every request to its end in a task of its own, and answers 503 in the API.md shape
+/// when it takes longer than the limit (a stuck database, an upload that never ends) instead
+/// of holding a connection forever. The work goes on when its client leaves or its time is
+/// up: dropped halfway, a query leaves its pooled connection mid-conversation with MariaDB,
+/// and the next request to use it failed ("packet out of order", seen under the load test).
+async fn run_to_completion(
     State(limit): State<std::time::Duration>,
     request: axum::extract::Request,
     next: middleware::Next,
 ) -> Response {
-    match tokio::time::timeout(limit, next.run(request)).await {
-        Ok(response) => response,
+    use tracing::Instrument;
+    let work = tokio::spawn(next.run(request).in_current_span());
+    match tokio::time::timeout(limit, work).await {
+        Ok(Ok(response)) => response,
+        Ok(Err(failure)) => {
+            tracing::error!(%failure, "request handler panicked");
+            AppError::Internal.into_response()
+        }
         Err(_) => {
             tracing::warn!(?limit, "request timed out");
             AppError::Unavailable.into_response()
@@ -170,15 +179,16 @@ async fn give_up_after(
 /// Ready when the database answers.
 async fn readyz(State(state): State<AppState>) -> Response {
     use diesel_async::RunQueryDsl;
-    let check = async {
+    // In a task of its own, like every request: given up on, the check still ends cleanly.
+    let check = tokio::spawn(async move {
         let mut conn = state.pool.get().await?;
         diesel::sql_query("SELECT 1").execute(&mut conn).await?;
         Ok::<_, AppError>(())
-    };
+    });
     match tokio::time::timeout(std::time::Duration::from_secs(3), check).await {
-        Ok(Ok(())) => Json(serde_json::json!({ "status": "ready" })).into_response(),
-        Ok(Err(error)) => error.into_response(),
-        Err(_) => AppError::Unavailable.into_response(),
+        Ok(Ok(Ok(()))) => Json(serde_json::json!({ "status": "ready" })).into_response(),
+        Ok(Ok(Err(error))) => error.into_response(),
+        Ok(Err(_)) | Err(_) => AppError::Unavailable.into_response(),
     }
 }
 

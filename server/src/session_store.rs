@@ -25,6 +25,7 @@ impl std::fmt::Debug for MySqlSessionStore {
 }
 
 fn backend(error: impl std::fmt::Display) -> Error {
+    app::db::note_failure();
     Error::Backend(error.to_string())
 }
 
