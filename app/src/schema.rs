@@ -22,6 +22,7 @@ diesel::table! {
         max_attendees -> Nullable<Integer>,
         created_at -> Timestamp,
         attendee_count -> Integer,
+        directory_version -> Unsigned<Bigint>,
     }
 }
 

@@ -352,6 +352,83 @@ async fn directory_search_stays_within_the_callers_events() {
     assert_eq!(ada_card["connection"]["direction"], "incoming");
 }
 
+/// The directory search answers from memory; whatever changes its people, through this
+/// server or straight in the database as another instance would, shows in the next search.
+#[tokio::test]
+async fn the_directory_search_sees_every_change_at_once() {
+    use diesel_async::{AsyncConnection, AsyncMysqlConnection, RunQueryDsl};
+    let app = TestApp::spawn().await;
+    let (_, event) = app.organizer_with_event("olga@example.com", None).await;
+    let (ada, _) = app.person(event, "Ada").await;
+    let found = |q: &'static str| {
+        let (app, ada) = (&app, &ada);
+        async move {
+            let page = json_of(
+                app.get(ada, &format!("/api/attendees?q={q}")).await,
+                StatusCode::OK,
+            )
+            .await;
+            let names: Vec<String> = page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| {
+                    format!(
+                        "{} {}",
+                        a["first_name"].as_str().unwrap(),
+                        a["last_name"].as_str().unwrap()
+                    )
+                })
+                .collect();
+            assert_eq!(page["total"].as_u64(), Some(names.len() as u64), "{q}");
+            names
+        }
+    };
+    assert!(found("zed").await.is_empty());
+
+    // Someone registers: found at once, by a word's beginning, without accents or case.
+    let (zed, zed_id) = app.person(event, "Zëd").await;
+    assert_eq!(found("ZED").await, ["Zëd Tester"]);
+    assert_eq!(found("test").await, ["Ada Tester", "Zëd Tester"]);
+
+    // Their profile changes: the old organisation is gone, the new one found.
+    app.put(
+        &zed,
+        &format!("/api/attendees/{zed_id}"),
+        json!({ "organisation": "Acme" }),
+    )
+    .await;
+    assert_eq!(found("acme").await, ["Zëd Tester"]);
+    app.put(
+        &zed,
+        &format!("/api/attendees/{zed_id}"),
+        json!({ "organisation": "Zephyr Labs" }),
+    )
+    .await;
+    assert!(found("acme").await.is_empty());
+    assert_eq!(found("zephyr lab").await, ["Zëd Tester"]);
+
+    // Renamed in the database behind this server's back: the next search knows.
+    let mut db = AsyncMysqlConnection::establish(&app.database_url)
+        .await
+        .unwrap();
+    diesel::sql_query(format!(
+        "UPDATE attendees SET last_name = 'Quux' WHERE id = {zed_id}"
+    ))
+    .execute(&mut db)
+    .await
+    .unwrap();
+    assert_eq!(found("quux").await, ["Zëd Quux"]);
+    assert_eq!(found("test").await, ["Ada Tester"]);
+    // Inside a word when no word begins so.
+    assert_eq!(found("uux").await, ["Zëd Quux"]);
+
+    // They cancel: gone from the directory.
+    let cancel = app.delete(&zed, &format!("/api/events/{event}/rsvp")).await;
+    assert_eq!(cancel.status(), StatusCode::NO_CONTENT);
+    assert!(found("zed").await.is_empty());
+}
+
 #[tokio::test]
 async fn connections_follow_the_rules() {
     let app = TestApp::spawn().await;

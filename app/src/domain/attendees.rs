@@ -1,3 +1,4 @@
+use super::directory::{self, Directory};
 use super::events::find_row as find_event_row;
 use super::{connections, events, random_hex, Actor};
 use crate::auth::{hash_password, SessionUser, UserKey};
@@ -575,15 +576,9 @@ enum Search {
 
 impl Search {
     fn words_or_substring(q: &str) -> Self {
-        let words: Vec<&str> = q
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .collect();
-        // The index keeps words of three characters and more (innodb_ft_min_token_size).
-        if !words.is_empty() && words.iter().all(|w| w.chars().count() >= 3) {
+        if directory::searches_by_words(q) {
             Self::Words(
-                words
-                    .iter()
+                directory::words_of(q)
                     .map(|w| format!("+{w}*"))
                     .collect::<Vec<_>>()
                     .join(" "),
@@ -622,6 +617,62 @@ async fn list(
         Visibility::Public
     };
     let q = q.map(str::trim).filter(|q| !q.is_empty());
+    let (rows, total) = match (scope, sort, q) {
+        // An attendee's search as they type: from the event's directory in memory.
+        (Scope::Event(event_id), AttendeeSort::Name, Some(q)) => {
+            let directory = Directory::of_event(conn, event_id).await?;
+            let (total, ids) = directory.search(q, page.offset() as usize, page.limit() as usize);
+            let mut rows: Vec<(AttendeeRow, Option<NaiveDateTime>)> = attendees::table
+                .left_join(checkins::table)
+                .filter(attendees::id.eq_any(&ids))
+                .select((AttendeeRow::as_select(), checkins::checked_in_at.nullable()))
+                .load(conn)
+                .await?;
+            rows.sort_by_key(|(row, _)| ids.iter().position(|id| *id == row.id));
+            (rows, total as i64)
+        }
+        _ => query_rows(conn, scope, q, sort, page).await?,
+    };
+    let items = match *actor {
+        Actor::Attendee { id: me, .. } => {
+            let ids: Vec<i32> = rows.iter().map(|(row, _)| row.id).collect();
+            let mut links = connections::links(conn, me, &ids).await?;
+            rows.into_iter()
+                .map(|(row, _)| {
+                    let link = links.remove(&row.id);
+                    let visibility = match &link {
+                        _ if row.id == me => Visibility::Own,
+                        Some(l) if l.status == RequestStatus::Accepted => Visibility::Contact,
+                        _ => Visibility::Public,
+                    };
+                    Attendee {
+                        connection: link,
+                        checkin_token: None,
+                        ..row.view(visibility)
+                    }
+                })
+                .collect()
+        }
+        _ => rows
+            .into_iter()
+            .map(|(row, checked_in_at)| Attendee {
+                checked_in_at: checked_in_at.filter(|_| sees_checkins),
+                ..row.view(visibility)
+            })
+            .collect(),
+    };
+    Ok(Page { items, total })
+}
+
+/// A page of attendees and how many match, from the database (lists, other orders, the
+/// organiser's search across events).
+async fn query_rows(
+    conn: &mut DbConn<'_>,
+    scope: Scope,
+    q: Option<&str>,
+    sort: AttendeeSort,
+    page: PageParams,
+) -> Result<(Vec<(AttendeeRow, Option<NaiveDateTime>)>, i64), AppError> {
     let mut search = q.map(Search::words_or_substring);
     let filtered = |search: &Option<Search>| {
         let mut query = attendees::table.left_join(checkins::table).into_boxed();
@@ -686,35 +737,7 @@ async fn list(
         .select((AttendeeRow::as_select(), checkins::checked_in_at.nullable()))
         .load(conn)
         .await?;
-    let items = match *actor {
-        Actor::Attendee { id: me, .. } => {
-            let ids: Vec<i32> = rows.iter().map(|(row, _)| row.id).collect();
-            let mut links = connections::links(conn, me, &ids).await?;
-            rows.into_iter()
-                .map(|(row, _)| {
-                    let link = links.remove(&row.id);
-                    let visibility = match &link {
-                        _ if row.id == me => Visibility::Own,
-                        Some(l) if l.status == RequestStatus::Accepted => Visibility::Contact,
-                        _ => Visibility::Public,
-                    };
-                    Attendee {
-                        connection: link,
-                        checkin_token: None,
-                        ..row.view(visibility)
-                    }
-                })
-                .collect()
-        }
-        _ => rows
-            .into_iter()
-            .map(|(row, checked_in_at)| Attendee {
-                checked_in_at: checked_in_at.filter(|_| sees_checkins),
-                ..row.view(visibility)
-            })
-            .collect(),
-    };
-    Ok(Page { items, total })
+    Ok((rows, total))
 }
 
 /// Every attendee of the event as CSV (UTF-8 with a BOM so spreadsheets read the accents),

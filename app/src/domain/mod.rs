@@ -8,6 +8,7 @@ pub mod authorization;
 pub mod badges;
 pub mod checkin;
 pub mod connections;
+pub mod directory;
 pub mod events;
 pub mod organizers;
 pub mod staff;
