@@ -3,8 +3,8 @@
 //! Searching 20,000 attendees in MariaDB cost 10–26 ms per query (a broad word such as
 //! "engineer" matches thousands, each fetched and sorted, twice: for the count and for the
 //! page). Here the event's names, organisations and roles are kept in name order, folded
-//! for matching; a search scans them in well under a millisecond and the page's rows are
-//! then read by primary key.
+//! for matching and indexed by word: a word's beginning is a binary search, the page a walk
+//! over the matches in order, and the page's rows are then read by primary key.
 //!
 //! Always current, also with several server instances: triggers give
 //! `events.directory_version` a new value whenever an attendee arrives, leaves or changes a
