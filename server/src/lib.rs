@@ -94,6 +94,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(server_fn_status::use_app_error_status))
+        .layer(middleware::from_fn(renew_sessions_daily))
         .layer(auth_layer)
         .layer(middleware::from_fn(session_failures_as_503))
         .layer(middleware::from_fn(csrf::refuse_cross_site))
@@ -132,6 +133,30 @@ fn with_security_headers(router: Router) -> Router {
             header::HeaderName::from_static("permissions-policy"),
             fixed("camera=(self), microphone=(), geolocation=(), payment=()"),
         ))
+}
+
+/// Sessions end after 14 days without a visit, but tower-sessions pushes the end back only
+/// when it saves a session, and it saves only a changed one: someone who RSVPs three weeks
+/// ahead would be logged out at the door. The first answer of each day to a logged-in
+/// session marks it, so it is saved and its cookie renewed once a day, not on every request.
+async fn renew_sessions_daily(
+    session: tower_sessions::Session,
+    request: axum::extract::Request,
+    next: middleware::Next,
+) -> Response {
+    const RENEWED_ON: &str = "renewed_on";
+    let response = next.run(request).await;
+    // Empty: nobody is logged in (no session is made for anonymous visitors) or they just
+    // logged out.
+    if !session.is_empty().await {
+        let today = chrono::Utc::now().date_naive().to_string();
+        if session.get::<String>(RENEWED_ON).await.ok().flatten() != Some(today.clone()) {
+            if let Err(error) = session.insert(RENEWED_ON, today).await {
+                tracing::warn!(%error, "could not mark the session for renewal");
+            }
+        }
+    }
+    response
 }
 
 /// tower-sessions answers a bare 500 when it cannot load or save a session, as when the

@@ -316,6 +316,81 @@ async fn session_cookie_is_http_only_lax_and_rotated_at_login() {
     assert_eq!(replay.status(), StatusCode::UNAUTHORIZED);
 }
 
+/// A session in use lives on: once a day its end is pushed 14 days ahead and its cookie
+/// renewed; other requests write nothing.
+#[tokio::test]
+async fn a_session_in_use_is_renewed_once_a_day() {
+    use diesel_async::{AsyncConnection, AsyncMysqlConnection, RunQueryDsl};
+    let app = TestApp::spawn().await;
+    app.organizer(&app.client(), "olga@example.com").await;
+    let client = reqwest::Client::new();
+    let login = app
+        .post(
+            &client,
+            "/api/auth/organizer/login",
+            json!({ "email": "olga@example.com", "password": "password123" }),
+        )
+        .await;
+    let cookie = login.headers()["set-cookie"].to_str().unwrap();
+    let cookie = cookie.split(';').next().unwrap().to_owned();
+    let me = || {
+        client
+            .get(app.url("/api/auth/me"))
+            .header("cookie", cookie.clone())
+            .send()
+    };
+    let same_day = me().await.unwrap();
+    assert_eq!(same_day.status(), StatusCode::OK);
+    assert!(
+        same_day.headers().get("set-cookie").is_none(),
+        "renewed already today"
+    );
+
+    // Days pass: the session was last renewed long ago and ends within the hour.
+    let session_id = cookie.trim_start_matches("netevent_session=").to_owned();
+    let mut db = AsyncMysqlConnection::establish(&app.database_url)
+        .await
+        .unwrap();
+    let aged = diesel::sql_query(
+        "UPDATE sessions SET expiry_date = UTC_TIMESTAMP() + INTERVAL 1 HOUR, \
+         data = REGEXP_REPLACE(CONVERT(data USING utf8mb4), '\"renewed_on\":\"[0-9-]+\"', \
+         '\"renewed_on\":\"2000-01-01\"') WHERE id = ?",
+    )
+    .bind::<diesel::sql_types::Text, _>(&session_id)
+    .execute(&mut db)
+    .await
+    .unwrap();
+    assert_eq!(aged, 1);
+    let next_visit = me().await.unwrap();
+    assert_eq!(next_visit.status(), StatusCode::OK);
+    let renewed = next_visit.headers()["set-cookie"].to_str().unwrap();
+    assert!(renewed.starts_with(&cookie), "{renewed}");
+    assert!(renewed.contains("Max-Age=1209600"), "14 days: {renewed}");
+    let minutes_left: Vec<i64> = {
+        #[derive(diesel::QueryableByName)]
+        struct Left {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            minutes: i64,
+        }
+        diesel::sql_query(
+            "SELECT CAST(TIMESTAMPDIFF(MINUTE, UTC_TIMESTAMP(), expiry_date) AS SIGNED) AS minutes \
+             FROM sessions WHERE id = ?",
+        )
+        .bind::<diesel::sql_types::Text, _>(&session_id)
+        .load::<Left>(&mut db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|l| l.minutes)
+        .collect()
+    };
+    let fourteen_days = 14 * 24 * 60;
+    assert!(
+        matches!(minutes_left[..], [m] if (fourteen_days - 2..=fourteen_days).contains(&m)),
+        "ends 14 days from now: {minutes_left:?} minutes"
+    );
+}
+
 #[tokio::test]
 async fn attendee_registers_by_code_and_logs_in_with_or_without_event() {
     let app = TestApp::spawn().await;
