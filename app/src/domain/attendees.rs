@@ -624,7 +624,7 @@ async fn list(
             let (total, ids) = directory.search(q, page.offset() as usize, page.limit() as usize);
             let mut rows: Vec<(AttendeeRow, Option<NaiveDateTime>)> = attendees::table
                 .left_join(checkins::table)
-                .filter(attendees::id.eq_any(&ids))
+                .filter(crate::db::id_in(attendees::id, &ids))
                 .select((AttendeeRow::as_select(), checkins::checked_in_at.nullable()))
                 .load(conn)
                 .await?;
