@@ -40,7 +40,7 @@ pub async fn check_in(
     event_id: i32,
     input: CheckinInput,
 ) -> Result<CheckinResult, AppError> {
-    let (organizer_id, staff_id) = door_rights(conn, actor, event_id).await?;
+    let keeper = door_keeper(conn, actor, event_id).await?;
     let token = normalise_ticket(&input.token);
     if token.is_empty() {
         return Err(AppError::field(
@@ -76,15 +76,7 @@ pub async fn check_in(
         .await
         .optional()?
         .ok_or_else(|| AppError::not_found("Ticket"))?;
-    record(
-        conn,
-        event_id,
-        row,
-        scanned_at,
-        (organizer_id, staff_id),
-        device,
-    )
-    .await
+    record(conn, event_id, row, scanned_at, &keeper, device).await
 }
 
 /// Checks in an attendee found by name at the door (no ticket at hand).
@@ -94,14 +86,14 @@ pub async fn check_in_by_id(
     event_id: i32,
     attendee_id: i32,
 ) -> Result<CheckinResult, AppError> {
-    let rights = door_rights(conn, actor, event_id).await?;
+    let keeper = door_keeper(conn, actor, event_id).await?;
     let row = attendees::find_in_event(conn, attendee_id, event_id).await?;
     record(
         conn,
         event_id,
         row,
         local_now(),
-        rights,
+        &keeper,
         Some("manual".into()),
     )
     .await
@@ -113,9 +105,13 @@ async fn record(
     event_id: i32,
     row: attendees::AttendeeRow,
     scanned_at: NaiveDateTime,
-    (organizer_id, staff_id): (Option<i32>, Option<i32>),
+    keeper: &DoorKeeper,
     device: Option<String>,
 ) -> Result<CheckinResult, AppError> {
+    let (organizer_id, staff_id) = match keeper {
+        DoorKeeper::Organizer(event) => (Some(event.organizer_id), None),
+        DoorKeeper::Staff(id) => (None, Some(*id)),
+    };
     let inserted = diesel::insert_into(checkins::table)
         .values((
             checkins::event_id.eq(event_id),
@@ -149,10 +145,9 @@ async fn record(
         Err(other) => return Err(other.into()),
     };
     // The door needs a name and a face, not contact details.
-    let visibility = if staff_id.is_some() {
-        Visibility::Public
-    } else {
-        Visibility::Contact
+    let visibility = match keeper {
+        DoorKeeper::Staff(_) => Visibility::Public,
+        DoorKeeper::Organizer(_) => Visibility::Contact,
     };
     Ok(CheckinResult {
         attendee: row.view(visibility),
@@ -161,22 +156,29 @@ async fn record(
     })
 }
 
-/// Who scans: the event's organiser, or its check-in staff (organiser id, staff id).
-async fn door_rights(
+/// Who works the door of an event.
+enum DoorKeeper {
+    /// Its organiser, with the event's row that proved it.
+    Organizer(events::EventRow),
+    /// One of its check-in staff (their id).
+    Staff(i32),
+}
+
+/// The event's organiser or its check-in staff; anyone else is refused.
+async fn door_keeper(
     conn: &mut DbConn<'_>,
     actor: &Actor,
     event_id: i32,
-) -> Result<(Option<i32>, Option<i32>), AppError> {
+) -> Result<DoorKeeper, AppError> {
     match *actor {
         Actor::Staff {
             id,
             event_id: theirs,
-        } if theirs == event_id => Ok((None, Some(id))),
+        } if theirs == event_id => Ok(DoorKeeper::Staff(id)),
         Actor::Staff { .. } => Err(AppError::Forbidden),
-        _ => {
-            let event = events::owned_row(conn, actor, event_id).await?;
-            Ok((Some(event.organizer_id), None))
-        }
+        _ => Ok(DoorKeeper::Organizer(
+            events::owned_row(conn, actor, event_id).await?,
+        )),
     }
 }
 
@@ -208,13 +210,10 @@ pub async fn door(
     actor: &Actor,
     event_id: i32,
 ) -> Result<(String, i64, i64), AppError> {
-    // The organiser's right is checked on the event's row itself: one read, not two.
-    let event = match *actor {
-        Actor::Staff { .. } => {
-            door_rights(conn, actor, event_id).await?;
-            events::find_row(conn, event_id).await?
-        }
-        _ => events::owned_row(conn, actor, event_id).await?,
+    // The organiser's right was checked on the event's row: no second read.
+    let event = match door_keeper(conn, actor, event_id).await? {
+        DoorKeeper::Organizer(event) => event,
+        DoorKeeper::Staff(_) => events::find_row(conn, event_id).await?,
     };
     let (registered, checked_in) = super::stats::attendance(conn, &event).await?;
     Ok((event.name, checked_in, registered))
@@ -236,7 +235,7 @@ pub async fn roster(
     event_id: i32,
     page: PageParams,
 ) -> Result<Page<DoorPerson>, AppError> {
-    door_rights(conn, actor, event_id).await?;
+    door_keeper(conn, actor, event_id).await?;
     let total: i64 = attendees_table::table
         .filter(attendees_table::event_id.eq(event_id))
         .count()
