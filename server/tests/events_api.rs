@@ -407,3 +407,36 @@ async fn dashboard_lists_upcoming_soonest_first_then_past_latest_first() {
         .unwrap();
     assert_eq!(theirs["total"], 0);
 }
+
+/// The invite link's page arrives whole: a chat app unfurling it finds the event's name and
+/// when and where it is in the head, not only after scripts run.
+#[tokio::test]
+async fn the_invite_page_names_the_event_for_link_previews() {
+    let app = TestApp::spawn().await;
+    let organizer = app.client();
+    app.organizer(&organizer, "olga@example.com").await;
+    let event = app.event(&organizer, Some(10)).await;
+    let code = event["code"].as_str().unwrap();
+    let page = app.get(&app.client(), &format!("/e/{code}")).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    let head = &html[..html.find("</head>").expect("a head")];
+    assert!(
+        head.contains("<title>RustConf Meetup · NetEvent</title>"),
+        "{head}"
+    );
+    assert!(
+        head.contains(r#"<meta property="og:title" content="RustConf Meetup">"#),
+        "{head}"
+    );
+    let description = head
+        .split(r#"<meta property="og:description" content=""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("an og:description");
+    assert!(description.contains("Hall A"), "{description}");
+    assert!(description.contains("4 May 2030"), "{description}");
+    // Nothing is left to stream in after the page: it is complete as sent.
+    assert!(html.contains("0 going · 10 spots left"), "{html}");
+    assert!(!html.contains("Loading event…"), "{html}");
+}
