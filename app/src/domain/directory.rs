@@ -78,13 +78,12 @@ impl Directory {
             .await?;
         Ok(Arc::new(Self::new(rows.iter().map(
             |(id, first, last, organisation, role)| {
-                let organisation = organisation.as_deref().unwrap_or("");
                 (
                     *id,
                     [
                         first.as_str(),
                         last,
-                        organisation,
+                        organisation.as_deref().unwrap_or(""),
                         role.as_deref().unwrap_or(""),
                     ],
                 )
