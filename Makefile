@@ -26,9 +26,11 @@ db:
 release: tools
 	cargo leptos build --release
 
-## Build in release mode, migrate, seed the demo on first start and serve on :3000.
+## Build in release mode, migrate, seed the demo on first start and serve on :3000, with its
+## mail going to a local mail catcher (maildev) whose inbox is on :1080.
 run: release db
-	$(TARGET_DIR)/release/server
+	@.ci/start-mail.sh
+	NETEVENT_SEED_DEMO=true SMTP_URL=$${SMTP_URL:-smtp://127.0.0.1:1025} $(TARGET_DIR)/release/server
 
 ## Unit, integration and fault tests (real MariaDB), browser tests (real Chromium), the JSON
 ## API fuzzed from its own OpenAPI document (schemathesis), then the untrusted-input parsers
@@ -39,7 +41,7 @@ unit: tools pdf-tools db
 	cargo test -p app -p server --features app/ssr -- $(FAULT_TESTS:%=--skip %)
 
 ## The fault tests on their own, with their counts printed.
-FAULT_TESTS := a_database_crash two_instances_share sigterm_finishes
+FAULT_TESTS := a_database_crash two_instances_share sigterm_finishes a_mail_server_outage
 faults: tools db
 	cargo test -p server --features app/ssr --test faults -- --nocapture --test-threads=1
 

@@ -28,6 +28,14 @@ if [ ! -x "$tools/node_modules/.bin/wasm-opt" ]; then
   npm install --silent --no-audit --no-fund --prefix "$tools" binaryen@132 >/dev/null
 fi
 
+# A real SMTP server with a web page of every mail received: `make run` sends the demo's
+# mail there, and the mail tests start their own.
+if [ ! -x "$tools/node_modules/.bin/maildev" ]; then
+  echo "Installing maildev (SMTP server and web inbox, from npm)…"
+  mkdir -p "$tools"
+  npm install --silent --no-audit --no-fund --prefix "$tools" binaryen@132 maildev@3.0.0 >/dev/null
+fi
+
 if [ "${1:-}" = --browser ]; then
   if [ ! -x /usr/bin/chromium ]; then
     echo "Installing Chromium…"

@@ -31,7 +31,32 @@ const siteRoot = [process.env.LEPTOS_SITE_ROOT, 'target/site', process.env.CARGO
   .find((dir) => existsSync(path.join(dir, 'pkg', 'netevent.js')));
 if (!siteRoot) throw new Error('no built site found: run `cargo leptos build` first');
 
+// A real SMTP server (maildev, installed by .ci/install-tools.sh) receives the servers' mail;
+// the tests read it through its REST API.
+const tools = process.env.NETEVENT_TOOLS_DIR ?? path.join(os.homedir(), '.cache/netevent/tools');
+const mailDir = path.join(os.tmpdir(), `${database}-mail`);
+const MAIL_SMTP = 3125;
+const MAIL_WEB = 3126;
+
 const servers = [];
+function startMailCatcher() {
+  const child = spawn(path.join(tools, 'node_modules/.bin/maildev'), ['--smtp', String(MAIL_SMTP),
+    '--web', String(MAIL_WEB), '--ip', '127.0.0.1', '--web-ip', '127.0.0.1', '--mail-directory', mailDir],
+  { stdio: 'ignore' });
+  servers.push(child);
+  return `http://127.0.0.1:${MAIL_WEB}`;
+}
+
+async function waitMail(base) {
+  for (let i = 0; i < 120; i++) {
+    try {
+      if ((await fetch(`${base}/api/email`)).ok) return;
+    } catch { /* not listening yet */ }
+    await sleep(250);
+  }
+  throw new Error('maildev did not start');
+}
+
 function startServer(port, seed) {
   const child = spawn(serverBin, [], {
     cwd: root,
@@ -42,6 +67,8 @@ function startServer(port, seed) {
       LEPTOS_SITE_ROOT: siteRoot,
       NETEVENT_SEED_DEMO: seed ? '1' : '0',
       NETEVENT_UPLOAD_DIR: uploads,
+      SMTP_URL: `smtp://127.0.0.1:${MAIL_SMTP}`,
+      NETEVENT_PUBLIC_URL: 'http://127.0.0.1:3110',
       RUST_LOG: process.env.RUST_LOG ?? 'warn',
     },
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -68,13 +95,15 @@ function stopAll() {
 let code = 1;
 try {
   sql(`DROP DATABASE IF EXISTS \`${database}\`; CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  const mailbox = startMailCatcher();
+  await waitMail(mailbox);
   const first = startServer(3110, true);
   await waitReady(first); // the first one migrates and seeds; then the second joins
   const second = startServer(3111, false);
   await waitReady(second);
   const runner = spawn(process.execPath, ['--test', '--test-concurrency=1', 'tests/'], {
     cwd: path.join(root, 'end2end'),
-    env: { ...process.env, BASE_URL: first, SECOND_URL: second },
+    env: { ...process.env, BASE_URL: first, SECOND_URL: second, MAILDEV_URL: mailbox },
     stdio: 'inherit',
   });
   code = await new Promise((resolve) => runner.on('exit', (c) => resolve(c ?? 1)));
@@ -85,5 +114,6 @@ try {
   await sleep(300);
   try { sql(`DROP DATABASE IF EXISTS \`${database}\``); } catch { /* best effort */ }
   rmSync(uploads, { recursive: true, force: true });
+  rmSync(mailDir, { recursive: true, force: true });
 }
 process.exit(code);

@@ -4,7 +4,8 @@
 use crate::badge_pdf::fitted;
 use crate::domain::badges::{Badge, Layout};
 
-fn escape(text: &str) -> String {
+/// Text made safe to place in HTML, in an element or a quoted attribute.
+pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for ch in text.chars() {
         match ch {

@@ -14,6 +14,10 @@ pub enum AppError {
         message: String,
         fields: FieldErrors,
     },
+    /// A request that cannot be honoured as asked (400), with its own `code`, e.g.
+    /// `invalid_token` for a used or expired password-reset link.
+    #[error("{message}")]
+    BadRequest { code: String, message: String },
     /// The body could not be read at all (400).
     #[error("{0}")]
     MalformedBody(String),
@@ -70,13 +74,20 @@ impl AppError {
         }
     }
 
+    pub fn bad_request(code: &str, message: impl Into<String>) -> Self {
+        Self::BadRequest {
+            code: code.to_owned(),
+            message: message.into(),
+        }
+    }
+
     pub fn not_found(what: &str) -> Self {
         Self::NotFound(what.to_owned())
     }
 
     pub fn status(&self) -> u16 {
         match self {
-            Self::Validation { .. } | Self::MalformedBody(_) => 400,
+            Self::Validation { .. } | Self::MalformedBody(_) | Self::BadRequest { .. } => 400,
             Self::Unauthenticated | Self::InvalidCredentials => 401,
             Self::Forbidden | Self::CrossSite => 403,
             Self::NotFound(_) => 404,
@@ -93,6 +104,7 @@ impl AppError {
         match self {
             Self::Validation { .. } => "invalid_input",
             Self::MalformedBody(_) => "malformed_body",
+            Self::BadRequest { code, .. } => code,
             Self::Unauthenticated => "unauthenticated",
             Self::InvalidCredentials => "invalid_credentials",
             Self::Forbidden => "forbidden",

@@ -47,6 +47,8 @@ pub struct EventInput {
     pub end_time: String,
     pub location: Option<String>,
     pub max_attendees: Option<i64>,
+    /// IANA zone name; the server's default zone when absent.
+    pub timezone: Option<String>,
 }
 
 /// A partial update: absent fields stay as they are; `max_attendees: null` means unlimited.
@@ -63,6 +65,7 @@ pub struct EventPatch {
     pub location: Option<Option<String>>,
     #[serde(deserialize_with = "present")]
     pub max_attendees: Option<Option<i64>>,
+    pub timezone: Option<String>,
 }
 
 /// A partial profile update: absent fields stay; `null` clears an optional one.
@@ -180,4 +183,34 @@ mod tests {
         assert_eq!((p.limit(), p.offset()), (200, 0));
         assert_eq!(PageParams::default().limit(), 50);
     }
+}
+
+/// Switches to change; absent ones stay as they are.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct NotificationPatch {
+    pub connection_requests: Option<bool>,
+    pub meeting_requests: Option<bool>,
+    pub meeting_updates: Option<bool>,
+    pub reminders: Option<bool>,
+}
+
+/// `POST /api/auth/password-reset`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct PasswordResetRequest {
+    pub email: String,
+    /// `"organizer"` or `"attendee"`.
+    pub role: String,
+}
+
+/// `POST /api/auth/password-reset/confirm`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct PasswordResetConfirm {
+    pub token: String,
+    pub password: String,
 }

@@ -21,6 +21,8 @@ pub mod door_store;
 pub mod photos;
 #[cfg(feature = "ssr")]
 pub mod schema;
+#[cfg(feature = "ssr")]
+pub mod zone;
 
 mod components;
 pub mod pages;
@@ -140,6 +142,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=pages::home::HomePage/>
                     <Route path=path!("/organizer/register") view=pages::organizer::RegisterPage/>
                     <Route path=path!("/organizer/login") view=pages::organizer::LoginPage/>
+                    <Route path=path!("/forgot-password") view=pages::password::ForgotPasswordPage/>
+                    <Route path=path!("/reset-password/:token") view=pages::password::ResetPasswordPage/>
                     <Route path=path!("/dashboard") view=pages::organizer::DashboardPage/>
                     <Route path=path!("/dashboard/events/new") view=pages::manage::NewEventPage/>
                     <Route path=path!("/dashboard/events/:id") view=pages::manage::ManageEventPage/>
@@ -152,6 +156,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/e/:code/login") view=pages::event::AttendeeLoginPage/>
                     <Route path=path!("/e/:code/ticket") view=pages::ticket::TicketPage/>
                     <Route path=path!("/me/profile") view=pages::profile::ProfilePage/>
+                    <Route path=path!("/me/settings") view=pages::profile::SettingsPage/>
                     <Route path=path!("/me/people") view=pages::people::PeoplePage/>
                     <Route path=path!("/me/people/:id") view=pages::people::PersonPage/>
                     <Route path=path!("/me/connections") view=pages::requests::ConnectionsPage/>

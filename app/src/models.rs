@@ -27,6 +27,9 @@ pub struct Event {
     pub end_time: NaiveDateTime,
     pub location: Option<String>,
     pub max_attendees: Option<i32>,
+    /// The IANA zone the event's times are wall-clock times in.
+    #[cfg_attr(feature = "ssr", schema(example = "Europe/Berlin"))]
+    pub timezone: String,
     #[cfg_attr(feature = "ssr", schema(value_type = String, example = "2026-05-04T09:30:00"))]
     pub created_at: NaiveDateTime,
     pub attendee_count: i64,
@@ -38,6 +41,15 @@ pub struct Event {
 }
 
 impl Event {
+    /// When it is, for people: "Sat 4 May 2030, 09:00 – 17:00 (Europe/Berlin)".
+    pub fn when(&self) -> String {
+        format!(
+            "{} ({})",
+            crate::components::format_when(self.start_time, self.end_time),
+            self.timezone
+        )
+    }
+
     pub fn is_full(&self) -> bool {
         self.spots_left == Some(0)
     }
@@ -403,4 +415,36 @@ mod tests {
         assert_eq!(json["attendee"]["role"], "Mathematician");
         assert_eq!(serde_json::from_value::<Me>(json).unwrap(), me);
     }
+}
+
+/// Which mails an attendee gets (API.md `/api/attendees/<id>/notifications`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NotificationSettings {
+    pub connection_requests: bool,
+    pub meeting_requests: bool,
+    pub meeting_updates: bool,
+    pub reminders: bool,
+}
+
+/// The event's mail as its organiser sees it: how much went out, waits, or failed for good.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MailDelivery {
+    pub sent: i64,
+    pub waiting: i64,
+    pub failed: i64,
+    /// The latest mails given up on (at most 50).
+    pub undelivered: Vec<UndeliveredMail>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct UndeliveredMail {
+    pub kind: String,
+    pub recipient: String,
+    pub error: String,
+    /// When it was queued (UTC).
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "2026-05-04T09:30:00"))]
+    pub created_at: NaiveDateTime,
 }

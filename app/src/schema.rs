@@ -23,6 +23,9 @@ diesel::table! {
         created_at -> Timestamp,
         attendee_count -> Integer,
         directory_version -> Unsigned<Bigint>,
+        timezone -> Varchar,
+        start_utc -> Datetime,
+        end_utc -> Datetime,
     }
 }
 
@@ -101,10 +104,57 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    outbox (id) {
+        id -> Bigint,
+        kind -> Varchar,
+        recipient -> Varchar,
+        event_id -> Nullable<Integer>,
+        attendee_id -> Nullable<Integer>,
+        subject_id -> Nullable<Integer>,
+        secret -> Nullable<Varchar>,
+        status -> Varchar,
+        due_at -> Datetime,
+        attempts -> Integer,
+        last_error -> Nullable<Varchar>,
+        created_at -> Datetime,
+        sent_at -> Nullable<Datetime>,
+    }
+}
+
+diesel::table! {
+    notification_settings (attendee_id) {
+        attendee_id -> Integer,
+        connection_requests -> Bool,
+        meeting_requests -> Bool,
+        meeting_updates -> Bool,
+        reminders -> Bool,
+    }
+}
+
+diesel::table! {
+    password_resets (token_hash) {
+        token_hash -> Char,
+        role -> Varchar,
+        email -> Varchar,
+        expires_at -> Datetime,
+        used_at -> Nullable<Datetime>,
+        created_at -> Datetime,
+    }
+}
+
+diesel::table! {
+    server_keys (name) {
+        name -> Varchar,
+        secret -> Varbinary,
+    }
+}
+
 diesel::joinable!(events -> organizers (organizer_id));
 diesel::joinable!(attendees -> events (event_id));
 diesel::joinable!(appointments -> events (event_id));
 diesel::joinable!(checkins -> attendees (attendee_id));
+diesel::joinable!(notification_settings -> attendees (attendee_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     organizers,
@@ -115,4 +165,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     checkins,
     sessions,
     staff_access,
+    outbox,
+    notification_settings,
+    password_resets,
+    server_keys,
 );

@@ -235,6 +235,9 @@ pub async fn seed(pool: &DbPool, photos: &dyn PhotoStore, spec: &Spec) -> Result
             events::end_time.eq(end),
             events::location.eq(Some("Congress Centre")),
             events::max_attendees.eq(Some(capacity)),
+            events::timezone.eq("UTC"),
+            events::start_utc.eq(start),
+            events::end_utc.eq(end),
         ));
         codes.push(code);
     }

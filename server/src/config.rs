@@ -16,6 +16,12 @@ pub struct Config {
     pub upload_dir: String,
     /// How long one request may take before it is answered 503.
     pub request_timeout: std::time::Duration,
+    /// Where mail goes (`SMTP_URL`); none: mail is not sent.
+    pub smtp_url: Option<String>,
+    /// The From of every mail (`NETEVENT_MAIL_FROM`).
+    pub mail_from: String,
+    /// The address people reach the site at, for links in mail (`NETEVENT_PUBLIC_URL`).
+    pub public_url: String,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -33,6 +39,8 @@ impl Config {
         let addr = var("NETEVENT_ADDR")
             .or_else(|| var("LEPTOS_SITE_ADDR"))
             .unwrap_or_else(|| "127.0.0.1:3000".into());
+        app::zone::check_default_setting()?;
+        let public_url = var("NETEVENT_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}"));
         Ok(Self {
             database_url: var("DATABASE_URL")
                 .unwrap_or_else(|| "mysql://root@127.0.0.1:3306/netevent".into()),
@@ -43,17 +51,26 @@ impl Config {
             db_pool_size: var("DB_POOL_SIZE")
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(16),
-            secure_cookies: flag("NETEVENT_SECURE_COOKIES", false),
+            // Behind HTTPS (as the public address says) cookies are Secure unless told not.
+            secure_cookies: flag(
+                "NETEVENT_SECURE_COOKIES",
+                public_url.starts_with("https://"),
+            ),
             login_attempts_per_minute: var("LOGIN_ATTEMPTS_PER_MINUTE")
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(10),
-            seed_demo: flag("NETEVENT_SEED_DEMO", true),
+            // A production start never makes the demo accounts; `make run` asks for them.
+            seed_demo: flag("NETEVENT_SEED_DEMO", false),
             upload_dir: var("NETEVENT_UPLOAD_DIR").unwrap_or_else(|| "data/uploads".into()),
             request_timeout: std::time::Duration::from_secs(
                 var("NETEVENT_REQUEST_TIMEOUT_SECS")
                     .and_then(|v| v.parse().ok())
                     .unwrap_or(30),
             ),
+            smtp_url: var("SMTP_URL"),
+            mail_from: var("NETEVENT_MAIL_FROM")
+                .unwrap_or_else(|| "NetEvent <netevent@localhost>".into()),
+            public_url,
         })
     }
 }

@@ -9,14 +9,14 @@ use app::domain::accounts;
 use app::domain::attendees::PHOTO_PATH;
 use app::domain::{accounts::actor, appointments, events};
 use app::error::AppError;
-use app::models::{Appointment, Event};
+use app::models::Event;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap};
 use axum::response::IntoResponse;
 use axum::response::Redirect;
 use axum::routing::get;
 use axum::Router;
-use icalendar::{Calendar, Component, EventLike};
+use crate::calendar::{calendar, meetings_calendar};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -67,26 +67,6 @@ async fn calendar_entry(
         &format!("{}.ics", event.code),
         calendar(&event, &url),
     ))
-}
-
-/// One VEVENT in event-local ("floating") time, as the event's times are kept.
-pub fn calendar(event: &Event, url: &str) -> String {
-    let mut entry = icalendar::Event::new();
-    entry
-        .uid(&format!("event-{}@netevent", event.code))
-        .summary(&event.name)
-        .starts(event.start_time)
-        .ends(event.end_time)
-        .url(url)
-        .description(format!("{}\n\n{url}", event.description.as_deref().unwrap_or("")).trim());
-    if let Some(location) = &event.location {
-        entry.location(location);
-    }
-    Calendar::new()
-        .name(&event.name)
-        .push(entry.done())
-        .done()
-        .to_string()
 }
 
 async fn invite_qr(
@@ -140,30 +120,6 @@ fn calendar_file(filename: &str, body: String) -> impl IntoResponse {
     )
 }
 
-/// One VEVENT per meeting, in event-local time like the event itself.
-fn meetings_calendar(name: &str, meetings: &[Appointment]) -> String {
-    let mut calendar = Calendar::new();
-    calendar.name(name);
-    for meeting in meetings {
-        let with = meeting.other.full_name();
-        let mut entry = icalendar::Event::new();
-        entry
-            .uid(&format!("appointment-{}@netevent", meeting.id))
-            .summary(&format!("Meeting with {with}"))
-            .starts(meeting.appointment_time)
-            .ends(meeting.end_time);
-        let mut about = vec![format!("1:1 meeting with {with}")];
-        about.extend(meeting.other.organisation.clone());
-        about.extend(meeting.notes.clone());
-        entry.description(&about.join("\n"));
-        if let Some(location) = &meeting.location {
-            entry.location(location);
-        }
-        calendar.push(entry.done());
-    }
-    calendar.done().to_string()
-}
-
 /// Every accepted meeting of the attendee logged in, as one calendar file.
 #[utoipa::path(
     get,
@@ -176,10 +132,12 @@ pub(crate) async fn agenda_calendar(
     auth: AuthSession,
 ) -> Result<impl IntoResponse, AppError> {
     let mut conn = state.pool.get().await?;
-    let meetings = appointments::accepted(&mut conn, &actor(&auth)).await?;
+    let actor = actor(&auth);
+    let meetings = appointments::accepted(&mut conn, &actor).await?;
+    let event = events::get(&mut conn, actor.attendee()?.1).await?;
     Ok(calendar_file(
         "netevent-agenda.ics",
-        meetings_calendar("My NetEvent meetings", &meetings),
+        meetings_calendar("My NetEvent meetings", &event.timezone, &meetings),
     ))
 }
 
@@ -197,16 +155,18 @@ pub(crate) async fn appointment_calendar(
     Id(id): Id,
 ) -> Result<impl IntoResponse, AppError> {
     let mut conn = state.pool.get().await?;
-    let meeting = appointments::get(&mut conn, &actor(&auth), id).await?;
+    let actor = actor(&auth);
+    let meeting = appointments::get(&mut conn, &actor, id).await?;
     if meeting.status != app::models::RequestStatus::Accepted {
         return Err(AppError::conflict(
             "not_accepted",
             "This meeting has not been accepted yet.",
         ));
     }
+    let event = events::get(&mut conn, actor.attendee()?.1).await?;
     Ok(calendar_file(
         &format!("meeting-{id}.ics"),
-        meetings_calendar("NetEvent meeting", std::slice::from_ref(&meeting)),
+        meetings_calendar("NetEvent meeting", &event.timezone, std::slice::from_ref(&meeting)),
     ))
 }
 

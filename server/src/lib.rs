@@ -2,10 +2,12 @@
 //! pages, assembled into one axum `Router`.
 
 pub mod api;
+pub mod calendar;
 pub mod conference;
 pub mod config;
 pub mod csrf;
 pub mod downloads;
+pub mod mail;
 pub mod seed;
 pub mod server_fn_status;
 pub mod session_store;
@@ -67,6 +69,15 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 pub async fn build(config: &Config) -> Result<(Router, AppState), String> {
     db::migrate(&config.database_url).await?;
     let pool = db::connect(&config.database_url, config.db_pool_size).await?;
+    {
+        let mut conn = pool.get().await.map_err(|e| e.to_string())?;
+        let adopted = app::domain::events::adopt_default_zone(&mut conn)
+            .await
+            .map_err(|e| e.to_string())?;
+        if adopted > 0 {
+            tracing::info!(events = adopted, zone = %app::zone::default_zone(), "events given the default time zone");
+        }
+    }
     let state = AppState::new(pool, config);
     Ok((router(state.clone(), config), state))
 }
@@ -215,6 +226,19 @@ async fn readyz(State(state): State<AppState>) -> Response {
         Ok(Ok(Err(error))) => error.into_response(),
         Ok(Err(_)) | Err(_) => AppError::Unavailable.into_response(),
     }
+}
+
+/// Starts this instance's mail worker (`mail`), sending through `config.smtp_url`. It has
+/// a small pool of its own: a burst of mail (500 registrations' tickets) never takes the
+/// connections requests need (the registration burst test saw a 503 when they shared one).
+pub async fn spawn_mail_worker(config: &Config) -> Result<tokio::task::JoinHandle<()>, String> {
+    let mailer = mail::Mailer::new(
+        config.smtp_url.as_deref(),
+        &config.mail_from,
+        &config.public_url,
+    )?;
+    let pool = db::connect(&config.database_url, mail::POOL_SIZE).await?;
+    Ok(mail::spawn_worker(pool, mailer))
 }
 
 /// Deletes expired sessions once an hour for as long as the server runs.

@@ -44,6 +44,7 @@ async fn run() -> Result<(), String> {
         server::seed::seed_demo(&state.pool, config.addr).await?;
     }
     server::spawn_session_cleanup(state.pool.clone());
+    server::spawn_mail_worker(&config).await?;
 
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await

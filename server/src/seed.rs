@@ -49,6 +49,7 @@ pub async fn seed_demo(pool: &DbPool, addr: SocketAddr) -> Result<(), String> {
                     end_time: format!("{start}T17:30:00"),
                     location: Some("Congress Centre, Hall B".into()),
                     max_attendees: Some(200),
+                    timezone: None,
                 },
             )
             .await

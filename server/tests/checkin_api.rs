@@ -462,9 +462,9 @@ async fn an_offline_scan_synced_with_the_phones_utc_offset_keeps_its_moment() {
         .json()
         .await
         .unwrap();
+    // The event is in UTC (the default zone): its wall clock is UTC.
     let expected = instant
-        .with_timezone(&chrono::Local)
-        .naive_local()
+        .naive_utc()
         .format("%Y-%m-%dT%H:%M:%S")
         .to_string();
     assert_eq!(answer["checked_in_at"], expected);

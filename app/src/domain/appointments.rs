@@ -5,6 +5,7 @@
 use super::attendees::{self, AttendeeRow, Visibility};
 use super::connections::{are_connected, parse_answer};
 use super::events::find_row as find_event_row;
+use super::outbox::{self, MailKind, NewMail};
 use super::Actor;
 use crate::db::DbConn;
 use crate::error::AppError;
@@ -214,6 +215,11 @@ pub async fn request(
                 .execute(conn)
                 .await?;
             let id: i32 = diesel::select(last_insert_id()).get_result(conn).await?;
+            outbox::enqueue(
+                conn,
+                vec![NewMail::to_attendee(MailKind::MeetingRequested, &target, Some(id))],
+            )
+            .await?;
             Ok(appointments::table
                 .find(id)
                 .select(AppointmentRow::as_select())
@@ -263,6 +269,7 @@ pub async fn respond(
     }
     let people = [row.requester_id, row.target_id];
     let (start, end) = (row.appointment_time, row.end());
+    let mails = answer_mails(conn, &row, answer).await?;
     conn.transaction::<_, AppError, _>(async |conn| {
         if answer == RequestStatus::Accepted {
             let mut locked = people;
@@ -282,11 +289,59 @@ pub async fn respond(
             .set(appointments::status.eq(answer.as_str()))
             .execute(conn)
             .await?;
+        outbox::enqueue(conn, mails).await?;
         Ok(())
     })
     .await?;
     let row = find_row(conn, id).await?;
     view(conn, me, row).await
+}
+
+/// How long before a meeting both people are reminded.
+pub const REMINDER_BEFORE: Duration = Duration::minutes(15);
+
+/// The mails an answer sends: a yes goes to both (with the calendar file) and sets both
+/// reminders, due 15 minutes before the meeting's start at the event; a no tells the one
+/// who asked. Answering the same way twice sends nothing new.
+async fn answer_mails(
+    conn: &mut DbConn<'_>,
+    row: &AppointmentRow,
+    answer: RequestStatus,
+) -> Result<Vec<NewMail>, AppError> {
+    if row.status == answer.as_str() {
+        return Ok(Vec::new());
+    }
+    let mut people = attendees::rows_by_id(conn, &[row.requester_id, row.target_id]).await?;
+    let (Some(requester), Some(target)) = (
+        people.remove(&row.requester_id),
+        people.remove(&row.target_id),
+    ) else {
+        return Err(AppError::not_found("Attendee"));
+    };
+    let mut mails = Vec::new();
+    match answer {
+        RequestStatus::Accepted => {
+            let event = find_event_row(conn, row.event_id).await?;
+            let starts = crate::zone::to_utc(row.appointment_time, event.zone()).naive_utc();
+            let now = chrono::Utc::now().naive_utc();
+            for person in [&requester, &target] {
+                mails.push(NewMail::to_attendee(MailKind::MeetingAccepted, person, Some(row.id)));
+                if starts > now {
+                    mails.push(
+                        NewMail::to_attendee(MailKind::MeetingReminder, person, Some(row.id))
+                            .due((starts - REMINDER_BEFORE).max(now)),
+                    );
+                }
+            }
+        }
+        RequestStatus::Rejected => mails.push(NewMail::to_attendee(
+            MailKind::MeetingDeclined,
+            &requester,
+            Some(row.id),
+        )),
+        RequestStatus::Pending => {}
+    }
+    Ok(mails)
 }
 
 async fn view(

@@ -1,5 +1,6 @@
 use super::directory::{self, Directory};
 use super::events::find_row as find_event_row;
+use super::outbox::{self, MailKind, NewMail};
 use super::{connections, events, random_hex, Actor};
 use crate::auth::{hash_password, SessionUser, UserKey};
 use crate::db::{DbConn, DbPool};
@@ -230,11 +231,18 @@ async fn insert_seated(conn: &mut DbConn<'_>, new: NewAttendee) -> Result<Attend
                 }
                 other => other.into(),
             })?;
-        Ok(attendees::table
+        let row = attendees::table
             .filter(attendees::checkin_token.eq(&new.checkin_token))
             .select(AttendeeRow::as_select())
             .first(conn)
-            .await?)
+            .await?;
+        // The ticket by mail, written with the seat: both or neither.
+        outbox::enqueue(
+            conn,
+            vec![NewMail::to_attendee(MailKind::Registered, &row, None)],
+        )
+        .await?;
+        Ok(row)
     })
     .await
 }

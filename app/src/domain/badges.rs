@@ -1,7 +1,7 @@
 //! Badges: who goes on a sheet, in which order, on which label stock; and which badges have
 //! been printed already.
 
-use super::events::{self, local_now};
+use super::events::{self, utc_now};
 use super::Actor;
 use crate::db::{DbConn, DbPool};
 use crate::error::AppError;
@@ -189,7 +189,7 @@ async fn mark_printed(conn: &mut DbConn<'_>, badges: &[Badge]) -> Result<(), App
     for chunk in badges.chunks(1_000) {
         let ids: Vec<i32> = chunk.iter().map(|b| b.id).collect();
         diesel::update(attendees::table.filter(attendees::id.eq_any(ids)))
-            .set(attendees::badge_printed_at.eq(local_now()))
+            .set(attendees::badge_printed_at.eq(utc_now()))
             .execute(conn)
             .await?;
     }

@@ -3,7 +3,7 @@
 //! check-in. A scan queued offline carries the time it was made, and the earliest time wins.
 
 use super::attendees::{self, Visibility};
-use super::events::{self, local_now};
+use super::events;
 use super::Actor;
 use crate::db::DbConn;
 use crate::error::AppError;
@@ -22,11 +22,12 @@ fn whole_seconds(at: NaiveDateTime) -> NaiveDateTime {
     at.with_nanosecond(0).unwrap_or(at)
 }
 
-/// When an offline scan was made. Phones send their own time with its UTC offset (the
-/// server's zone may differ from the phone's); a time without a zone is event-local.
-fn parse_scan_time(raw: &str) -> Result<NaiveDateTime, String> {
+/// When an offline scan was made, as a wall-clock time at the event. Phones send their own
+/// time with its UTC offset (the phone's zone, the server's and the event's may all
+/// differ); a time without an offset is already event-local.
+fn parse_scan_time(raw: &str, zone: chrono_tz::Tz) -> Result<NaiveDateTime, String> {
     match chrono::DateTime::parse_from_rfc3339(raw.trim()) {
-        Ok(at) => Ok(at.with_timezone(&chrono::Local).naive_local()),
+        Ok(at) => Ok(at.with_timezone(&zone).naive_local()),
         Err(_) => parse_local_datetime(raw),
     }
 }
@@ -50,8 +51,9 @@ pub async fn check_in(
     }
     let device = optional_text(input.device.as_deref().unwrap_or(""), 100, "Device")
         .map_err(|problem| AppError::field("device", problem))?;
+    let zone = keeper.zone(conn, event_id).await?;
     // Whole seconds, as the column keeps them: a fresh answer shows what a repeat will.
-    let now = whole_seconds(local_now());
+    let now = whole_seconds(crate::zone::now_in(zone));
     let scanned_at = match input
         .scanned_at
         .as_deref()
@@ -60,11 +62,12 @@ pub async fn check_in(
     {
         None => now,
         Some(raw) => {
-            let at = parse_scan_time(raw).map_err(|p| AppError::field("scanned_at", p))?;
+            let at = parse_scan_time(raw, zone).map_err(|p| AppError::field("scanned_at", p))?;
             // A phone's clock may run a little fast; a scan from the future is not believed.
             if at > now + Duration::minutes(5) {
                 return Err(AppError::field("scanned_at", "That time is in the future."));
             }
+
             whole_seconds(at)
         }
     };
@@ -88,11 +91,12 @@ pub async fn check_in_by_id(
 ) -> Result<CheckinResult, AppError> {
     let keeper = door_keeper(conn, actor, event_id).await?;
     let row = attendees::find_in_event(conn, attendee_id, event_id).await?;
+    let now = whole_seconds(crate::zone::now_in(keeper.zone(conn, event_id).await?));
     record(
         conn,
         event_id,
         row,
-        local_now(),
+        now,
         &keeper,
         Some("manual".into()),
     )
@@ -162,6 +166,24 @@ enum DoorKeeper {
     Organizer(events::EventRow),
     /// One of its check-in staff (their id).
     Staff(i32),
+}
+
+impl DoorKeeper {
+    /// The event's time zone: from the row the organiser was proved with, else one read.
+    async fn zone(&self, conn: &mut DbConn<'_>, event_id: i32) -> Result<chrono_tz::Tz, AppError> {
+        match self {
+            DoorKeeper::Organizer(event) => Ok(event.zone()),
+            DoorKeeper::Staff(_) => {
+                use crate::schema::events as events_table;
+                let name: String = events_table::table
+                    .find(event_id)
+                    .select(events_table::timezone)
+                    .first(conn)
+                    .await?;
+                Ok(crate::zone::of_event(&name))
+            }
+        }
+    }
 }
 
 /// The event's organiser or its check-in staff; anyone else is refused.

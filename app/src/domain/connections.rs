@@ -2,6 +2,7 @@
 //! each other only once a request is accepted.
 
 use super::attendees::{self, AttendeeRow, Visibility};
+use super::outbox::{self, MailKind, NewMail};
 use super::Actor;
 use crate::db::DbConn;
 use crate::error::AppError;
@@ -11,7 +12,7 @@ use crate::schema::connections;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
-use diesel_async::RunQueryDsl;
+use diesel_async::{AsyncConnection, RunQueryDsl};
 use std::collections::HashMap;
 
 #[derive(Queryable, Selectable, Clone)]
@@ -188,6 +189,8 @@ pub async fn request(
     }
     let target = attendees::find_in_event(conn, target_id, event_id).await?;
     let existing = between(conn, me, target_id).await?;
+    // The request and the mail telling the other person: both or neither.
+    let id = conn.transaction::<_, AppError, _>(async |conn| {
     let id = match existing {
         Some(row) if row.status() == RequestStatus::Rejected => {
             // A declined request may be asked again, by either of the two.
@@ -234,6 +237,14 @@ pub async fn request(
                 .await?
         }
     };
+    outbox::enqueue(
+        conn,
+        vec![NewMail::to_attendee(MailKind::ConnectionRequested, &target, Some(id))],
+    )
+    .await?;
+    Ok(id)
+    })
+    .await?;
     let row = find_row(conn, id).await?;
     Ok(row.into_model(me, target))
 }
@@ -297,15 +308,27 @@ pub async fn respond(
     if row.connected_attendee_id != me {
         return Err(AppError::Forbidden);
     }
-    diesel::update(connections::table.find(id))
-        .set(connections::status.eq(answer.as_str()))
-        .execute(conn)
-        .await?;
-    let row = find_row(conn, id).await?;
     let other = attendees::rows_by_id(conn, &[row.other(me)])
         .await?
         .remove(&row.other(me))
         .ok_or_else(|| AppError::not_found("Attendee"))?;
+    conn.transaction::<_, AppError, _>(async |conn| {
+        diesel::update(connections::table.find(id))
+            .set(connections::status.eq(answer.as_str()))
+            .execute(conn)
+            .await?;
+        // The one who asked hears of a yes (with the other's email); a no is not sent.
+        if answer == RequestStatus::Accepted && row.status() != RequestStatus::Accepted {
+            outbox::enqueue(
+                conn,
+                vec![NewMail::to_attendee(MailKind::ConnectionAccepted, &other, Some(id))],
+            )
+            .await?;
+        }
+        Ok(())
+    })
+    .await?;
+    let row = find_row(conn, id).await?;
     Ok(row.into_model(me, other))
 }
 

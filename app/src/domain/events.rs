@@ -5,6 +5,7 @@ use crate::inputs::{EventInput, EventPatch, PageParams};
 use crate::models::{Event, Page};
 use crate::schema::{attendees, checkins, events};
 use crate::validate::{optional_text, parse_local_datetime, required_text, Checker, EventCode};
+use crate::zone;
 use chrono::NaiveDateTime;
 use diesel::dsl::{case_when, count_star};
 use diesel::prelude::*;
@@ -27,9 +28,20 @@ pub(crate) struct EventRow {
     pub created_at: NaiveDateTime,
     /// Kept by triggers on `attendees`: read with the event, never counted.
     pub attendee_count: i32,
+    pub timezone: String,
 }
 
 impl EventRow {
+    /// The event's zone.
+    pub(crate) fn zone(&self) -> chrono_tz::Tz {
+        zone::of_event(&self.timezone)
+    }
+
+    /// The wall-clock time at the event right now.
+    pub(crate) fn now(&self) -> NaiveDateTime {
+        zone::now_in(self.zone())
+    }
+
     fn into_model(self) -> Event {
         let attendee_count = i64::from(self.attendee_count);
         let spots_left = self
@@ -45,6 +57,7 @@ impl EventRow {
             end_time: self.end_time,
             location: self.location,
             max_attendees: self.max_attendees,
+            timezone: self.timezone,
             created_at: self.created_at,
             attendee_count,
             spots_left,
@@ -63,6 +76,9 @@ struct EventFields {
     end_time: NaiveDateTime,
     location: Option<String>,
     max_attendees: Option<i32>,
+    timezone: String,
+    start_utc: NaiveDateTime,
+    end_utc: NaiveDateTime,
 }
 
 fn check_capacity(checker: &mut Checker, raw: Option<i64>) -> Option<i32> {
@@ -112,22 +128,52 @@ impl EventFields {
             optional_text(input.location.as_deref().unwrap_or(""), 255, "Location"),
         );
         let max_attendees = check_capacity(&mut checker, input.max_attendees);
+        let zone = match input.timezone.as_deref() {
+            None => Some(zone::default_zone()),
+            Some(name) => checker.check("timezone", zone::parse(name)),
+        };
         check_times(&mut checker, start_time, end_time);
         checker.finish()?;
+        let (zone, start_time, end_time) = (zone.unwrap(), start_time.unwrap(), end_time.unwrap());
         Ok(Self {
             name: name.unwrap(),
             description: description.unwrap(),
-            start_time: start_time.unwrap(),
-            end_time: end_time.unwrap(),
+            start_time,
+            end_time,
             location: location.unwrap(),
             max_attendees,
+            timezone: zone.name().to_owned(),
+            start_utc: zone::to_utc(start_time, zone).naive_utc(),
+            end_utc: zone::to_utc(end_time, zone).naive_utc(),
         })
     }
 }
 
-/// Event times are event-local without a zone; the server's local clock stands in for it.
-pub fn local_now() -> NaiveDateTime {
-    chrono::Local::now().naive_local()
+/// Now in UTC, for records that are not about an event's time (revocations, prints).
+pub fn utc_now() -> NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}
+
+/// Gives the events written before time zones existed (`timezone = ''`) the default zone,
+/// once, at start-up: their times were read in the server's zone until then.
+pub async fn adopt_default_zone(conn: &mut DbConn<'_>) -> Result<usize, AppError> {
+    let zone = zone::default_zone();
+    let rows: Vec<(i32, NaiveDateTime, NaiveDateTime)> = events::table
+        .filter(events::timezone.eq(""))
+        .select((events::id, events::start_time, events::end_time))
+        .load(conn)
+        .await?;
+    for (id, start, end) in &rows {
+        diesel::update(events::table.find(id).filter(events::timezone.eq("")))
+            .set((
+                events::timezone.eq(zone.name()),
+                events::start_utc.eq(zone::to_utc(*start, zone).naive_utc()),
+                events::end_utc.eq(zone::to_utc(*end, zone).naive_utc()),
+            ))
+            .execute(conn)
+            .await?;
+    }
+    Ok(rows.len())
 }
 
 /// A fresh code from `EventCode::ALPHABET` (50 bits of entropy): from the OS generator for
@@ -194,15 +240,15 @@ pub async fn list_upcoming(
     conn: &mut DbConn<'_>,
     page: PageParams,
 ) -> Result<Page<Event>, AppError> {
-    let now = local_now();
+    let now = utc_now();
     let total: i64 = events::table
-        .filter(events::end_time.ge(now))
+        .filter(events::end_utc.ge(now))
         .count()
         .get_result(conn)
         .await?;
     let rows = events::table
-        .filter(events::end_time.ge(now))
-        .order((events::start_time.asc(), events::id.asc()))
+        .filter(events::end_utc.ge(now))
+        .order((events::start_utc.asc(), events::id.asc()))
         .limit(page.limit())
         .offset(page.offset())
         .select(EventRow::as_select())
@@ -221,7 +267,7 @@ pub async fn list_mine(
     page: PageParams,
 ) -> Result<Page<Event>, AppError> {
     let organizer_id = actor.organizer_id()?;
-    let now = local_now();
+    let now = utc_now();
     let total: i64 = events::table
         .filter(events::organizer_id.eq(organizer_id))
         .count()
@@ -230,10 +276,10 @@ pub async fn list_mine(
     let rows = events::table
         .filter(events::organizer_id.eq(organizer_id))
         .order((
-            events::end_time.lt(now).asc(),
+            events::end_utc.lt(now).asc(),
             // Upcoming soonest first; for past events this key is NULL and the next decides.
-            case_when(events::end_time.ge(now), events::start_time).asc(),
-            events::start_time.desc(),
+            case_when(events::end_utc.ge(now), events::start_utc).asc(),
+            events::start_utc.desc(),
             events::id.asc(),
         ))
         .limit(page.limit())
@@ -319,6 +365,7 @@ pub async fn update(
         max_attendees: patch
             .max_attendees
             .unwrap_or(current.max_attendees.map(i64::from)),
+        timezone: Some(patch.timezone.unwrap_or(current.timezone)),
     };
     let fields = EventFields::parse(&merged)?;
     conn.transaction::<_, AppError, _>(async |conn| {

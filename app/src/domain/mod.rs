@@ -10,7 +10,10 @@ pub mod checkin;
 pub mod connections;
 pub mod directory;
 pub mod events;
+pub mod notifications;
 pub mod organizers;
+pub mod outbox;
+pub mod password_reset;
 pub mod staff;
 pub mod stats;
 

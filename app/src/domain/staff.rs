@@ -1,7 +1,7 @@
 //! Check-in staff: the organiser gives each person at the door a named link that opens the
 //! scanner for that one event, and can revoke it at any moment.
 
-use super::events::{self, local_now};
+use super::events::{self, utc_now};
 use super::{random_hex, Actor};
 use crate::db::DbConn;
 use crate::error::AppError;
@@ -105,7 +105,7 @@ pub async fn revoke(
             .filter(staff_access::id.eq(staff_id))
             .filter(staff_access::event_id.eq(event_id)),
     )
-    .set(staff_access::revoked_at.eq(local_now()))
+    .set(staff_access::revoked_at.eq(utc_now()))
     .execute(conn)
     .await?;
     if changed == 0 {

@@ -51,7 +51,7 @@ pub async fn for_event(
     .bind::<Integer, _>(event_id)
     .load(conn)
     .await?;
-    let ended = event.end_time < events::local_now();
+    let ended = event.end_time < event.now();
     Ok(EventStats {
         event_id,
         registered,

@@ -1,6 +1,6 @@
 use super::code_param;
 use crate::components::{
-    action_error, format_when, spots_text, ErrorNote, Field, FormError, Submit,
+    action_error, spots_text, ErrorNote, Field, FormError, Submit,
 };
 use crate::error::AppError;
 use crate::models::{Event, Me};
@@ -85,7 +85,7 @@ fn EventDetails(event: Event, me: Option<Me>) -> impl IntoView {
         <Meta property="og:description" content=preview_text(&event)/>
         <article class="event">
             <header class="event-head">
-                <p class="event-date">{format_when(event.start_time, event.end_time)}</p>
+                <p class="event-date">{event.when()}</p>
                 <h1>{event.name.clone()}</h1>
                 {event.location.clone().map(|place| view! { <p class="event-place">{place}</p> })}
                 <p class="spots" class:full=full>{spots_text(event.spots_left, event.attendee_count)}</p>
@@ -99,7 +99,7 @@ fn EventDetails(event: Event, me: Option<Me>) -> impl IntoView {
 
 /// What a chat app shows under the invite link: when, where and the start of the description.
 fn preview_text(event: &Event) -> String {
-    let mut text = format_when(event.start_time, event.end_time);
+    let mut text = event.when();
     if let Some(place) = &event.location {
         text.push_str(" · ");
         text.push_str(place);
@@ -210,6 +210,7 @@ pub fn AttendeeLoginPage() -> impl IntoView {
                 <Field label="Password" name="password" kind="password" autocomplete="current-password" required=true error/>
                 <Submit label="Log in" busy="Logging in…" pending=Signal::from(action.pending()) block=true/>
             </ActionForm>
+            <p class="switch"><A href=move || format!("/forgot-password?role=attendee&event={}", code.get())>"Forgot your password?"</A></p>
             <p class="switch">"Not registered yet? " <A href=move || format!("/e/{}", code.get())>"RSVP to the event"</A></p>
         </section>
     }

@@ -1,4 +1,4 @@
-use crate::components::{format_when, spots_text, ErrorNote};
+use crate::components::{spots_text, ErrorNote};
 use crate::error::AppError;
 use crate::models::{Event, Page};
 use leptos::prelude::*;
@@ -54,7 +54,7 @@ fn EventCard(event: Event) -> impl IntoView {
     let full = event.is_full();
     view! {
         <li class="card event-card">
-            <p class="event-date">{format_when(event.start_time, event.end_time)}</p>
+            <p class="event-date">{event.when()}</p>
             <h3><A href=href>{event.name.clone()}</A></h3>
             {event.location.clone().map(|place| view! { <p class="muted">{place}</p> })}
             <p class="spots" class:full=full>{spots_text(event.spots_left, event.attendee_count)}</p>

@@ -2,7 +2,7 @@
 
 use super::id_param;
 use crate::components::{
-    action_error, format_when, spots_text, ErrorNote, Field, FormError, Pager, Submit,
+    action_error, spots_text, ErrorNote, Field, FormError, Pager, Submit,
 };
 use crate::error::AppError;
 use crate::models::{Attendee, Event, Page};
@@ -35,6 +35,7 @@ pub async fn create_event(
     end_time: String,
     location: String,
     max_attendees: String,
+    timezone: String,
 ) -> Result<(), AppError> {
     let (auth, actor) = super::server::actor().await?;
     let mut conn = super::server::conn(&auth).await?;
@@ -45,6 +46,8 @@ pub async fn create_event(
         end_time,
         location: Some(location),
         max_attendees: capacity(&max_attendees)?,
+        // Empty: the browser did not say (no script yet); the server's default zone.
+        timezone: Some(timezone).filter(|zone| !zone.trim().is_empty()),
     };
     let event = crate::domain::events::create(&mut conn, &actor, input).await?;
     leptos_axum::redirect(&format!("/dashboard/events/{}", event.id));
@@ -60,6 +63,7 @@ pub async fn update_event(
     end_time: String,
     location: String,
     max_attendees: String,
+    timezone: String,
 ) -> Result<Event, AppError> {
     let (auth, actor) = super::server::actor().await?;
     let mut conn = super::server::conn(&auth).await?;
@@ -70,6 +74,7 @@ pub async fn update_event(
         end_time: Some(end_time),
         location: Some(Some(location)),
         max_attendees: Some(capacity(&max_attendees)?),
+        timezone: Some(timezone).filter(|zone| !zone.trim().is_empty()),
     };
     crate::domain::events::update(&mut conn, &actor, id, patch).await
 }
@@ -180,12 +185,68 @@ fn EventFields(event: Option<Event>, error: Signal<Option<AppError>>) -> impl In
             <Field label="Starts" name="start_time" kind="datetime-local" required=true value=value(|e| e.start_time.format("%Y-%m-%dT%H:%M").to_string()) error/>
             <Field label="Ends" name="end_time" kind="datetime-local" required=true value=value(|e| e.end_time.format("%Y-%m-%dT%H:%M").to_string()) error/>
         </div>
+        <TimeZoneField value=value(|e| e.timezone.clone()) error/>
         <Field label="Location" name="location" value=value(|e| e.location.clone().unwrap_or_default()) error/>
         <Field label="Capacity" name="max_attendees" kind="number" hint="Leave empty for unlimited." value=value(|e| e.max_attendees.map(|m| m.to_string()).unwrap_or_default()) error/>
         <div class="field" class:invalid=move || description_problem().is_some()>
             <label for="field-description">"Description"</label>
             <textarea id="field-description" name="description" rows="5">{description}</textarea>
             <p class="field-note">{move || description_problem().unwrap_or_default()}</p>
+        </div>
+    }
+}
+
+/// The event's IANA zone. A new event starts in the browser's own zone once the page's
+/// script runs (empty before: the server's default); the browser's list of zones is offered
+/// as suggestions, and the server checks the name.
+#[component]
+fn TimeZoneField(value: String, error: Signal<Option<AppError>>) -> impl IntoView {
+    let input = NodeRef::<leptos::html::Input>::new();
+    let zones = NodeRef::<leptos::html::Datalist>::new();
+    let problem = move || error.get().and_then(|e| e.field_error("timezone"));
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        use wasm_bindgen::JsCast;
+        let (Some(input), Some(zones)) = (input.get(), zones.get()) else {
+            return;
+        };
+        let intl = js_sys::Reflect::get(&js_sys::global(), &"Intl".into()).ok();
+        let names = intl
+            .as_ref()
+            .and_then(|intl| js_sys::Reflect::get(intl, &"supportedValuesOf".into()).ok())
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+            .and_then(|f| f.call1(intl.as_ref().unwrap(), &"timeZone".into()).ok())
+            .map(|list| js_sys::Array::from(&list));
+        if let Some(names) = names {
+            for name in names.iter().filter_map(|n| n.as_string()) {
+                if let Ok(option) = document().create_element("option") {
+                    let _ = option.set_attribute("value", &name);
+                    let _ = zones.append_child(&option);
+                }
+            }
+        }
+        if input.value().is_empty() {
+            let own = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
+                .resolved_options();
+            if let Some(zone) = js_sys::Reflect::get(&own, &"timeZone".into())
+                .ok()
+                .and_then(|z| z.as_string())
+            {
+                input.set_value(&zone);
+            }
+        }
+    });
+    view! {
+        <div class="field" class:invalid=move || problem().is_some()>
+            <label for="field-timezone">"Time zone"</label>
+            <input id="field-timezone" name="timezone" type="text" list="timezones" node_ref=input
+                value=value autocomplete="off" spellcheck="false" placeholder="Europe/Berlin"
+                aria-invalid=move || problem().is_some().then_some("true")
+                aria-describedby="field-timezone-note"/>
+            <datalist id="timezones" node_ref=zones></datalist>
+            <p class="field-note" id="field-timezone-note">
+                {move || problem().unwrap_or_else(|| "Every time of the event is in this zone.".to_owned())}
+            </p>
         </div>
     }
 }
@@ -225,7 +286,7 @@ fn ManageEvent(event: Event, update: ServerAction<UpdateEvent>) -> impl IntoView
         <Title text=event.name.clone()/>
         <div class="page-head">
             <div>
-                <p class="event-date">{format_when(event.start_time, event.end_time)}</p>
+                <p class="event-date">{event.when()}</p>
                 <h1>{event.name.clone()}</h1>
                 <p class="spots">{spots_text(event.spots_left, event.attendee_count)}</p>
                 <p class="muted">{format!("{} checked in", event.checked_in.unwrap_or(0))}</p>

@@ -4,6 +4,7 @@ pub mod home;
 pub mod manage;
 pub mod network;
 pub mod organizer;
+pub mod password;
 pub mod people;
 pub mod profile;
 pub mod requests;

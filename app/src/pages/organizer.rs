@@ -1,5 +1,5 @@
 use crate::components::{
-    action_error, format_when, spots_text, ErrorNote, Field, FormError, Submit,
+    action_error, spots_text, ErrorNote, Field, FormError, Submit,
 };
 use crate::error::AppError;
 use crate::models::{Event, Page};
@@ -43,6 +43,7 @@ pub fn LoginPage() -> impl IntoView {
                 <Field label="Password" name="password" kind="password" autocomplete="current-password" required=true error/>
                 <Submit label="Log in" busy="Logging in…" pending=Signal::from(action.pending()) block=true/>
             </ActionForm>
+            <p class="switch"><A href="/forgot-password?role=organizer">"Forgot your password?"</A></p>
             <p class="switch">"New to NetEvent? " <A href="/organizer/register">"Create an organiser account"</A></p>
             <p class="switch muted">"Attending an event? Use the link your organiser sent you."</p>
         </section>
@@ -97,7 +98,7 @@ pub fn DashboardPage() -> impl IntoView {
                         <ul class="event-grid">
                             {page.items.into_iter().map(|event| view! {
                                 <li class="card event-card">
-                                    <p class="event-date">{format_when(event.start_time, event.end_time)}</p>
+                                    <p class="event-date">{event.when()}</p>
                                     <h3><A href=format!("/dashboard/events/{}", event.id)>{event.name.clone()}</A></h3>
                                     <p class="spots">{spots_text(event.spots_left, event.attendee_count)}</p>
                                     <p class="muted" data-testid="checked-in">{format!("{} checked in", event.checked_in.unwrap_or(0))}</p>

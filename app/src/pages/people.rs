@@ -222,9 +222,10 @@ fn MeetingRequest(person: Attendee, event: Event) -> impl IntoView {
     let minute = |t: chrono::NaiveDateTime| t.format("%Y-%m-%dT%H:%M").to_string();
     let time_problem = field_error("appointment_time");
     let hint = format!(
-        "During the event: {} – {}.",
+        "During the event: {} – {}, {} time.",
         event.start_time.format("%a %-d %b %H:%M"),
-        event.end_time.format("%H:%M")
+        event.end_time.format("%H:%M"),
+        event.timezone
     );
     view! {
         <section class="card" aria-labelledby="meet-title">

@@ -36,6 +36,77 @@ pub async fn save_profile(
     crate::domain::attendees::update_profile(&mut conn, &actor, me, patch).await
 }
 
+#[server(prefix = "/rpc")]
+pub async fn my_notifications() -> Result<crate::models::NotificationSettings, AppError> {
+    let (auth, actor) = super::server::actor().await?;
+    let (me, _) = actor.attendee()?;
+    let mut conn = super::server::conn(&auth).await?;
+    crate::domain::notifications::get(&mut conn, &actor, me).await
+}
+
+/// A ticked box arrives as `on`; an unticked one not at all.
+#[server(prefix = "/rpc")]
+pub async fn save_notifications(
+    connection_requests: Option<String>,
+    meeting_requests: Option<String>,
+    meeting_updates: Option<String>,
+    reminders: Option<String>,
+) -> Result<crate::models::NotificationSettings, AppError> {
+    let (auth, actor) = super::server::actor().await?;
+    let (me, _) = actor.attendee()?;
+    let mut conn = super::server::conn(&auth).await?;
+    let patch = crate::inputs::NotificationPatch {
+        connection_requests: Some(connection_requests.is_some()),
+        meeting_requests: Some(meeting_requests.is_some()),
+        meeting_updates: Some(meeting_updates.is_some()),
+        reminders: Some(reminders.is_some()),
+    };
+    crate::domain::notifications::put(&mut conn, &actor, me, patch).await
+}
+
+/// `/me/settings`: which mails I get.
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    view! {
+        <Title text="Settings"/>
+        <div class="page-head"><h1>"Settings"</h1></div>
+        <MailSettings/>
+    }
+}
+
+/// Which mails I get; the ticket and password links always come.
+#[component]
+fn MailSettings() -> impl IntoView {
+    let save = ServerAction::<SaveNotifications>::new();
+    let settings = Resource::new(|| (), |_| my_notifications());
+    let error = action_error(save);
+    let saved = move || matches!(save.value().get(), Some(Ok(_)));
+    view! {
+        <section class="card" aria-labelledby="mail-title">
+            <h2 id="mail-title">"Mail"</h2>
+            <p class="muted">"Your ticket and password links always come. Choose what else we mail you:"</p>
+            <Suspense fallback=|| view! { <p class="muted" aria-busy="true">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match settings.await {
+                        Err(error) => view! { <AttendeeGate error/> }.into_any(),
+                        Ok(now) => view! {
+                        <ActionForm action=save>
+                            <FormError error/>
+                            <label class="check"><input type="checkbox" name="connection_requests" checked=now.connection_requests/>" Connection requests and answers"</label>
+                            <label class="check"><input type="checkbox" name="meeting_requests" checked=now.meeting_requests/>" Meeting requests"</label>
+                            <label class="check"><input type="checkbox" name="meeting_updates" checked=now.meeting_updates/>" Answers to my meeting requests"</label>
+                            <label class="check"><input type="checkbox" name="reminders" checked=now.reminders/>" A reminder 15 minutes before each meeting"</label>
+                            {move || saved().then(|| view! { <p class="saved" role="status">"Saved."</p> })}
+                            <Submit label="Save mail settings" busy="Saving…" pending=Signal::from(save.pending())/>
+                        </ActionForm>
+                    }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let save = ServerAction::<SaveProfile>::new();
@@ -86,6 +157,7 @@ fn ProfileForm(me: Attendee, save: ServerAction<SaveProfile>) -> impl IntoView {
                 <Submit label="Save profile" busy="Saving…" pending=Signal::from(save.pending())/>
             </ActionForm>
         </section>
+        <MailSettings/>
     }
 }
 

@@ -18,13 +18,27 @@ pub async fn live_stats(id: i32) -> Result<EventStats, AppError> {
     crate::domain::stats::for_event(&mut conn, &actor, id).await
 }
 
+#[server(prefix = "/rpc")]
+pub async fn mail_delivery(id: i32) -> Result<crate::models::MailDelivery, AppError> {
+    let (auth, actor) = super::server::actor().await?;
+    let mut conn = super::server::conn(&auth).await?;
+    crate::domain::outbox::delivery(&mut conn, &actor, id).await
+}
+
 #[component]
 pub fn StatsPage() -> impl IntoView {
     let id = super::id_param();
     let stats = Resource::new(move || id.get(), live_stats);
+    let mail = Resource::new(move || id.get(), mail_delivery);
     // Watch the door: refetch while the page is open.
     Effect::new(move |_| {
-        if let Ok(handle) = set_interval_with_handle(move || stats.refetch(), REFRESH) {
+        if let Ok(handle) = set_interval_with_handle(
+            move || {
+                stats.refetch();
+                mail.refetch();
+            },
+            REFRESH,
+        ) {
             on_cleanup(move || handle.clear());
         }
     });
@@ -43,6 +57,29 @@ pub fn StatsPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move { mail.await.ok().map(|mail| view! { <MailCard mail/> }) })}
+        </Transition>
+    }
+}
+
+/// The event's mail: how much went out, waits for a retry, or was given up on after a day.
+#[component]
+fn MailCard(mail: crate::models::MailDelivery) -> impl IntoView {
+    let undelivered = mail.undelivered;
+    view! {
+        <section class="card" aria-labelledby="mail-title">
+            <h2 id="mail-title">"Mail"</h2>
+            <p data-testid="mail-counts">{format!("{} sent · {} waiting · {} undelivered", mail.sent, mail.waiting, mail.failed)}</p>
+            {(!undelivered.is_empty()).then(|| view! {
+                <p class="muted">"Given up on after 24 hours of retries:"</p>
+                <ul class="plain">
+                    {undelivered.into_iter().map(|m| view! {
+                        <li><strong>{m.recipient}</strong>" · "{m.kind.replace('_', " ")}" · "<span class="muted">{m.error}</span></li>
+                    }).collect_view()}
+                </ul>
+            })}
+        </section>
     }
 }
 

@@ -27,7 +27,7 @@ pub fn TicketPage() -> impl IntoView {
                 match ticket.await {
                     Ok((me, event, svg)) => view! {
                         <section class="ticket" aria-labelledby="ticket-name">
-                            <p class="event-date">{crate::components::format_when(event.start_time, event.end_time)}</p>
+                            <p class="event-date">{event.when()}</p>
                             <h1>{event.name.clone()}</h1>
                             <div class="ticket-qr" role="img" aria-label="Your check-in QR code" inner_html=svg></div>
                             <p class="ticket-name" id="ticket-name">{me.full_name()}</p>

@@ -76,3 +76,17 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
             .map_err(|_| AppError::not_found("Resource"))
     }
 }
+
+/// Path parameters of several parts; any that does not parse names nothing: 404.
+pub struct ApiPath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Path(value)| ApiPath(value))
+            .map_err(|_| AppError::not_found("Resource"))
+    }
+}

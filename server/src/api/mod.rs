@@ -6,6 +6,7 @@ mod auth;
 mod connections;
 mod events;
 pub mod extract;
+mod mail;
 mod organizer;
 
 use crate::AppState;
@@ -70,6 +71,7 @@ fn documented() -> OpenApiRouter<AppState> {
         .merge(connections::routes())
         .merge(appointments::routes())
         .merge(organizer::routes())
+        .merge(mail::routes())
 }
 
 /// The OpenAPI document served at `/api/openapi.json`.

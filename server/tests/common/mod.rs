@@ -2,6 +2,8 @@
 //! MariaDB database, dropped again when the test ends (also when it fails).
 #![allow(dead_code)]
 
+pub mod mail;
+
 use diesel_async::{AsyncConnection, AsyncMysqlConnection, RunQueryDsl};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{json, Value};
@@ -43,9 +45,26 @@ pub async fn fresh_database() -> (String, String) {
     (database, url)
 }
 
-/// Drops a database made by `fresh_database`.
+/// Drops a database made by `fresh_database`. Connections still on it are ended first: a
+/// background task of the test's server (the mail worker) may be mid-transaction when the
+/// test ends, and its table locks would hold DROP DATABASE for ever.
 pub async fn drop_database(database: &str) {
     if let Ok(mut admin) = AsyncMysqlConnection::establish(&server_url()).await {
+        #[derive(diesel::QueryableByName)]
+        struct Connection {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            id: i64,
+        }
+        let ours: Vec<Connection> = diesel::sql_query(
+            "SELECT CAST(ID AS SIGNED) AS id FROM information_schema.PROCESSLIST WHERE DB = ?",
+        )
+        .bind::<diesel::sql_types::Text, _>(database)
+        .load(&mut admin)
+        .await
+        .unwrap_or_default();
+        for Connection { id } in ours {
+            let _ = diesel::sql_query(format!("KILL {id}")).execute(&mut admin).await;
+        }
         let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS `{database}`"))
             .execute(&mut admin)
             .await;
@@ -58,6 +77,8 @@ pub struct TestApp {
     pub database_url: String,
     pub config: Config,
     pub state: server::AppState,
+    /// This instance's mail worker (sending to `config.smtp_url`, else marking mail skipped).
+    pub mail_worker: tokio::task::JoinHandle<()>,
 }
 
 impl TestApp {
@@ -75,10 +96,15 @@ impl TestApp {
             .join(&database)
             .to_string_lossy()
             .into_owned();
-        adjust(&mut config);
-        let (router, state) = server::build(&config).await.expect("server builds");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
+        // Links in mail lead here.
+        config.public_url = base.clone();
+        adjust(&mut config);
+        let (router, state) = server::build(&config).await.expect("server builds");
+        let mail_worker = server::spawn_mail_worker(&config)
+            .await
+            .expect("mail settings are valid");
         tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
         TestApp {
             base,
@@ -86,12 +112,19 @@ impl TestApp {
             database_url,
             config,
             state,
+            mail_worker,
         }
     }
 
     /// A client with its own cookie jar: one browser, one person.
     pub fn client(&self) -> Client {
         Client::builder().cookie_store(true).build().unwrap()
+    }
+
+    /// The router with its mail going to `catcher`, links in mail pointing at it.
+    pub async fn spawn_with_mail(catcher: &mail::MailCatcher) -> Self {
+        let smtp = catcher.smtp_url();
+        Self::spawn_with(move |config| config.smtp_url = Some(smtp)).await
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -211,6 +244,7 @@ impl TestApp {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
+        self.mail_worker.abort();
         let database = self.database.clone();
         let _ = std::fs::remove_dir_all(&self.config.upload_dir);
         // Drop runs outside async context guarantees: use a private runtime on a thread.
