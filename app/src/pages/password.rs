@@ -79,7 +79,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 pub fn ResetPasswordPage() -> impl IntoView {
     let params = use_params_map();
     let token = Memo::new(move |_| params.read().get("token").unwrap_or_default());
-    let action = ServerAction::<ResetPassword>::new();
+    let action = super::session::SessionActions::get().reset_password;
     let error = action_error(action);
     let expired = move || {
         matches!(error.get(), Some(AppError::BadRequest { ref code, .. }) if code == "invalid_token")

@@ -136,6 +136,8 @@ pub struct SessionActions {
     pub logout: ServerAction<Logout>,
     pub rsvp: ServerAction<RsvpWithProfile>,
     pub cancel_rsvp: ServerAction<CancelRsvp>,
+    /// Setting a new password from a reset link also logs the person in.
+    pub reset_password: ServerAction<super::password::ResetPassword>,
     pub user: Resource<Result<Option<Me>, AppError>>,
 }
 
@@ -148,6 +150,7 @@ impl SessionActions {
         let logout = ServerAction::<Logout>::new();
         let rsvp = ServerAction::<RsvpWithProfile>::new();
         let cancel_rsvp = ServerAction::<CancelRsvp>::new();
+        let reset_password = ServerAction::<super::password::ResetPassword>::new();
         let user = Resource::new(
             move || {
                 (
@@ -158,6 +161,7 @@ impl SessionActions {
                     logout.version().get(),
                     rsvp.version().get(),
                     cancel_rsvp.version().get(),
+                    reset_password.version().get(),
                 )
             },
             |_| current_user(),
@@ -170,6 +174,7 @@ impl SessionActions {
             logout,
             rsvp,
             cancel_rsvp,
+            reset_password,
             user,
         };
         provide_context(actions);
