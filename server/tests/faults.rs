@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::TestApp;
+use common::{free_port, TestApp};
 use diesel_async::{AsyncConnection, AsyncMysqlConnection};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
@@ -14,13 +14,6 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::io::AsyncWriteExt;
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 fn sbin(name: &str) -> PathBuf {
     ["/usr/sbin", "/usr/bin", "/usr/local/bin", "/usr/local/sbin"]

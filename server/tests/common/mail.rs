@@ -2,6 +2,7 @@
 //! on loopback ports of its own, read back through its REST API.
 #![allow(dead_code)]
 
+use super::free_port;
 use serde_json::Value;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -14,13 +15,6 @@ pub struct MailCatcher {
     http: reqwest::Client,
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 fn maildev() -> std::path::PathBuf {
     let tools = std::env::var("NETEVENT_TOOLS_DIR").unwrap_or_else(|_| {

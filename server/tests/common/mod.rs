@@ -12,6 +12,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 static NEXT_DB: AtomicUsize = AtomicUsize::new(0);
 
+/// A loopback port free at this moment.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 /// The server part of DATABASE_URL (no database name).
 fn server_url() -> String {
     let url = std::env::var("DATABASE_URL")
