@@ -27,7 +27,7 @@ impl Email {
             && !domain.contains("..");
         if local.is_empty()
             || !domain_ok
-            || email.chars().any(|c| c.is_whitespace() || c.is_control())
+            || email.chars().any(|c| c.is_whitespace() || is_hidden(c))
             || domain.contains('@')
         {
             return Err("Email must look like name@example.com.".into());
@@ -127,6 +127,24 @@ pub fn parse_local_datetime(raw: &str) -> Result<NaiveDateTime, String> {
     Err("Use the form 2026-05-04T09:30:00.".into())
 }
 
+/// A character nobody sees: a control character (CR, LF, TAB, NUL …) or an invisible format
+/// character (zero-width space, bidirectional overrides, BOM, soft hyphen …). Such
+/// characters let two names look alike, reorder what a badge or mail shows, or start a new
+/// header or calendar line. The zero-width joiner and non-joiner stay allowed: Persian,
+/// Indic scripts and emoji need them inside ordinary names.
+pub fn is_hidden(c: char) -> bool {
+    if c.is_control() {
+        return true;
+    }
+    #[cfg(feature = "ssr")]
+    {
+        use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+        c.general_category() == GeneralCategory::Format && c != '\u{200C}' && c != '\u{200D}'
+    }
+    #[cfg(not(feature = "ssr"))]
+    false
+}
+
 /// A required single-line text of at most `max` characters, trimmed.
 pub fn required_text(raw: &str, max: usize, label: &str) -> Result<String, String> {
     let value = raw.trim();
@@ -136,19 +154,33 @@ pub fn required_text(raw: &str, max: usize, label: &str) -> Result<String, Strin
     optional_text(value, max, label).map(|v| v.unwrap_or_default())
 }
 
-/// An optional text: blank becomes `None`; longer than `max` characters is an error.
+/// An optional single-line text (a name, organisation, place): blank becomes `None`;
+/// longer than `max` characters, or with a hidden character (`is_hidden`: a line break,
+/// a tab, a bidi override …), is an error.
 pub fn optional_text(raw: &str, max: usize, label: &str) -> Result<Option<String>, String> {
     let value = raw.trim();
     if value.chars().count() > max {
         return Err(format!("{label} must be at most {max} characters."));
     }
-    if value
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-    {
-        return Err(format!("{label} contains characters that are not allowed."));
+    if value.chars().any(is_hidden) {
+        return Err(format!(
+            "{label} must be one line of visible text (no line breaks, tabs or invisible characters)."
+        ));
     }
     Ok((!value.is_empty()).then(|| value.to_owned()))
+}
+
+/// An optional text of several lines (a description, an introduction, notes): line breaks
+/// are kept as LF (a CR is dropped), tabs are kept; any other hidden character is an error.
+pub fn optional_paragraphs(raw: &str, max: usize, label: &str) -> Result<Option<String>, String> {
+    let value: String = raw.trim().chars().filter(|c| *c != '\r').collect();
+    if value.chars().count() > max {
+        return Err(format!("{label} must be at most {max} characters."));
+    }
+    if value.chars().any(|c| c != '\n' && c != '\t' && is_hidden(c)) {
+        return Err(format!("{label} contains characters that are not allowed."));
+    }
+    Ok((!value.is_empty()).then_some(value))
 }
 
 /// Collects field problems so a form reports all of them at once.
@@ -247,6 +279,23 @@ mod tests {
         );
         assert!(parse_local_datetime("04/05/2026").is_err());
         assert!(parse_local_datetime("2026-02-30T09:30").is_err());
+    }
+
+    #[test]
+    fn single_lines_refuse_hidden_characters_and_paragraphs_keep_lines() {
+        assert_eq!(required_text(" Ada ", 10, "Name").unwrap(), "Ada");
+        for hidden in ["Ada\nLovelace", "Ada\rX", "Ada\tX", "A\u{202E}da", "A\u{200B}da", "\u{FEFF}Ada", "A\u{0}da"] {
+            assert!(optional_text(hidden, 100, "Name").is_err(), "{hidden:?}");
+        }
+        // Joiners belong to ordinary names (Persian) and emoji.
+        assert!(optional_text("می\u{200C}خواهم", 100, "Name").is_ok());
+        assert!(optional_text("👩\u{200D}💻 Ada", 100, "Name").is_ok());
+        assert_eq!(
+            optional_paragraphs("one\r\ntwo\tthree\n", 100, "Notes").unwrap().as_deref(),
+            Some("one\ntwo\tthree")
+        );
+        assert!(optional_paragraphs("one\u{202E}two", 100, "Notes").is_err());
+        assert!(Email::parse("ada\u{200B}@example.com").is_err());
     }
 
     #[test]

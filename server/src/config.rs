@@ -35,6 +35,12 @@ fn flag(name: &str, default: bool) -> bool {
 }
 
 impl Config {
+    /// Session cookies are `Secure` when asked, and always when people reach the site over
+    /// HTTPS (as `NETEVENT_PUBLIC_URL` says): a browser then never sends them in the clear.
+    pub fn cookies_secure(&self) -> bool {
+        self.secure_cookies || self.public_url.starts_with("https://")
+    }
+
     pub fn from_env() -> Result<Self, String> {
         let addr = var("NETEVENT_ADDR")
             .or_else(|| var("LEPTOS_SITE_ADDR"))
@@ -51,11 +57,7 @@ impl Config {
             db_pool_size: var("DB_POOL_SIZE")
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(16),
-            // Behind HTTPS (as the public address says) cookies are Secure unless told not.
-            secure_cookies: flag(
-                "NETEVENT_SECURE_COOKIES",
-                public_url.starts_with("https://"),
-            ),
+            secure_cookies: flag("NETEVENT_SECURE_COOKIES", false),
             login_attempts_per_minute: var("LOGIN_ATTEMPTS_PER_MINUTE")
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(10),
@@ -72,5 +74,26 @@ impl Config {
                 .unwrap_or_else(|| "NetEvent <netevent@localhost>".into()),
             public_url,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Config;
+
+    /// Issue 14, item 3: a production start (no settings) makes no demo accounts.
+    #[test]
+    fn production_defaults_are_safe() {
+        std::env::remove_var("NETEVENT_SEED_DEMO");
+        std::env::remove_var("NETEVENT_SECURE_COOKIES");
+        std::env::remove_var("NETEVENT_PUBLIC_URL");
+        let config = Config::from_env().unwrap();
+        assert!(!config.seed_demo);
+        assert!(!config.cookies_secure(), "plain http on a developer's machine");
+        let behind_https = Config {
+            public_url: "https://events.example.org".into(),
+            ..config
+        };
+        assert!(behind_https.cookies_secure());
     }
 }

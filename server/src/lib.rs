@@ -87,7 +87,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .with_name("netevent_session")
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
-        .with_secure(config.secure_cookies)
+        .with_secure(config.cookies_secure())
         .with_expiry(Expiry::OnInactivity(time::Duration::days(14)));
     let backend = Backend::new(state.pool.clone(), config.login_attempts_per_minute);
     let auth_layer = AuthManagerLayerBuilder::new(backend, session_layer).build();

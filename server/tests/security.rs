@@ -5,6 +5,7 @@ mod common;
 
 use common::{error_code, TestApp};
 use reqwest::StatusCode;
+use serde_json::{json, Value};
 use tokio::io::AsyncWriteExt;
 
 #[tokio::test]
@@ -94,4 +95,84 @@ async fn a_request_that_never_finishes_is_answered_503_not_held() {
         error_code(missing, StatusCode::NOT_FOUND).await,
         "not_found"
     );
+}
+
+/// Issue 14, item 9 (fails without `validate::is_hidden`: the name was stored with its line
+/// break and invisible characters).
+#[tokio::test]
+async fn hidden_characters_are_refused_in_single_lines_and_calendars_carry_no_injected_lines() {
+    let app = TestApp::spawn().await;
+    let organizer = app.client();
+    app.organizer(&organizer, "olga@example.com").await;
+    let injected = "Launch\r\nATTENDEE:mailto:evil@example.com";
+    let event = |name: &str, description: &str| {
+        json!({ "name": name, "description": description, "location": "Hall A",
+                "start_time": "2030-05-04T09:00:00", "end_time": "2030-05-04T17:00:00" })
+    };
+    let refused = app.post(&organizer, "/api/events", event(injected, "")).await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let body: Value = refused.json().await.unwrap();
+    assert!(body["error"]["fields"]["name"].is_string(), "{body}");
+    for name in ["Launch\u{202E}txt.exe", "Lau\u{200B}nch", "Launch\tParty"] {
+        let response = app.post(&organizer, "/api/events", event(name, "")).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{name:?}");
+    }
+
+    // A description keeps its lines (LF only), and its calendar file starts no new property.
+    let created = app.post(&organizer, "/api/events", event("Launch", injected)).await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let created: Value = created.json().await.unwrap();
+    assert_eq!(created["description"], "Launch\nATTENDEE:mailto:evil@example.com");
+    let ics = app
+        .get(&app.client(), &format!("/e/{}/event.ics", created["code"].as_str().unwrap()))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !ics.lines().any(|line| line.starts_with("ATTENDEE")),
+        "a calendar line was injected: {ics}"
+    );
+
+    let id = created["id"].as_i64().unwrap();
+    for (field, value) in [
+        ("first_name", "Ada\u{202E}"),
+        ("last_name", "Love\nlace"),
+        ("email", "ada\u{200B}@example.com"),
+    ] {
+        let mut person = json!({ "event_id": id, "email": "ada@example.com", "password": "password123",
+                                 "first_name": "Ada", "last_name": "Lovelace" });
+        person[field] = json!(value);
+        let response = app.post(&app.client(), "/api/auth/attendee/register", person).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{field}");
+        let body: Value = response.json().await.unwrap();
+        assert!(body["error"]["fields"][field].is_string(), "{body}");
+    }
+    // Joiners are part of ordinary names.
+    let persian = app
+        .post(
+            &app.client(),
+            "/api/auth/attendee/register",
+            json!({ "event_id": id, "email": "mina@example.com", "password": "password123",
+                    "first_name": "می\u{200C}نا", "last_name": "Tester" }),
+        )
+        .await;
+    assert_eq!(persian.status(), StatusCode::CREATED);
+}
+
+/// Issue 14, item 3 (fails when the cookie's `Secure` follows NETEVENT_SECURE_COOKIES only).
+#[tokio::test]
+async fn behind_an_https_address_the_session_cookie_is_secure() {
+    for (public_url, secure) in [("https://events.example.org", true), ("http://127.0.0.1:3000", false)] {
+        let app = TestApp::spawn_with(|config| config.public_url = public_url.into()).await;
+        let response = app
+            .post(
+                &app.client(),
+                "/api/auth/organizer/register",
+                json!({ "email": "olga@example.com", "password": "password123", "name": "Olga" }),
+            )
+            .await;
+        let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
+        assert_eq!(cookie.contains("; Secure"), secure, "{public_url}: {cookie}");
+    }
 }

@@ -12,7 +12,7 @@ use crate::error::AppError;
 use crate::inputs::{AppointmentInput, PageParams, StatusInput};
 use crate::models::{Appointment, Direction, Page, RequestStatus};
 use crate::schema::{appointments, attendees as attendees_table};
-use crate::validate::{optional_text, parse_local_datetime, Checker};
+use crate::validate::{optional_paragraphs, optional_text, parse_local_datetime, Checker};
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncMysqlConnection, RunQueryDsl};
@@ -157,7 +157,7 @@ fn check(input: &AppointmentInput) -> Result<Proposal, AppError> {
     );
     let notes = checker.check(
         "notes",
-        optional_text(input.notes.as_deref().unwrap_or(""), 2_000, "Notes"),
+        optional_paragraphs(input.notes.as_deref().unwrap_or(""), 2_000, "Notes"),
     );
     checker.finish()?;
     Ok(Proposal {

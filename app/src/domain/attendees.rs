@@ -9,7 +9,9 @@ use crate::inputs::{AttendeeRegistration, PageParams, ProfilePatch};
 use crate::models::{Attendee, Event, Page, RequestStatus};
 use crate::photos::{self, PhotoStore};
 use crate::schema::{attendees, checkins, events as events_table};
-use crate::validate::{optional_text, required_text, Checker, Email, EventCode, Password};
+use crate::validate::{
+    optional_paragraphs, optional_text, required_text, Checker, Email, EventCode, Password,
+};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
@@ -94,7 +96,7 @@ fn check_profile(checker: &mut Checker, input: &AttendeeRegistration) -> Option<
     );
     let introduction = checker.check(
         "introduction",
-        optional_text(
+        optional_paragraphs(
             input.introduction.as_deref().unwrap_or(""),
             2_000,
             "Introduction",
@@ -359,24 +361,28 @@ pub async fn update_profile(
         Some(v) => text(&mut checker, "last_name", Some(v), 100, "Last name"),
         None => Some(current.last_name),
     };
-    let mut optional = |field: &str, value: Option<Option<String>>, old, max, label| match value {
-        Some(v) => checker.check(field, optional_text(v.as_deref().unwrap_or(""), max, label)),
-        None => Some(old),
-    };
+    type Parse = fn(&str, usize, &str) -> Result<Option<String>, String>;
+    let mut optional =
+        |field: &str, value: Option<Option<String>>, old, max, label, parse: Parse| match value {
+            Some(v) => checker.check(field, parse(v.as_deref().unwrap_or(""), max, label)),
+            None => Some(old),
+        };
     let organisation = optional(
         "organisation",
         patch.organisation,
         current.organisation,
         255,
         "Organisation",
+        optional_text,
     );
-    let role = optional("role", patch.role, current.role, 255, "Role");
+    let role = optional("role", patch.role, current.role, 255, "Role", optional_text);
     let introduction = optional(
         "introduction",
         patch.introduction,
         current.introduction,
         2_000,
         "Introduction",
+        optional_paragraphs,
     );
     checker.finish()?;
     diesel::update(attendees::table.find(id))

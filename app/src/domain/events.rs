@@ -4,7 +4,9 @@ use crate::error::AppError;
 use crate::inputs::{EventInput, EventPatch, PageParams};
 use crate::models::{Event, Page};
 use crate::schema::{attendees, checkins, events};
-use crate::validate::{optional_text, parse_local_datetime, required_text, Checker, EventCode};
+use crate::validate::{
+    optional_paragraphs, optional_text, parse_local_datetime, required_text, Checker, EventCode,
+};
 use crate::zone;
 use chrono::NaiveDateTime;
 use diesel::dsl::{case_when, count_star};
@@ -115,7 +117,7 @@ impl EventFields {
         let name = checker.check("name", required_text(&input.name, 255, "Name"));
         let description = checker.check(
             "description",
-            optional_text(
+            optional_paragraphs(
                 input.description.as_deref().unwrap_or(""),
                 20_000,
                 "Description",
