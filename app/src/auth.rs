@@ -106,6 +106,18 @@ impl Credentials {
 pub struct Backend {
     pool: DbPool,
     login_limiter: Arc<DefaultKeyedRateLimiter<String>>,
+    /// Attempts checked so far; every `PRUNE_EVERY` the limiter forgets idle emails.
+    checks: Arc<std::sync::atomic::AtomicU64>,
+}
+
+/// How often the login limiter drops the emails whose limit has fully recovered, so that
+/// guesses at a million made-up addresses cannot grow it without end.
+const PRUNE_EVERY: u64 = 1024;
+
+/// The limiter's key for an email: as the database compares it. utf8mb4_unicode_ci folds
+/// case and accents, so `gráce@…` finds Grace's account and must share her limit.
+fn login_key(email: &Email) -> String {
+    crate::domain::directory::fold(email.as_str())
 }
 
 impl Backend {
@@ -118,6 +130,7 @@ impl Backend {
         Self {
             pool,
             login_limiter: Arc::new(RateLimiter::keyed(quota)),
+            checks: Arc::default(),
         }
     }
 
@@ -136,11 +149,14 @@ impl AuthnBackend for Backend {
         credentials: Credentials,
     ) -> Result<Option<SessionUser>, AppError> {
         if let Some(email) = credentials.email() {
-            if self
-                .login_limiter
-                .check_key(&email.as_str().to_owned())
-                .is_err()
-            {
+            let checked = self
+                .checks
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if checked % PRUNE_EVERY == PRUNE_EVERY - 1 {
+                self.login_limiter.retain_recent();
+                self.login_limiter.shrink_to_fit();
+            }
+            if self.login_limiter.check_key(&login_key(email)).is_err() {
                 return Err(AppError::TooManyAttempts);
             }
         }

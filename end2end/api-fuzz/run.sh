@@ -42,7 +42,7 @@ trap cleanup EXIT
 sql "CREATE DATABASE \`$database\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
 
 DATABASE_URL="$server_part/$database" NETEVENT_ADDR="127.0.0.1:$port" NETEVENT_SEED_DEMO=true \
-  NETEVENT_UPLOAD_DIR="$work/uploads" LOGIN_ATTEMPTS_PER_MINUTE=1000000 RUST_LOG=warn \
+  NETEVENT_UPLOAD_DIR="$work/uploads" LOGIN_ATTEMPTS_PER_MINUTE=1000000 LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE=1000000 RUST_LOG=warn \
   "$server_bin" >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 120); do

@@ -76,6 +76,7 @@ fn server_command(database_url: &str, uploads: &str) -> Command {
         .env("NETEVENT_SEED_DEMO", "false")
         .env("NETEVENT_UPLOAD_DIR", uploads)
         .env("LOGIN_ATTEMPTS_PER_MINUTE", "1000000")
+        .env("LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE", "1000000")
         .env("RUST_LOG", "warn");
     command
 }

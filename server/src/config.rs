@@ -11,6 +11,10 @@ pub struct Config {
     pub db_pool_size: u32,
     pub secure_cookies: bool,
     pub login_attempts_per_minute: u32,
+    /// Logins and reset requests per client address and minute (`client`).
+    pub login_attempts_per_address_per_minute: u32,
+    /// Load balancers whose `X-Forwarded-For` is believed (`NETEVENT_TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     pub seed_demo: bool,
     /// Where profile photos are kept.
     pub upload_dir: String,
@@ -62,6 +66,12 @@ impl Config {
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(10),
             // A production start never makes the demo accounts; `make run` asks for them.
+            login_attempts_per_address_per_minute: var("LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(120),
+            trusted_proxies: crate::client::parse_proxies(
+                &var("NETEVENT_TRUSTED_PROXIES").unwrap_or_default(),
+            )?,
             seed_demo: flag("NETEVENT_SEED_DEMO", false),
             upload_dir: var("NETEVENT_UPLOAD_DIR").unwrap_or_else(|| "data/uploads".into()),
             request_timeout: std::time::Duration::from_secs(

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod calendar;
+pub mod client;
 pub mod conference;
 pub mod config;
 pub mod csrf;
@@ -109,6 +110,10 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .layer(auth_layer)
         .layer(middleware::from_fn(session_failures_as_503))
         .layer(middleware::from_fn(csrf::refuse_cross_site))
+        .layer(middleware::from_fn_with_state(
+            client::LoginLimits::new(config),
+            client::limit_logins,
+        ))
         .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
         .layer(middleware::from_fn_with_state(
             config.request_timeout,

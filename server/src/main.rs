@@ -56,7 +56,10 @@ async fn run() -> Result<(), String> {
     tracing::info!("NetEvent is serving on http://{}", config.addr);
     // `into_make_service`: serving the Router itself rebuilds its whole route table for every
     // accepted connection (axum calls `with_state` per connection), ~250 KB each here.
-    axum::serve(listener, router.into_make_service())
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| e.to_string())?;

@@ -176,3 +176,64 @@ async fn behind_an_https_address_the_session_cookie_is_secure() {
         assert_eq!(cookie.contains("; Secure"), secure, "{public_url}: {cookie}");
     }
 }
+
+/// Issue 14, item 1 (fails before: the limiter keyed the typed string, and `GRÁCE@…` with
+/// the right password logged Grace in after ten wrong guesses at `grace@…`).
+#[tokio::test]
+async fn the_login_limit_keys_the_email_as_the_database_compares_it() {
+    let app = TestApp::spawn().await;
+    app.organizer(&app.client(), "grace@example.com").await;
+    let login = |email: &str, password: &str| {
+        let body = json!({ "email": email, "password": password });
+        let app = &app;
+        async move {
+            app.post(&app.client(), "/api/auth/organizer/login", body)
+                .await
+        }
+    };
+    for _ in 0..10 {
+        assert_eq!(login("grace@example.com", "wrong guess").await.status(), StatusCode::UNAUTHORIZED);
+    }
+    let folded = login("GRÁCE@example.com", "password123").await;
+    assert_eq!(error_code(folded, StatusCode::TOO_MANY_REQUESTS).await, "too_many_attempts");
+}
+
+/// Issue 14, item 1 (fails before: one address could try any number of accounts).
+#[tokio::test]
+async fn logins_are_limited_per_client_address_and_forwarded_addresses_only_from_a_proxy() {
+    let attempt = |app: &TestApp, n: usize, forwarded: Option<String>| {
+        let mut request = app
+            .client()
+            .post(app.url("/api/auth/attendee/login"))
+            .json(&json!({ "email": format!("guess{n}@example.com"), "password": "password123" }));
+        if let Some(forwarded) = forwarded {
+            request = request.header("x-forwarded-for", forwarded);
+        }
+        async move { request.send().await.unwrap() }
+    };
+    // No proxy trusted: a made-up X-Forwarded-For changes nothing.
+    let app = TestApp::spawn_with(|config| config.login_attempts_per_address_per_minute = 5).await;
+    for n in 0..5 {
+        let response = attempt(&app, n, Some(format!("203.0.113.{n}"))).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    let limited = attempt(&app, 5, Some("203.0.113.99".into())).await;
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = limited.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&wait), "Retry-After {wait}");
+    // Behind a trusted proxy each client has its own allowance.
+    let app = TestApp::spawn_with(|config| {
+        config.login_attempts_per_address_per_minute = 5;
+        config.trusted_proxies = server::client::parse_proxies("127.0.0.1").unwrap();
+    })
+    .await;
+    for n in 0..8 {
+        let response = attempt(&app, n, Some(format!("203.0.113.{n}"))).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "client {n}");
+    }
+    for n in 0..5 {
+        attempt(&app, n, Some("198.51.100.1".into())).await;
+    }
+    let limited = attempt(&app, 9, Some("198.51.100.1".into())).await;
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+}

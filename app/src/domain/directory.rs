@@ -184,7 +184,8 @@ pub(crate) fn words_of(text: &str) -> impl Iterator<Item = &str> {
 
 /// Lower case without accents, as the database's collation compares (utf8mb4_unicode_ci
 /// weighs "Zoë" as "zoe", "Łukasz" as "lukasz", "Straße" as "strasse").
-fn fold(text: &str) -> String {
+/// `text` as MariaDB's utf8mb4_unicode_ci compares it: case and accents folded.
+pub(crate) fn fold(text: &str) -> String {
     let mut folded = String::with_capacity(text.len());
     for c in text.nfd().filter(|c| !is_combining_mark(*c)) {
         match c {

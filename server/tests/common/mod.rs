@@ -114,7 +114,14 @@ impl TestApp {
         let mail_worker = server::spawn_mail_worker(&config)
             .await
             .expect("mail settings are valid");
-        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .await
+            .unwrap()
+        });
         TestApp {
             base,
             database,
