@@ -71,6 +71,11 @@ async fn smtp_sink() -> (u16, Arc<AtomicUsize>) {
     (port, received)
 }
 
+/// Mails the sink took (a function: diesel's `RunQueryDsl::load` would shadow the atomic's).
+fn count(received: &AtomicUsize) -> usize {
+    received.load(Ordering::Relaxed)
+}
+
 fn rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
@@ -170,15 +175,15 @@ async fn drain() {
     drop(conn);
     let mut peak = rss_before;
     let mut samples = Vec::new();
-    while received.load(Ordering::Relaxed) < MAILS && started.elapsed() < Duration::from_secs(600) {
+    while count(&received) < MAILS && started.elapsed() < Duration::from_secs(600) {
         tokio::time::sleep(Duration::from_millis(100)).await;
         peak = peak.max(rss_mb());
         if samples.len() < 10 || started.elapsed().as_secs() as usize > samples.len() {
-            samples.push((started.elapsed().as_secs_f64(), received.load(Ordering::Relaxed), rss_mb()));
+            samples.push((started.elapsed().as_secs_f64(), count(&received), rss_mb()));
         }
     }
     let elapsed = started.elapsed().as_secs_f64();
-    let sent = received.load(Ordering::Relaxed);
+    let sent = count(&received);
     println!("\n| mails | sent | wall (s) | mails/s | RSS before (MB) | peak RSS (MB) |");
     println!("|---|---|---|---|---|---|");
     println!(
@@ -240,7 +245,7 @@ async fn registrations() {
             if on { "on" } else { "off" },
             percentile(&timings, 0.5),
             percentile(&timings, 0.99),
-            received.load(Ordering::Relaxed)
+            count(&received)
         );
     }
 }

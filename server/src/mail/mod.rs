@@ -12,7 +12,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Database connections of one instance's worker.
+/// Database connections of one instance's worker (8 measured no faster than 4 on 2 cores).
 pub const POOL_SIZE: u32 = 4;
 /// Mails claimed at once by one worker.
 const BATCH: i64 = 50;
