@@ -177,7 +177,10 @@ pub fn optional_paragraphs(raw: &str, max: usize, label: &str) -> Result<Option<
     if value.chars().count() > max {
         return Err(format!("{label} must be at most {max} characters."));
     }
-    if value.chars().any(|c| c != '\n' && c != '\t' && is_hidden(c)) {
+    if value
+        .chars()
+        .any(|c| c != '\n' && c != '\t' && is_hidden(c))
+    {
         return Err(format!("{label} contains characters that are not allowed."));
     }
     Ok((!value.is_empty()).then_some(value))
@@ -284,14 +287,24 @@ mod tests {
     #[test]
     fn single_lines_refuse_hidden_characters_and_paragraphs_keep_lines() {
         assert_eq!(required_text(" Ada ", 10, "Name").unwrap(), "Ada");
-        for hidden in ["Ada\nLovelace", "Ada\rX", "Ada\tX", "A\u{202E}da", "A\u{200B}da", "\u{FEFF}Ada", "A\u{0}da"] {
+        for hidden in [
+            "Ada\nLovelace",
+            "Ada\rX",
+            "Ada\tX",
+            "A\u{202E}da",
+            "A\u{200B}da",
+            "\u{FEFF}Ada",
+            "A\u{0}da",
+        ] {
             assert!(optional_text(hidden, 100, "Name").is_err(), "{hidden:?}");
         }
         // Joiners belong to ordinary names (Persian) and emoji.
         assert!(optional_text("می\u{200C}خواهم", 100, "Name").is_ok());
         assert!(optional_text("👩\u{200D}💻 Ada", 100, "Name").is_ok());
         assert_eq!(
-            optional_paragraphs("one\r\ntwo\tthree\n", 100, "Notes").unwrap().as_deref(),
+            optional_paragraphs("one\r\ntwo\tthree\n", 100, "Notes")
+                .unwrap()
+                .as_deref(),
             Some("one\ntwo\tthree")
         );
         assert!(optional_paragraphs("one\u{202E}two", 100, "Notes").is_err());

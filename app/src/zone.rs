@@ -79,7 +79,10 @@ pub fn from_utc(at: DateTime<Utc>, zone: Tz) -> NaiveDateTime {
 /// The zone's abbreviation at that wall-clock time ("CEST", "PST"; "+0530" where the zone
 /// has none), for showing next to a time.
 pub fn abbreviation(local: NaiveDateTime, zone: Tz) -> String {
-    to_utc(local, zone).with_timezone(&zone).format("%Z").to_string()
+    to_utc(local, zone)
+        .with_timezone(&zone)
+        .format("%Z")
+        .to_string()
 }
 
 #[cfg(test)]
@@ -106,14 +109,32 @@ mod tests {
     fn wall_clock_times_become_the_right_instants_across_dst() {
         let berlin = Tz::Europe__Berlin;
         // Winter: UTC+1; summer: UTC+2.
-        assert_eq!(to_utc(at(2030, 1, 10, 9, 0), berlin).naive_utc(), at(2030, 1, 10, 8, 0));
-        assert_eq!(to_utc(at(2030, 7, 10, 9, 0), berlin).naive_utc(), at(2030, 7, 10, 7, 0));
+        assert_eq!(
+            to_utc(at(2030, 1, 10, 9, 0), berlin).naive_utc(),
+            at(2030, 1, 10, 8, 0)
+        );
+        assert_eq!(
+            to_utc(at(2030, 7, 10, 9, 0), berlin).naive_utc(),
+            at(2030, 7, 10, 7, 0)
+        );
         // 2030-03-31 02:30 does not exist in Berlin: read as 03:30 CEST = 01:30 UTC.
-        assert_eq!(to_utc(at(2030, 3, 31, 2, 30), berlin).naive_utc(), at(2030, 3, 31, 1, 30));
+        assert_eq!(
+            to_utc(at(2030, 3, 31, 2, 30), berlin).naive_utc(),
+            at(2030, 3, 31, 1, 30)
+        );
         // 2030-10-27 02:30 happens twice: the first (CEST) is 00:30 UTC.
-        assert_eq!(to_utc(at(2030, 10, 27, 2, 30), berlin).naive_utc(), at(2030, 10, 27, 0, 30));
-        assert_eq!(from_utc(to_utc(at(2030, 7, 10, 9, 0), berlin), berlin), at(2030, 7, 10, 9, 0));
+        assert_eq!(
+            to_utc(at(2030, 10, 27, 2, 30), berlin).naive_utc(),
+            at(2030, 10, 27, 0, 30)
+        );
+        assert_eq!(
+            from_utc(to_utc(at(2030, 7, 10, 9, 0), berlin), berlin),
+            at(2030, 7, 10, 9, 0)
+        );
         assert_eq!(abbreviation(at(2030, 7, 10, 9, 0), berlin), "CEST");
-        assert_eq!(abbreviation(at(2030, 1, 10, 9, 0), Tz::America__Los_Angeles), "PST");
+        assert_eq!(
+            abbreviation(at(2030, 1, 10, 9, 0), Tz::America__Los_Angeles),
+            "PST"
+        );
     }
 }

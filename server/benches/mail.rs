@@ -29,7 +29,9 @@ async fn smtp_sink() -> (u16, Arc<AtomicUsize>) {
     let counter = received.clone();
     tokio::spawn(async move {
         loop {
-            let Ok((stream, _)) = listener.accept().await else { continue };
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
             let counter = counter.clone();
             tokio::spawn(async move {
                 let (read, mut write) = stream.into_split();
@@ -97,7 +99,9 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 async fn main() {
     println!(
         "machine: {} cores; server, SMTP sink and clients in one process, MariaDB local",
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
     );
     drain().await;
     registrations().await;
@@ -190,7 +194,14 @@ async fn drain() {
         "| {MAILS} | {sent} | {elapsed:.1} | {:.0} | {rss_before:.0} | {peak:.0} |",
         sent as f64 / elapsed
     );
-    println!("\nRSS while draining (s, mails, MB): {:?}", samples.iter().step_by(samples.len().div_ceil(8).max(1)).map(|(t, n, m)| (format!("{t:.0}"), *n, format!("{m:.0}"))).collect::<Vec<_>>());
+    println!(
+        "\nRSS while draining (s, mails, MB): {:?}",
+        samples
+            .iter()
+            .step_by(samples.len().div_ceil(8).max(1))
+            .map(|(t, n, m)| (format!("{t:.0}"), *n, format!("{m:.0}")))
+            .collect::<Vec<_>>()
+    );
 }
 
 /// Registration latency with the worker off and on (sending every confirmation).

@@ -53,4 +53,3 @@ pub fn meetings_calendar(name: &str, zone: &str, meetings: &[Appointment]) -> St
     }
     calendar.done().to_string()
 }
-

@@ -120,8 +120,8 @@ pub async fn limit_logins(
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(addr)| addr.ip());
     // Without a peer (a server embedded without connect info) everyone shares one key.
-    let key = address(peer, request.headers(), &limits.trusted)
-        .unwrap_or(IpAddr::from([0, 0, 0, 0]));
+    let key =
+        address(peer, request.headers(), &limits.trusted).unwrap_or(IpAddr::from([0, 0, 0, 0]));
     if limits.checks.fetch_add(1, Ordering::Relaxed) % PRUNE_EVERY == PRUNE_EVERY - 1 {
         limits.limiter.retain_recent();
         limits.limiter.shrink_to_fit();
@@ -149,7 +149,10 @@ mod tests {
     fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
         let proxies = parse_proxies("10.0.0.0/8, 127.0.0.1").unwrap();
         let mut headers = HeaderMap::new();
-        headers.insert("x-forwarded-for", "203.0.113.9, 198.51.100.7, 10.1.2.3".parse().unwrap());
+        headers.insert(
+            "x-forwarded-for",
+            "203.0.113.9, 198.51.100.7, 10.1.2.3".parse().unwrap(),
+        );
         let from = |peer: &str| address(Some(peer.parse().unwrap()), &headers, &proxies);
         // Through the proxy: the nearest untrusted hop (the one the proxy saw).
         assert_eq!(from("10.0.0.1"), Some("198.51.100.7".parse().unwrap()));

@@ -99,7 +99,10 @@ mod tests {
         std::env::remove_var("NETEVENT_PUBLIC_URL");
         let config = Config::from_env().unwrap();
         assert!(!config.seed_demo);
-        assert!(!config.cookies_secure(), "plain http on a developer's machine");
+        assert!(
+            !config.cookies_secure(),
+            "plain http on a developer's machine"
+        );
         let behind_https = Config {
             public_url: "https://events.example.org".into(),
             ..config

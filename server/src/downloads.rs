@@ -3,6 +3,7 @@
 
 use crate::api::extract::Id;
 use crate::api::ApiErrors;
+use crate::calendar::{calendar, meetings_calendar};
 use crate::AppState;
 use app::auth::AuthSession;
 use app::domain::accounts;
@@ -16,7 +17,6 @@ use axum::response::IntoResponse;
 use axum::response::Redirect;
 use axum::routing::get;
 use axum::Router;
-use crate::calendar::{calendar, meetings_calendar};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -166,7 +166,11 @@ pub(crate) async fn appointment_calendar(
     let event = events::get(&mut conn, actor.attendee()?.1).await?;
     Ok(calendar_file(
         &format!("meeting-{id}.ics"),
-        meetings_calendar("NetEvent meeting", &event.timezone, std::slice::from_ref(&meeting)),
+        meetings_calendar(
+            "NetEvent meeting",
+            &event.timezone,
+            std::slice::from_ref(&meeting),
+        ),
     ))
 }
 

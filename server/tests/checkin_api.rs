@@ -463,10 +463,7 @@ async fn an_offline_scan_synced_with_the_phones_utc_offset_keeps_its_moment() {
         .await
         .unwrap();
     // The event is in UTC (the default zone): its wall clock is UTC.
-    let expected = instant
-        .naive_utc()
-        .format("%Y-%m-%dT%H:%M:%S")
-        .to_string();
+    let expected = instant.naive_utc().format("%Y-%m-%dT%H:%M:%S").to_string();
     assert_eq!(answer["checked_in_at"], expected);
     assert_eq!(answer["already_checked_in"], false);
 }

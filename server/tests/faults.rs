@@ -14,7 +14,6 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::io::AsyncWriteExt;
 
-
 fn sbin(name: &str) -> PathBuf {
     ["/usr/sbin", "/usr/bin", "/usr/local/bin", "/usr/local/sbin"]
         .iter()
@@ -584,7 +583,11 @@ async fn a_mail_server_outage_under_registration_load_delays_mail_but_loses_and_
     let mut registrations = Vec::new();
     let mut n = 0usize;
     while started.elapsed() < down {
-        let base = if n % 2 == 0 { first.base.clone() } else { second.clone() };
+        let base = if n % 2 == 0 {
+            first.base.clone()
+        } else {
+            second.clone()
+        };
         registrations.push(tokio::spawn(async move {
             let email = format!("p{n}@example.com");
             let status = Client::new()
@@ -632,7 +635,10 @@ async fn a_mail_server_outage_under_registration_load_delays_mail_but_loses_and_
             .entry(mail["to"][0]["address"].as_str().unwrap().to_owned())
             .or_default() += 1;
     }
-    let missing = registered.iter().filter(|e| !per_person.contains_key(*e)).count();
+    let missing = registered
+        .iter()
+        .filter(|e| !per_person.contains_key(*e))
+        .count();
     let doubled = per_person.values().filter(|n| **n > 1).count();
     println!(
         "mail outage: SMTP down {:.0} s under registration load on two instances; {} registrations, {} mails received, {} missing, {} sent twice; all delivered {:?} after the server came back",

@@ -42,7 +42,9 @@ async fn settled_outbox(app: &TestApp) -> Vec<(String, String, String)> {
         #[diesel(sql_type = diesel::sql_types::Text)]
         status: String,
     }
-    let mut conn = AsyncMysqlConnection::establish(&app.database_url).await.unwrap();
+    let mut conn = AsyncMysqlConnection::establish(&app.database_url)
+        .await
+        .unwrap();
     let started = std::time::Instant::now();
     loop {
         let rows: Vec<Row> = diesel::sql_query(
@@ -73,14 +75,26 @@ async fn registration_mails_the_ticket_and_the_event_in_its_zone() {
     let token = registered["checkin_token"].as_str().unwrap().to_owned();
 
     let mail = catcher.wait_for("ada@example.com", "You're in").await;
-    assert!(mail["subject"].as_str().unwrap().contains("Rust Nation Berlin"));
+    assert!(mail["subject"]
+        .as_str()
+        .unwrap()
+        .contains("Rust Nation Berlin"));
     let text = mail["text"].as_str().unwrap();
-    assert!(text.contains("Sat 4 May 2030, 09:00 – 17:00 (Europe/Berlin)"), "{text}");
+    assert!(
+        text.contains("Sat 4 May 2030, 09:00 – 17:00 (Europe/Berlin)"),
+        "{text}"
+    );
     assert!(text.contains("Kulturbrauerei"));
     let html = mail["html"].as_str().unwrap();
     // The ticket is an inline image of the HTML part (maildev shows cid: images inline).
-    assert!(html.contains("alt=\"Your ticket's QR code\"") && html.contains("Europe/Berlin"), "{html}");
-    assert!(catcher.source(&mail).await.contains("Content-ID: <ticket-qr>"));
+    assert!(
+        html.contains("alt=\"Your ticket's QR code\"") && html.contains("Europe/Berlin"),
+        "{html}"
+    );
+    assert!(catcher
+        .source(&mail)
+        .await
+        .contains("Content-ID: <ticket-qr>"));
 
     // The QR code in the mail scans to this attendee's ticket.
     let png = catcher.attachment(&mail, "image/png").await;
@@ -106,9 +120,15 @@ async fn registration_mails_the_ticket_and_the_event_in_its_zone() {
 
     // A ticket mail carries a one-click unsubscribe (from this event's notifications).
     let unsubscribe = catcher.header(&mail, "List-Unsubscribe").await.unwrap();
-    assert!(unsubscribe.starts_with(&format!("<{}/api/unsubscribe/", app.base)), "{unsubscribe}");
+    assert!(
+        unsubscribe.starts_with(&format!("<{}/api/unsubscribe/", app.base)),
+        "{unsubscribe}"
+    );
     assert_eq!(
-        catcher.header(&mail, "List-Unsubscribe-Post").await.as_deref(),
+        catcher
+            .header(&mail, "List-Unsubscribe-Post")
+            .await
+            .as_deref(),
         Some("List-Unsubscribe=One-Click")
     );
 
@@ -148,12 +168,21 @@ async fn requests_and_answers_reach_the_right_person_and_unsubscribe_stops_only_
 
     // Grace asks Ada to connect: Ada is told, without Grace's email.
     let asked = app
-        .post(&grace, "/api/connections", json!({ "connected_attendee_id": ada_id }))
+        .post(
+            &grace,
+            "/api/connections",
+            json!({ "connected_attendee_id": ada_id }),
+        )
         .await;
     assert_eq!(asked.status(), StatusCode::CREATED);
     let connection: Value = asked.json().await.unwrap();
-    let request = catcher.wait_for("ada@example.com", "Grace Tester wants to connect").await;
-    assert!(!request["text"].as_str().unwrap().contains("grace@example.com"));
+    let request = catcher
+        .wait_for("ada@example.com", "Grace Tester wants to connect")
+        .await;
+    assert!(!request["text"]
+        .as_str()
+        .unwrap()
+        .contains("grace@example.com"));
 
     // Ada accepts: Grace is told, with Ada's email.
     let accepted = app
@@ -164,7 +193,9 @@ async fn requests_and_answers_reach_the_right_person_and_unsubscribe_stops_only_
         )
         .await;
     assert_eq!(accepted.status(), StatusCode::OK);
-    let answer = catcher.wait_for("grace@example.com", "accepted your connection request").await;
+    let answer = catcher
+        .wait_for("grace@example.com", "accepted your connection request")
+        .await;
     assert!(answer["text"].as_str().unwrap().contains("ada@example.com"));
 
     // Ada unsubscribes from connection requests with the mail's one-click link, no login.
@@ -199,13 +230,19 @@ async fn requests_and_answers_reach_the_right_person_and_unsubscribe_stops_only_
         json!({ "connection_requests": false, "meeting_requests": true, "meeting_updates": true, "reminders": true })
     );
     assert_eq!(
-        app.get(&grace, &format!("/api/attendees/{ada_id}/notifications")).await.status(),
+        app.get(&grace, &format!("/api/attendees/{ada_id}/notifications"))
+            .await
+            .status(),
         StatusCode::FORBIDDEN
     );
 
     // Alan's connection request now sends Ada nothing, but his meeting request does.
     let asked = app
-        .post(&alan, "/api/connections", json!({ "connected_attendee_id": ada_id }))
+        .post(
+            &alan,
+            "/api/connections",
+            json!({ "connected_attendee_id": ada_id }),
+        )
         .await;
     assert_eq!(asked.status(), StatusCode::CREATED);
     let meeting = app
@@ -217,7 +254,9 @@ async fn requests_and_answers_reach_the_right_person_and_unsubscribe_stops_only_
         .await;
     assert_eq!(meeting.status(), StatusCode::CREATED);
     let meeting: Value = meeting.json().await.unwrap();
-    let asked_to_meet = catcher.wait_for("ada@example.com", "Alan Tester asks to meet").await;
+    let asked_to_meet = catcher
+        .wait_for("ada@example.com", "Alan Tester asks to meet")
+        .await;
     assert!(asked_to_meet["text"]
         .as_str()
         .unwrap()
@@ -227,7 +266,10 @@ async fn requests_and_answers_reach_the_right_person_and_unsubscribe_stops_only_
             .to("ada@example.com")
             .await
             .iter()
-            .any(|m| m["subject"].as_str().unwrap().contains("Alan Tester wants to connect")),
+            .any(|m| m["subject"]
+                .as_str()
+                .unwrap()
+                .contains("Alan Tester wants to connect")),
         "an unsubscribed kind was sent"
     );
 
@@ -257,14 +299,19 @@ async fn requests_and_answers_reach_the_right_person_and_unsubscribe_stops_only_
         #[diesel(sql_type = diesel::sql_types::Text)]
         due: String,
     }
-    let mut conn = AsyncMysqlConnection::establish(&app.database_url).await.unwrap();
+    let mut conn = AsyncMysqlConnection::establish(&app.database_url)
+        .await
+        .unwrap();
     let reminders: Vec<Due> = diesel::sql_query(
         "SELECT recipient, DATE_FORMAT(due_at, '%Y-%m-%dT%H:%i') AS due FROM outbox WHERE kind = 'meeting_reminder' ORDER BY recipient",
     )
     .load(&mut conn)
     .await
     .unwrap();
-    let reminders: Vec<_> = reminders.into_iter().map(|r| (r.recipient, r.due)).collect();
+    let reminders: Vec<_> = reminders
+        .into_iter()
+        .map(|r| (r.recipient, r.due))
+        .collect();
     assert_eq!(
         reminders,
         vec![
@@ -288,7 +335,9 @@ async fn requests_and_answers_reach_the_right_person_and_unsubscribe_stops_only_
         json!({ "status": "rejected" }),
     )
     .await;
-    catcher.wait_for("grace@example.com", "declined your meeting request").await;
+    catcher
+        .wait_for("grace@example.com", "declined your meeting request")
+        .await;
     let _ = grace_id;
 }
 
@@ -307,14 +356,25 @@ async fn a_forgotten_password_is_reset_through_the_mailed_link() {
         ("ada@example.com", "attendee"),
     ] {
         let response = app
-            .post(&app.client(), "/api/auth/password-reset", json!({ "email": email, "role": role }))
+            .post(
+                &app.client(),
+                "/api/auth/password-reset",
+                json!({ "email": email, "role": role }),
+            )
             .await;
         assert_eq!(response.status(), StatusCode::ACCEPTED);
     }
     let bad_role = app
-        .post(&app.client(), "/api/auth/password-reset", json!({ "email": "olga@example.com", "role": "admin" }))
+        .post(
+            &app.client(),
+            "/api/auth/password-reset",
+            json!({ "email": "olga@example.com", "role": "admin" }),
+        )
         .await;
-    assert_eq!(error_code(bad_role, StatusCode::BAD_REQUEST).await, "invalid_input");
+    assert_eq!(
+        error_code(bad_role, StatusCode::BAD_REQUEST).await,
+        "invalid_input"
+    );
 
     for (who, client, login_path) in [
         ("olga@example.com", &organizer, "/api/auth/organizer/login"),
@@ -325,29 +385,61 @@ async fn a_forgotten_password_is_reset_through_the_mailed_link() {
         let text = mail["text"].as_str().unwrap();
         let prefix = format!("{}/reset-password/", app.base);
         let start = text.find(&prefix).expect("the mail has the link") + prefix.len();
-        let token: String = text[start..].chars().take_while(char::is_ascii_hexdigit).collect();
+        let token: String = text[start..]
+            .chars()
+            .take_while(char::is_ascii_hexdigit)
+            .collect();
         assert_eq!(token.len(), 64);
 
         let short = app
-            .post(&app.client(), "/api/auth/password-reset/confirm", json!({ "token": token, "password": "short" }))
+            .post(
+                &app.client(),
+                "/api/auth/password-reset/confirm",
+                json!({ "token": token, "password": "short" }),
+            )
             .await;
-        assert_eq!(error_code(short, StatusCode::BAD_REQUEST).await, "invalid_input");
+        assert_eq!(
+            error_code(short, StatusCode::BAD_REQUEST).await,
+            "invalid_input"
+        );
         let done = app
-            .post(&app.client(), "/api/auth/password-reset/confirm", json!({ "token": token, "password": "a new password" }))
+            .post(
+                &app.client(),
+                "/api/auth/password-reset/confirm",
+                json!({ "token": token, "password": "a new password" }),
+            )
             .await;
         assert_eq!(done.status(), StatusCode::NO_CONTENT);
         // Every session of the account has ended.
-        assert_eq!(app.get(client, "/api/auth/me").await.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            app.get(client, "/api/auth/me").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
         let again = app
-            .post(&app.client(), "/api/auth/password-reset/confirm", json!({ "token": token, "password": "another one!" }))
+            .post(
+                &app.client(),
+                "/api/auth/password-reset/confirm",
+                json!({ "token": token, "password": "another one!" }),
+            )
             .await;
-        assert_eq!(error_code(again, StatusCode::BAD_REQUEST).await, "invalid_token");
+        assert_eq!(
+            error_code(again, StatusCode::BAD_REQUEST).await,
+            "invalid_token"
+        );
         let old = app
-            .post(&app.client(), login_path, json!({ "email": who, "password": "password123" }))
+            .post(
+                &app.client(),
+                login_path,
+                json!({ "email": who, "password": "password123" }),
+            )
             .await;
         assert_eq!(old.status(), StatusCode::UNAUTHORIZED);
         let new = app
-            .post(&app.client(), login_path, json!({ "email": who, "password": "a new password" }))
+            .post(
+                &app.client(),
+                login_path,
+                json!({ "email": who, "password": "a new password" }),
+            )
             .await;
         assert_eq!(new.status(), StatusCode::OK);
     }
@@ -361,7 +453,14 @@ async fn a_forgotten_password_is_reset_through_the_mailed_link() {
         .count();
     assert_eq!(ada_resets, 1);
     let unknown = app
-        .post(&app.client(), "/api/auth/password-reset/confirm", json!({ "token": "ab".repeat(32), "password": "a new password" }))
+        .post(
+            &app.client(),
+            "/api/auth/password-reset/confirm",
+            json!({ "token": "ab".repeat(32), "password": "a new password" }),
+        )
         .await;
-    assert_eq!(error_code(unknown, StatusCode::BAD_REQUEST).await, "invalid_token");
+    assert_eq!(
+        error_code(unknown, StatusCode::BAD_REQUEST).await,
+        "invalid_token"
+    );
 }

@@ -109,7 +109,9 @@ async fn hidden_characters_are_refused_in_single_lines_and_calendars_carry_no_in
         json!({ "name": name, "description": description, "location": "Hall A",
                 "start_time": "2030-05-04T09:00:00", "end_time": "2030-05-04T17:00:00" })
     };
-    let refused = app.post(&organizer, "/api/events", event(injected, "")).await;
+    let refused = app
+        .post(&organizer, "/api/events", event(injected, ""))
+        .await;
     assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
     let body: Value = refused.json().await.unwrap();
     assert!(body["error"]["fields"]["name"].is_string(), "{body}");
@@ -119,12 +121,20 @@ async fn hidden_characters_are_refused_in_single_lines_and_calendars_carry_no_in
     }
 
     // A description keeps its lines (LF only), and its calendar file starts no new property.
-    let created = app.post(&organizer, "/api/events", event("Launch", injected)).await;
+    let created = app
+        .post(&organizer, "/api/events", event("Launch", injected))
+        .await;
     assert_eq!(created.status(), StatusCode::CREATED);
     let created: Value = created.json().await.unwrap();
-    assert_eq!(created["description"], "Launch\nATTENDEE:mailto:evil@example.com");
+    assert_eq!(
+        created["description"],
+        "Launch\nATTENDEE:mailto:evil@example.com"
+    );
     let ics = app
-        .get(&app.client(), &format!("/e/{}/event.ics", created["code"].as_str().unwrap()))
+        .get(
+            &app.client(),
+            &format!("/e/{}/event.ics", created["code"].as_str().unwrap()),
+        )
         .await
         .text()
         .await
@@ -143,7 +153,9 @@ async fn hidden_characters_are_refused_in_single_lines_and_calendars_carry_no_in
         let mut person = json!({ "event_id": id, "email": "ada@example.com", "password": "password123",
                                  "first_name": "Ada", "last_name": "Lovelace" });
         person[field] = json!(value);
-        let response = app.post(&app.client(), "/api/auth/attendee/register", person).await;
+        let response = app
+            .post(&app.client(), "/api/auth/attendee/register", person)
+            .await;
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{field}");
         let body: Value = response.json().await.unwrap();
         assert!(body["error"]["fields"][field].is_string(), "{body}");
@@ -163,7 +175,10 @@ async fn hidden_characters_are_refused_in_single_lines_and_calendars_carry_no_in
 /// Issue 14, item 3 (fails when the cookie's `Secure` follows NETEVENT_SECURE_COOKIES only).
 #[tokio::test]
 async fn behind_an_https_address_the_session_cookie_is_secure() {
-    for (public_url, secure) in [("https://events.example.org", true), ("http://127.0.0.1:3000", false)] {
+    for (public_url, secure) in [
+        ("https://events.example.org", true),
+        ("http://127.0.0.1:3000", false),
+    ] {
         let app = TestApp::spawn_with(|config| config.public_url = public_url.into()).await;
         let response = app
             .post(
@@ -172,8 +187,15 @@ async fn behind_an_https_address_the_session_cookie_is_secure() {
                 json!({ "email": "olga@example.com", "password": "password123", "name": "Olga" }),
             )
             .await;
-        let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
-        assert_eq!(cookie.contains("; Secure"), secure, "{public_url}: {cookie}");
+        let cookie = response.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert_eq!(
+            cookie.contains("; Secure"),
+            secure,
+            "{public_url}: {cookie}"
+        );
     }
 }
 
@@ -192,10 +214,16 @@ async fn the_login_limit_keys_the_email_as_the_database_compares_it() {
         }
     };
     for _ in 0..10 {
-        assert_eq!(login("grace@example.com", "wrong guess").await.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            login("grace@example.com", "wrong guess").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
     }
     let folded = login("GRÁCE@example.com", "password123").await;
-    assert_eq!(error_code(folded, StatusCode::TOO_MANY_REQUESTS).await, "too_many_attempts");
+    assert_eq!(
+        error_code(folded, StatusCode::TOO_MANY_REQUESTS).await,
+        "too_many_attempts"
+    );
 }
 
 /// Issue 14, item 1 (fails before: one address could try any number of accounts).
@@ -219,7 +247,11 @@ async fn logins_are_limited_per_client_address_and_forwarded_addresses_only_from
     }
     let limited = attempt(&app, 5, Some("203.0.113.99".into())).await;
     assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
-    let wait: u64 = limited.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    let wait: u64 = limited.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((1..=60).contains(&wait), "Retry-After {wait}");
     // Behind a trusted proxy each client has its own allowance.
     let app = TestApp::spawn_with(|config| {

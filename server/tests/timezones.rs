@@ -31,12 +31,20 @@ async fn event(
             json!({ "name": name, "start_time": start, "end_time": end, "timezone": zone }),
         )
         .await;
-    assert_eq!(response.status(), StatusCode::CREATED, "{:?}", response.text().await);
+    assert_eq!(
+        response.status(),
+        StatusCode::CREATED,
+        "{:?}",
+        response.text().await
+    );
     response.json().await.unwrap()
 }
 
 fn wall_clock(zone: chrono_tz::Tz, shift: Duration) -> String {
-    (Utc::now() + shift).with_timezone(&zone).format(FORMAT).to_string()
+    (Utc::now() + shift)
+        .with_timezone(&zone)
+        .format(FORMAT)
+        .to_string()
 }
 
 #[tokio::test]
@@ -48,14 +56,33 @@ async fn upcoming_and_past_follow_each_events_zone() {
     let la = chrono_tz::America::Los_Angeles;
     let berlin = chrono_tz::Europe::Berlin;
     // Still on in Los Angeles (ends in an hour there), though its end reads hours ago in UTC.
-    let on = event(&app, &organizer, "LA evening", "America/Los_Angeles",
-        wall_clock(la, Duration::hours(-2)), wall_clock(la, Duration::hours(1))).await;
+    let on = event(
+        &app,
+        &organizer,
+        "LA evening",
+        "America/Los_Angeles",
+        wall_clock(la, Duration::hours(-2)),
+        wall_clock(la, Duration::hours(1)),
+    )
+    .await;
     // Over in Berlin an hour ago, though its end reads as the future in Auckland.
-    let over = event(&app, &organizer, "Berlin morning", "Europe/Berlin",
-        wall_clock(berlin, Duration::hours(-3)), wall_clock(berlin, Duration::hours(-1))).await;
+    let over = event(
+        &app,
+        &organizer,
+        "Berlin morning",
+        "Europe/Berlin",
+        wall_clock(berlin, Duration::hours(-3)),
+        wall_clock(berlin, Duration::hours(-1)),
+    )
+    .await;
     assert_eq!(on["timezone"], "America/Los_Angeles");
 
-    let listed: Value = app.get(&app.client(), "/api/events").await.json().await.unwrap();
+    let listed: Value = app
+        .get(&app.client(), "/api/events")
+        .await
+        .json()
+        .await
+        .unwrap();
     let names: Vec<&str> = listed["items"]
         .as_array()
         .unwrap()
@@ -66,8 +93,18 @@ async fn upcoming_and_past_follow_each_events_zone() {
 
     // The organiser's stats count no-shows of the Berlin event only: it has ended.
     let stats = |id: &Value| format!("/api/organizer/events/{id}/stats");
-    let over_stats: Value = app.get(&organizer, &stats(&over["id"])).await.json().await.unwrap();
-    let on_stats: Value = app.get(&organizer, &stats(&on["id"])).await.json().await.unwrap();
+    let over_stats: Value = app
+        .get(&organizer, &stats(&over["id"]))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let on_stats: Value = app
+        .get(&organizer, &stats(&on["id"]))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(over_stats["no_shows"], 0);
     assert_eq!(on_stats["no_shows"], Value::Null);
 
@@ -84,11 +121,23 @@ async fn upcoming_and_past_follow_each_events_zone() {
     assert!(body["error"]["fields"]["timezone"].is_string(), "{body}");
     // The zone can be changed; without one the default applies (UTC here).
     let moved = app
-        .put(&organizer, &format!("/api/events/{}", on["id"]), json!({ "timezone": "Asia/Tokyo" }))
+        .put(
+            &organizer,
+            &format!("/api/events/{}", on["id"]),
+            json!({ "timezone": "Asia/Tokyo" }),
+        )
         .await;
     let moved: Value = moved.json().await.unwrap();
     assert_eq!(moved["timezone"], "Asia/Tokyo");
-    let plain = event(&app, &organizer, "Plain", "UTC", "2030-01-01T10:00:00".into(), "2030-01-01T11:00:00".into()).await;
+    let plain = event(
+        &app,
+        &organizer,
+        "Plain",
+        "UTC",
+        "2030-01-01T10:00:00".into(),
+        "2030-01-01T11:00:00".into(),
+    )
+    .await;
     assert_eq!(plain["timezone"], "UTC");
 }
 
@@ -99,21 +148,38 @@ async fn check_ins_are_stamped_in_the_events_zone() {
     let organizer = app.client();
     app.organizer(&organizer, "olga@example.com").await;
     let berlin = chrono_tz::Europe::Berlin;
-    let event = event(&app, &organizer, "Berlin day", "Europe/Berlin",
-        wall_clock(berlin, Duration::hours(-1)), wall_clock(berlin, Duration::hours(6))).await;
+    let event = event(
+        &app,
+        &organizer,
+        "Berlin day",
+        "Europe/Berlin",
+        wall_clock(berlin, Duration::hours(-1)),
+        wall_clock(berlin, Duration::hours(6)),
+    )
+    .await;
     let id = event["id"].as_i64().unwrap();
-    let ada = app.attendee(&app.client(), id, "ada@example.com", "Ada").await;
-    let grace = app.attendee(&app.client(), id, "grace@example.com", "Grace").await;
+    let ada = app
+        .attendee(&app.client(), id, "ada@example.com", "Ada")
+        .await;
+    let grace = app
+        .attendee(&app.client(), id, "grace@example.com", "Grace")
+        .await;
     let checkins = format!("/api/organizer/events/{id}/checkins");
 
     let before = Utc::now().with_timezone(&berlin).naive_local();
     let scanned: Value = app
-        .post(&organizer, &checkins, json!({ "token": ada["checkin_token"] }))
+        .post(
+            &organizer,
+            &checkins,
+            json!({ "token": ada["checkin_token"] }),
+        )
         .await
         .json()
         .await
         .unwrap();
-    let at = chrono::NaiveDateTime::parse_from_str(scanned["checked_in_at"].as_str().unwrap(), FORMAT).unwrap();
+    let at =
+        chrono::NaiveDateTime::parse_from_str(scanned["checked_in_at"].as_str().unwrap(), FORMAT)
+            .unwrap();
     assert!(
         (at - before).num_seconds().abs() < 60,
         "checked in at {at}, Berlin's now was {before}"
@@ -123,7 +189,11 @@ async fn check_ins_are_stamped_in_the_events_zone() {
     let instant = Utc::now() - Duration::minutes(20);
     let sent = instant.with_timezone(&chrono_tz::Asia::Tokyo).to_rfc3339();
     let synced: Value = app
-        .post(&organizer, &checkins, json!({ "token": grace["checkin_token"], "scanned_at": sent }))
+        .post(
+            &organizer,
+            &checkins,
+            json!({ "token": grace["checkin_token"], "scanned_at": sent }),
+        )
         .await
         .json()
         .await
@@ -141,10 +211,20 @@ async fn calendar_files_carry_the_right_instants_across_a_dst_change() {
     let organizer = app.client();
     app.organizer(&organizer, "olga@example.com").await;
     // Berlin moves to summer time at 02:00 on 31 March 2030: 20:00 CET to 10:00 CEST.
-    let night = event(&app, &organizer, "Hackathon", "Europe/Berlin",
-        "2030-03-30T20:00:00".into(), "2030-03-31T10:00:00".into()).await;
+    let night = event(
+        &app,
+        &organizer,
+        "Hackathon",
+        "Europe/Berlin",
+        "2030-03-30T20:00:00".into(),
+        "2030-03-31T10:00:00".into(),
+    )
+    .await;
     let ics = app
-        .get(&app.client(), &format!("/e/{}/event.ics", night["code"].as_str().unwrap()))
+        .get(
+            &app.client(),
+            &format!("/e/{}/event.ics", night["code"].as_str().unwrap()),
+        )
         .await
         .text()
         .await
@@ -152,10 +232,20 @@ async fn calendar_files_carry_the_right_instants_across_a_dst_change() {
     assert!(ics.contains("DTSTART:20300330T190000Z"), "{ics}");
     assert!(ics.contains("DTEND:20300331T080000Z"), "{ics}");
     // The same wall-clock times in Los Angeles are other instants (PDT since 10 March).
-    let la = event(&app, &organizer, "LA hackathon", "America/Los_Angeles",
-        "2030-03-30T20:00:00".into(), "2030-03-31T10:00:00".into()).await;
+    let la = event(
+        &app,
+        &organizer,
+        "LA hackathon",
+        "America/Los_Angeles",
+        "2030-03-30T20:00:00".into(),
+        "2030-03-31T10:00:00".into(),
+    )
+    .await;
     let ics = app
-        .get(&app.client(), &format!("/e/{}/event.ics", la["code"].as_str().unwrap()))
+        .get(
+            &app.client(),
+            &format!("/e/{}/event.ics", la["code"].as_str().unwrap()),
+        )
         .await
         .text()
         .await
@@ -166,17 +256,28 @@ async fn calendar_files_carry_the_right_instants_across_a_dst_change() {
     let (ada, ada_id) = app.person(id, "Ada").await;
     let (grace, _) = app.person(id, "Grace").await;
     let asked: Value = app
-        .post(&grace, "/api/appointments", json!({ "target_id": ada_id, "appointment_time": "2030-03-31T03:30:00" }))
+        .post(
+            &grace,
+            "/api/appointments",
+            json!({ "target_id": ada_id, "appointment_time": "2030-03-31T03:30:00" }),
+        )
         .await
         .json()
         .await
         .unwrap();
     let accepted = app
-        .put(&ada, &format!("/api/appointments/{}", asked["id"]), json!({ "status": "accepted" }))
+        .put(
+            &ada,
+            &format!("/api/appointments/{}", asked["id"]),
+            json!({ "status": "accepted" }),
+        )
         .await;
     assert_eq!(accepted.status(), StatusCode::OK);
     let ics = app
-        .get(&ada, &format!("/api/appointments/{}/event.ics", asked["id"]))
+        .get(
+            &ada,
+            &format!("/api/appointments/{}/event.ics", asked["id"]),
+        )
         .await
         .text()
         .await

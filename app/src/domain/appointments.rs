@@ -217,7 +217,11 @@ pub async fn request(
             let id: i32 = diesel::select(last_insert_id()).get_result(conn).await?;
             outbox::enqueue(
                 conn,
-                vec![NewMail::to_attendee(MailKind::MeetingRequested, &target, Some(id))],
+                vec![NewMail::to_attendee(
+                    MailKind::MeetingRequested,
+                    &target,
+                    Some(id),
+                )],
             )
             .await?;
             Ok(appointments::table
@@ -325,7 +329,11 @@ async fn answer_mails(
             let starts = crate::zone::to_utc(row.appointment_time, event.zone()).naive_utc();
             let now = chrono::Utc::now().naive_utc();
             for person in [&requester, &target] {
-                mails.push(NewMail::to_attendee(MailKind::MeetingAccepted, person, Some(row.id)));
+                mails.push(NewMail::to_attendee(
+                    MailKind::MeetingAccepted,
+                    person,
+                    Some(row.id),
+                ));
                 if starts > now {
                     mails.push(
                         NewMail::to_attendee(MailKind::MeetingReminder, person, Some(row.id))

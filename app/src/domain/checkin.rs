@@ -92,15 +92,7 @@ pub async fn check_in_by_id(
     let keeper = door_keeper(conn, actor, event_id).await?;
     let row = attendees::find_in_event(conn, attendee_id, event_id).await?;
     let now = whole_seconds(crate::zone::now_in(keeper.zone(conn, event_id).await?));
-    record(
-        conn,
-        event_id,
-        row,
-        now,
-        &keeper,
-        Some("manual".into()),
-    )
-    .await
+    record(conn, event_id, row, now, &keeper, Some("manual".into())).await
 }
 
 /// Writes the check-in unless there is one; the earliest time wins.

@@ -190,61 +190,66 @@ pub async fn request(
     let target = attendees::find_in_event(conn, target_id, event_id).await?;
     let existing = between(conn, me, target_id).await?;
     // The request and the mail telling the other person: both or neither.
-    let id = conn.transaction::<_, AppError, _>(async |conn| {
-    let id = match existing {
-        Some(row) if row.status() == RequestStatus::Rejected => {
-            // A declined request may be asked again, by either of the two.
-            let reopened = diesel::update(
-                connections::table
-                    .find(row.id)
-                    .filter(connections::status.eq("rejected")),
-            )
-            .set((
-                connections::attendee_id.eq(me),
-                connections::connected_attendee_id.eq(target_id),
-                connections::status.eq("pending"),
-                connections::created_at.eq(diesel::dsl::now),
-            ))
-            .execute(conn)
-            .await?;
-            if reopened == 0 {
-                return Err(already_asked());
-            }
-            row.id
-        }
-        Some(row) => return Err(exists(&row, me)),
-        None => {
-            diesel::insert_into(connections::table)
-                .values((
-                    connections::attendee_id.eq(me),
-                    connections::connected_attendee_id.eq(target_id),
-                    connections::status.eq("pending"),
-                ))
-                .execute(conn)
-                .await
-                .map_err(|error| match error {
-                    // The other person asked at the same moment.
-                    DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
-                        already_asked()
+    let id = conn
+        .transaction::<_, AppError, _>(async |conn| {
+            let id = match existing {
+                Some(row) if row.status() == RequestStatus::Rejected => {
+                    // A declined request may be asked again, by either of the two.
+                    let reopened = diesel::update(
+                        connections::table
+                            .find(row.id)
+                            .filter(connections::status.eq("rejected")),
+                    )
+                    .set((
+                        connections::attendee_id.eq(me),
+                        connections::connected_attendee_id.eq(target_id),
+                        connections::status.eq("pending"),
+                        connections::created_at.eq(diesel::dsl::now),
+                    ))
+                    .execute(conn)
+                    .await?;
+                    if reopened == 0 {
+                        return Err(already_asked());
                     }
-                    other => other.into(),
-                })?;
-            connections::table
-                .filter(connections::attendee_id.eq(me))
-                .filter(connections::connected_attendee_id.eq(target_id))
-                .select(connections::id)
-                .first(conn)
-                .await?
-        }
-    };
-    outbox::enqueue(
-        conn,
-        vec![NewMail::to_attendee(MailKind::ConnectionRequested, &target, Some(id))],
-    )
-    .await?;
-    Ok(id)
-    })
-    .await?;
+                    row.id
+                }
+                Some(row) => return Err(exists(&row, me)),
+                None => {
+                    diesel::insert_into(connections::table)
+                        .values((
+                            connections::attendee_id.eq(me),
+                            connections::connected_attendee_id.eq(target_id),
+                            connections::status.eq("pending"),
+                        ))
+                        .execute(conn)
+                        .await
+                        .map_err(|error| match error {
+                            // The other person asked at the same moment.
+                            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                                already_asked()
+                            }
+                            other => other.into(),
+                        })?;
+                    connections::table
+                        .filter(connections::attendee_id.eq(me))
+                        .filter(connections::connected_attendee_id.eq(target_id))
+                        .select(connections::id)
+                        .first(conn)
+                        .await?
+                }
+            };
+            outbox::enqueue(
+                conn,
+                vec![NewMail::to_attendee(
+                    MailKind::ConnectionRequested,
+                    &target,
+                    Some(id),
+                )],
+            )
+            .await?;
+            Ok(id)
+        })
+        .await?;
     let row = find_row(conn, id).await?;
     Ok(row.into_model(me, target))
 }
@@ -321,7 +326,11 @@ pub async fn respond(
         if answer == RequestStatus::Accepted && row.status() != RequestStatus::Accepted {
             outbox::enqueue(
                 conn,
-                vec![NewMail::to_attendee(MailKind::ConnectionAccepted, &other, Some(id))],
+                vec![NewMail::to_attendee(
+                    MailKind::ConnectionAccepted,
+                    &other,
+                    Some(id),
+                )],
             )
             .await?;
         }

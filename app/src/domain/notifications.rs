@@ -73,7 +73,9 @@ pub async fn put(
     mine(actor, attendee_id)?;
     let current = get(conn, actor, attendee_id).await?;
     let next = NotificationSettings {
-        connection_requests: input.connection_requests.unwrap_or(current.connection_requests),
+        connection_requests: input
+            .connection_requests
+            .unwrap_or(current.connection_requests),
         meeting_requests: input.meeting_requests.unwrap_or(current.meeting_requests),
         meeting_updates: input.meeting_updates.unwrap_or(current.meeting_updates),
         reminders: input.reminders.unwrap_or(current.reminders),
@@ -145,7 +147,11 @@ pub async fn unsubscribe(
     let what = Unsubscribe::parse(what).ok_or_else(refused)?;
     let signature: Vec<u8> = (0..signature.len())
         .step_by(2)
-        .map(|i| signature.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+        .map(|i| {
+            signature
+                .get(i..i + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        })
         .collect::<Option<_>>()
         .ok_or_else(refused)?;
     let mut mac = signer(conn).await?;

@@ -291,8 +291,8 @@ pub async fn mark_failed(
 ) -> Result<(), AppError> {
     let now = utc_now();
     let error: String = error.chars().take(500).collect();
-    let give_up = now - mail.created_at
-        >= Duration::from_std(GIVE_UP_AFTER).unwrap_or(Duration::days(1));
+    let give_up =
+        now - mail.created_at >= Duration::from_std(GIVE_UP_AFTER).unwrap_or(Duration::days(1));
     let retry_at = now + Duration::from_std(backoff(mail.attempts)).unwrap_or(Duration::minutes(1));
     let update = diesel::update(outbox::table.find(mail.id));
     if give_up {
@@ -434,7 +434,9 @@ pub async fn letter(conn: &mut DbConn<'_>, mail: &Claimed) -> Result<Option<Lett
                 return Ok(None);
             };
             let (other_id, wanted, with_email) = match kind {
-                MailKind::ConnectionRequested => (requester, target == me.id && status == "pending", false),
+                MailKind::ConnectionRequested => {
+                    (requester, target == me.id && status == "pending", false)
+                }
                 _ => (target, requester == me.id && status == "accepted", true),
             };
             if !wanted {
@@ -452,7 +454,15 @@ pub async fn letter(conn: &mut DbConn<'_>, mail: &Claimed) -> Result<Option<Lett
             let Some(id) = mail.subject_id else {
                 return Ok(None);
             };
-            type MeetingRow = (i32, i32, NaiveDateTime, i32, Option<String>, Option<String>, String);
+            type MeetingRow = (
+                i32,
+                i32,
+                NaiveDateTime,
+                i32,
+                Option<String>,
+                Option<String>,
+                String,
+            );
             let row: Option<MeetingRow> = appointments::table
                 .find(id)
                 .select((
@@ -478,7 +488,11 @@ pub async fn letter(conn: &mut DbConn<'_>, mail: &Claimed) -> Result<Option<Lett
             if status != wanted_status || (me.id != requester && me.id != target) {
                 return Ok(None);
             }
-            let other_id = if me.id == requester { target } else { requester };
+            let other_id = if me.id == requester {
+                target
+            } else {
+                requester
+            };
             let Some(other) = other_row(conn, other_id).await? else {
                 return Ok(None);
             };
@@ -598,12 +612,14 @@ pub async fn delivery(
         failed: count("failed"),
         undelivered: failed
             .into_iter()
-            .map(|(kind, recipient, error, created_at)| crate::models::UndeliveredMail {
-                kind,
-                recipient,
-                error: error.unwrap_or_default(),
-                created_at,
-            })
+            .map(
+                |(kind, recipient, error, created_at)| crate::models::UndeliveredMail {
+                    kind,
+                    recipient,
+                    error: error.unwrap_or_default(),
+                    created_at,
+                },
+            )
             .collect(),
     })
 }

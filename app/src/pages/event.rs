@@ -1,7 +1,5 @@
 use super::code_param;
-use crate::components::{
-    action_error, spots_text, ErrorNote, Field, FormError, Submit,
-};
+use crate::components::{action_error, spots_text, ErrorNote, Field, FormError, Submit};
 use crate::error::AppError;
 use crate::models::{Event, Me};
 use crate::pages::session::SessionActions;

@@ -1,9 +1,7 @@
 //! The organiser's event pages: create, edit, delete, attendee list.
 
 use super::id_param;
-use crate::components::{
-    action_error, spots_text, ErrorNote, Field, FormError, Pager, Submit,
-};
+use crate::components::{action_error, spots_text, ErrorNote, Field, FormError, Pager, Submit};
 use crate::error::AppError;
 use crate::models::{Attendee, Event, Page};
 use leptos::prelude::*;
@@ -226,8 +224,9 @@ fn TimeZoneField(value: String, error: Signal<Option<AppError>>) -> impl IntoVie
             }
         }
         if input.value().is_empty() {
-            let own = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
-                .resolved_options();
+            let own =
+                js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
+                    .resolved_options();
             if let Some(zone) = js_sys::Reflect::get(&own, &"timeZone".into())
                 .ok()
                 .and_then(|z| z.as_string())

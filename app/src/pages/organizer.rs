@@ -1,6 +1,4 @@
-use crate::components::{
-    action_error, spots_text, ErrorNote, Field, FormError, Submit,
-};
+use crate::components::{action_error, spots_text, ErrorNote, Field, FormError, Submit};
 use crate::error::AppError;
 use crate::models::{Event, Page};
 use crate::pages::session::SessionActions;

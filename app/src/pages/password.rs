@@ -81,9 +81,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let token = Memo::new(move |_| params.read().get("token").unwrap_or_default());
     let action = super::session::SessionActions::get().reset_password;
     let error = action_error(action);
-    let expired = move || {
-        matches!(error.get(), Some(AppError::BadRequest { ref code, .. }) if code == "invalid_token")
-    };
+    let expired = move || matches!(error.get(), Some(AppError::BadRequest { ref code, .. }) if code == "invalid_token");
     view! {
         <Title text="Choose a new password"/>
         <section class="card narrow">

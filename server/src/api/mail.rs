@@ -74,7 +74,9 @@ async fn notification_settings(
     Id(id): Id,
 ) -> Result<Json<NotificationSettings>, AppError> {
     let mut conn = state.pool.get().await?;
-    Ok(Json(notifications::get(&mut conn, &actor(&auth), id).await?))
+    Ok(Json(
+        notifications::get(&mut conn, &actor(&auth), id).await?,
+    ))
 }
 
 #[utoipa::path(
@@ -139,7 +141,9 @@ fn describe(what: notifications::Unsubscribe) -> &'static str {
         notifications::Unsubscribe::All => "this event (requests, meeting updates and reminders)",
         notifications::Unsubscribe::One(Preference::ConnectionRequests) => "connection requests",
         notifications::Unsubscribe::One(Preference::MeetingRequests) => "meeting requests",
-        notifications::Unsubscribe::One(Preference::MeetingUpdates) => "answers to your meeting requests",
+        notifications::Unsubscribe::One(Preference::MeetingUpdates) => {
+            "answers to your meeting requests"
+        }
         notifications::Unsubscribe::One(Preference::Reminders) => "meeting reminders",
     }
 }

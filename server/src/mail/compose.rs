@@ -153,7 +153,10 @@ fn draft(mailer: &Mailer, letter: &Letter) -> Result<Draft, String> {
     }
     let event = letter.event.as_ref().ok_or("no event")?;
     let event_link = format!("{site}/e/{}", event.code);
-    let reason = format!("You get this mail because you registered for {}.", event.name);
+    let reason = format!(
+        "You get this mail because you registered for {}.",
+        event.name
+    );
     let (name, about) = who(letter);
     let named = if about.is_empty() {
         name.clone()
@@ -189,8 +192,14 @@ fn draft(mailer: &Mailer, letter: &Letter) -> Result<Draft, String> {
             format!("{name} wants to connect"),
             vec![
                 Block::Text(hello),
-                Block::Text(format!("{named} asked to connect with you at {}.", event.name)),
-                Block::Button("Answer the request".into(), format!("{site}/me/connections")),
+                Block::Text(format!(
+                    "{named} asked to connect with you at {}.",
+                    event.name
+                )),
+                Block::Button(
+                    "Answer the request".into(),
+                    format!("{site}/me/connections"),
+                ),
             ],
         ),
         MailKind::ConnectionAccepted => {
@@ -206,7 +215,10 @@ fn draft(mailer: &Mailer, letter: &Letter) -> Result<Draft, String> {
                     Block::Text(hello),
                     Block::Text(format!("{named} accepted your request to connect.")),
                     Block::Facts(vec![("Email".into(), email)]),
-                    Block::Button("See your connections".into(), format!("{site}/me/connections")),
+                    Block::Button(
+                        "See your connections".into(),
+                        format!("{site}/me/connections"),
+                    ),
                 ],
             )
         }
@@ -261,7 +273,10 @@ fn draft(mailer: &Mailer, letter: &Letter) -> Result<Draft, String> {
                     Block::Text(hello),
                     Block::Text(format!("{named} declined the meeting you asked for.")),
                     Block::Facts(meeting_facts(meeting, event)),
-                    Block::Button("Find a time with someone else".into(), format!("{site}/me/people")),
+                    Block::Button(
+                        "Find a time with someone else".into(),
+                        format!("{site}/me/people"),
+                    ),
                 ],
             )
         }
@@ -289,7 +304,11 @@ fn draft(mailer: &Mailer, letter: &Letter) -> Result<Draft, String> {
     })
 }
 
-fn meeting_calendar(letter: &Letter, meeting: &MeetingInfo, event: &Event) -> Result<String, String> {
+fn meeting_calendar(
+    letter: &Letter,
+    meeting: &MeetingInfo,
+    event: &Event,
+) -> Result<String, String> {
     use icalendar::{Calendar, Component, EventLike};
     let zone = app::zone::of_event(&event.timezone);
     let (name, _) = who(letter);
@@ -411,7 +430,11 @@ fn html_part(draft: &Draft, unsubscribe: Option<&str>) -> String {
 }
 
 /// The whole message of a letter.
-pub fn message(mailer: &Mailer, letter: &Letter, unsubscribe: Option<&str>) -> Result<Message, String> {
+pub fn message(
+    mailer: &Mailer,
+    letter: &Letter,
+    unsubscribe: Option<&str>,
+) -> Result<Message, String> {
     let draft = draft(mailer, letter)?;
     let to: Mailbox = Mailbox::new(
         (!letter.to_name.is_empty()).then(|| letter.to_name.clone()),
@@ -432,8 +455,10 @@ pub fn message(mailer: &Mailer, letter: &Letter, unsubscribe: Option<&str>) -> R
     );
     let content = match &draft.ticket_png {
         Some(png) => MultiPart::related().multipart(alternative).singlepart(
-            Attachment::new_inline("ticket-qr".to_owned())
-                .body(png.clone(), ContentType::parse("image/png").map_err(|e| e.to_string())?),
+            Attachment::new_inline("ticket-qr".to_owned()).body(
+                png.clone(),
+                ContentType::parse("image/png").map_err(|e| e.to_string())?,
+            ),
         ),
         None => alternative,
     };

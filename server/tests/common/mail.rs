@@ -15,10 +15,12 @@ pub struct MailCatcher {
     http: reqwest::Client,
 }
 
-
 fn maildev() -> std::path::PathBuf {
     let tools = std::env::var("NETEVENT_TOOLS_DIR").unwrap_or_else(|_| {
-        format!("{}/.cache/netevent/tools", std::env::var("HOME").unwrap_or_default())
+        format!(
+            "{}/.cache/netevent/tools",
+            std::env::var("HOME").unwrap_or_default()
+        )
     });
     std::path::Path::new(&tools).join("node_modules/.bin/maildev")
 }
@@ -67,7 +69,10 @@ impl MailCatcher {
             if up.is_ok_and(|r| r.status().is_success()) && smtp.is_ok() {
                 return;
             }
-            assert!(started.elapsed() < Duration::from_secs(30), "maildev did not start");
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "maildev did not start"
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }

@@ -72,7 +72,9 @@ pub async fn drop_database(database: &str) {
         .await
         .unwrap_or_default();
         for Connection { id } in ours {
-            let _ = diesel::sql_query(format!("KILL {id}")).execute(&mut admin).await;
+            let _ = diesel::sql_query(format!("KILL {id}"))
+                .execute(&mut admin)
+                .await;
         }
         let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS `{database}`"))
             .execute(&mut admin)
