@@ -10,6 +10,7 @@ pub mod checkin;
 pub mod connections;
 pub mod directory;
 pub mod events;
+pub mod letters;
 pub mod notifications;
 pub mod organizers;
 pub mod outbox;
