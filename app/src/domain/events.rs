@@ -301,6 +301,19 @@ pub async fn get(conn: &mut DbConn<'_>, id: i32) -> Result<Event, AppError> {
     Ok(row.into_model())
 }
 
+/// Events by id, in no particular order; ids that name no event are left out.
+pub async fn get_many(conn: &mut DbConn<'_>, ids: &[i32]) -> Result<Vec<Event>, AppError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<EventRow> = events::table
+        .filter(events::id.eq_any(ids))
+        .select(EventRow::as_select())
+        .load(conn)
+        .await?;
+    Ok(rows.into_iter().map(EventRow::into_model).collect())
+}
+
 /// The event, for its organiser only.
 pub async fn get_owned(conn: &mut DbConn<'_>, actor: &Actor, id: i32) -> Result<Event, AppError> {
     let row = owned_row(conn, actor, id).await?;

@@ -12,6 +12,7 @@ use crate::schema::{appointments, attendees, connections, notification_settings,
 use chrono::{Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
+use std::collections::HashMap;
 
 /// Someone a mail is about, as the recipient may see them.
 #[derive(Debug, Clone)]
@@ -65,9 +66,45 @@ pub struct Letter {
     pub reset_token: Option<String>,
 }
 
-/// Whether the row's mail is still to be sent, and what it says: `Ok(None)` when there is
-/// nothing to tell any more.
-pub async fn letter(conn: &mut DbConn<'_>, mail: &Claimed) -> Result<Option<Letter>, AppError> {
+/// The people and events a claimed batch is about, read with two queries for all of it.
+struct Known {
+    people: HashMap<i32, (AttendeeRow, Switches)>,
+    events: HashMap<i32, Event>,
+}
+
+/// The letters of a claimed batch, in its order (`None`: nothing to tell any more). The
+/// recipients and their events are read once for the batch; a connection or meeting mail
+/// then reads its own connection or meeting.
+pub async fn letters(
+    conn: &mut DbConn<'_>,
+    mails: &[Claimed],
+) -> Result<Vec<Option<Letter>>, AppError> {
+    let mut ids: Vec<i32> = mails.iter().filter_map(|mail| mail.attendee_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let people = attendees_with_switches(conn, &ids).await?;
+    let mut event_ids: Vec<i32> = people.values().map(|(row, _)| row.event_id).collect();
+    event_ids.sort_unstable();
+    event_ids.dedup();
+    let events = events::get_many(conn, &event_ids)
+        .await?
+        .into_iter()
+        .map(|event| (event.id, event))
+        .collect();
+    let known = Known { people, events };
+    let mut letters = Vec::with_capacity(mails.len());
+    for mail in mails {
+        letters.push(letter(conn, &known, mail).await?);
+    }
+    Ok(letters)
+}
+
+/// Whether the row's mail is still to be sent, and what it says.
+async fn letter(
+    conn: &mut DbConn<'_>,
+    known: &Known,
+    mail: &Claimed,
+) -> Result<Option<Letter>, AppError> {
     let Some(kind) = MailKind::parse(&mail.kind) else {
         return Ok(None);
     };
@@ -100,10 +137,7 @@ pub async fn letter(conn: &mut DbConn<'_>, mail: &Claimed) -> Result<Option<Lett
         letter.reset_token = Some(token.clone());
         return Ok(Some(letter));
     }
-    let Some(attendee_id) = mail.attendee_id else {
-        return Ok(None);
-    };
-    let Some((me, switches)) = attendee_with_switches(conn, attendee_id).await? else {
+    let Some((me, switches)) = mail.attendee_id.and_then(|id| known.people.get(&id)) else {
         return Ok(None);
     };
     if let Some(preference) = kind.preference() {
@@ -113,7 +147,10 @@ pub async fn letter(conn: &mut DbConn<'_>, mail: &Claimed) -> Result<Option<Lett
     }
     letter.to_name = me.first_name.clone();
     letter.to = me.email.clone();
-    letter.event = Some(events::get(conn, me.event_id).await?);
+    let Some(event) = known.events.get(&me.event_id) else {
+        return Ok(None);
+    };
+    letter.event = Some(event.clone());
     match kind {
         MailKind::Registered => letter.ticket = Some(me.checkin_token.clone()),
         MailKind::ConnectionRequested | MailKind::ConnectionAccepted => {
@@ -250,6 +287,26 @@ impl Switches {
     };
 }
 
+/// Attendees with their switches, by id.
+async fn attendees_with_switches(
+    conn: &mut DbConn<'_>,
+    ids: &[i32],
+) -> Result<HashMap<i32, (AttendeeRow, Switches)>, AppError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(AttendeeRow, Option<Switches>)> = attendees::table
+        .left_join(notification_settings::table)
+        .filter(attendees::id.eq_any(ids))
+        .select((AttendeeRow::as_select(), switch_columns()))
+        .load(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(row, switches)| (row.id, (row, switches.unwrap_or(Switches::ALL_ON))))
+        .collect())
+}
+
 /// An attendee with their switches (all on until they change one).
 pub(crate) async fn attendee_with_switches(
     conn: &mut DbConn<'_>,
@@ -258,18 +315,26 @@ pub(crate) async fn attendee_with_switches(
     Ok(attendees::table
         .left_join(notification_settings::table)
         .filter(attendees::id.eq(id))
-        .select((
-            AttendeeRow::as_select(),
-            (
-                notification_settings::connection_requests,
-                notification_settings::meeting_requests,
-                notification_settings::meeting_updates,
-                notification_settings::reminders,
-            )
-                .nullable(),
-        ))
+        .select((AttendeeRow::as_select(), switch_columns()))
         .first::<(AttendeeRow, Option<Switches>)>(conn)
         .await
         .optional()?
         .map(|(row, switches)| (row, switches.unwrap_or(Switches::ALL_ON))))
+}
+
+/// The four switches of a left-joined `notification_settings` row.
+#[allow(clippy::type_complexity)]
+fn switch_columns() -> diesel::dsl::Nullable<(
+    notification_settings::connection_requests,
+    notification_settings::meeting_requests,
+    notification_settings::meeting_updates,
+    notification_settings::reminders,
+)> {
+    (
+        notification_settings::connection_requests,
+        notification_settings::meeting_requests,
+        notification_settings::meeting_updates,
+        notification_settings::reminders,
+    )
+        .nullable()
 }

@@ -108,31 +108,36 @@ async fn signer(conn: &mut DbConn<'_>) -> Result<Hmac<Sha256>, AppError> {
         .select(server_keys::secret)
         .first(conn)
         .await?;
-    Hmac::<Sha256>::new_from_slice(&key).map_err(|_| AppError::Internal)
+    Hmac::<Sha256>::new_from_slice(&key).map_err(AppError::internal)
 }
 
 fn message(attendee_id: i32, what: Unsubscribe) -> String {
     format!("unsubscribe:{attendee_id}:{}", what.as_str())
 }
 
-/// The path of the link that turns `what` off for this registration, without logging in.
-pub async fn unsubscribe_path(
-    conn: &mut DbConn<'_>,
-    attendee_id: i32,
-    what: Unsubscribe,
-) -> Result<String, AppError> {
-    let mut mac = signer(conn).await?;
-    mac.update(message(attendee_id, what).as_bytes());
-    let signature: String = mac
-        .finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    Ok(format!(
-        "/api/unsubscribe/{attendee_id}/{}/{signature}",
-        what.as_str()
-    ))
+/// Signs unsubscribe links with the database's key, read once for a whole batch of mail.
+pub struct UnsubscribeSigner(Hmac<Sha256>);
+
+impl UnsubscribeSigner {
+    pub async fn load(conn: &mut DbConn<'_>) -> Result<Self, AppError> {
+        Ok(Self(signer(conn).await?))
+    }
+
+    /// The path of the link that turns `what` off for this registration, without logging in.
+    pub fn path(&self, attendee_id: i32, what: Unsubscribe) -> String {
+        let mut mac = self.0.clone();
+        mac.update(message(attendee_id, what).as_bytes());
+        let signature: String = mac
+            .finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        format!(
+            "/api/unsubscribe/{attendee_id}/{}/{signature}",
+            what.as_str()
+        )
+    }
 }
 
 /// Follows an unsubscribe link: checks its signature and turns that mail off. A link whose

@@ -22,7 +22,7 @@ use diesel_async::{AsyncConnection, AsyncMysqlConnection, RunQueryDsl};
 use std::sync::LazyLock;
 
 pub(crate) use super::letters::attendee_with_switches;
-pub use super::letters::{letter, Letter, MeetingInfo, Person, Switches};
+pub use super::letters::{letters, Letter, MeetingInfo, Person, Switches};
 
 /// What a mail is about. The names are kept in `outbox.kind`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -244,9 +244,12 @@ pub async fn claim(
     .await
 }
 
-/// The mail went out; a reset link's token is forgotten.
-pub async fn mark_sent(conn: &mut DbConn<'_>, id: i64) -> Result<(), AppError> {
-    diesel::update(outbox::table.find(id))
+/// These mails went out; a reset link's token is forgotten. One statement for a batch.
+pub async fn mark_sent(conn: &mut DbConn<'_>, ids: &[i64]) -> Result<(), AppError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    diesel::update(outbox::table.filter(outbox::id.eq_any(ids)))
         .set((
             outbox::status.eq("sent"),
             outbox::sent_at.eq(utc_now()),
@@ -258,9 +261,12 @@ pub async fn mark_sent(conn: &mut DbConn<'_>, id: i64) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Nothing to send any more (the meeting was cancelled, the person turned it off).
-pub async fn mark_skipped(conn: &mut DbConn<'_>, id: i64, why: &str) -> Result<(), AppError> {
-    diesel::update(outbox::table.find(id))
+/// These mails have nothing to tell any more (`why`): they are not sent.
+pub async fn mark_skipped(conn: &mut DbConn<'_>, ids: &[i64], why: &str) -> Result<(), AppError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    diesel::update(outbox::table.filter(outbox::id.eq_any(ids)))
         .set((
             outbox::status.eq("skipped"),
             outbox::secret.eq(None::<String>),

@@ -5,10 +5,8 @@
 
 use super::Mailer;
 use app::badge_html::escape;
-use app::db::DbConn;
-use app::domain::notifications::{self, Unsubscribe};
+use app::domain::notifications::{Unsubscribe, UnsubscribeSigner};
 use app::domain::outbox::{Letter, MailKind, MeetingInfo};
-use app::error::AppError;
 use app::models::Event;
 use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
@@ -47,21 +45,22 @@ impl Header for ListUnsubscribePost {
 }
 
 /// The unsubscribe link of a notification; none for a password reset.
-pub async fn unsubscribe_link(
-    conn: &mut DbConn<'_>,
+pub fn unsubscribe_link(
+    signer: &UnsubscribeSigner,
     mailer: &Mailer,
     letter: &Letter,
-) -> Result<Option<String>, AppError> {
-    let Some(attendee_id) = letter.attendee_id else {
-        return Ok(None);
-    };
+) -> Option<String> {
+    let attendee_id = letter.attendee_id?;
     let what = match letter.kind.preference() {
         Some(preference) => Unsubscribe::One(preference),
-        None if letter.kind == MailKind::PasswordReset => return Ok(None),
+        None if letter.kind == MailKind::PasswordReset => return None,
         None => Unsubscribe::All,
     };
-    let path = notifications::unsubscribe_path(conn, attendee_id, what).await?;
-    Ok(Some(format!("{}{path}", mailer.public_url)))
+    Some(format!(
+        "{}{}",
+        mailer.public_url,
+        signer.path(attendee_id, what)
+    ))
 }
 
 /// One paragraph or a call to action in a mail.

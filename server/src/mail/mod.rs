@@ -6,18 +6,20 @@
 mod compose;
 
 use app::db::DbPool;
-use app::domain::outbox::{self, Claimed};
+use app::domain::notifications::UnsubscribeSigner;
+use app::domain::outbox::{self, Claimed, Letter};
+use app::error::AppError;
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Database connections of one instance's worker (8 measured no faster than 4 on 2 cores).
-pub const POOL_SIZE: u32 = 4;
+/// Database connections of one instance's worker: it holds one at a time (claim, read a
+/// batch, mark); the second covers a connection being replaced.
+pub const POOL_SIZE: u32 = 2;
 /// Mails claimed at once by one worker.
 const BATCH: i64 = 50;
-/// Mails composed and sent at once by one worker: each holds a database connection only
-/// while it reads and marks, never while the SMTP server answers.
+/// Mails composed and sent at once by one worker (SMTP connections in use).
 const SENDING_AT_ONCE: usize = 8;
 /// How long a claimed mail is kept from other workers; far longer than a send takes.
 const LEASE: Duration = Duration::from_secs(120);
@@ -62,7 +64,6 @@ pub fn spawn_worker(pool: DbPool, mailer: Mailer) -> tokio::task::JoinHandle<()>
     }
     let mailer = Arc::new(mailer);
     tokio::spawn(async move {
-        let sending = Arc::new(tokio::sync::Semaphore::new(SENDING_AT_ONCE));
         loop {
             let claimed = match claim(&pool).await {
                 Ok(claimed) => claimed,
@@ -77,67 +78,108 @@ pub fn spawn_worker(pool: DbPool, mailer: Mailer) -> tokio::task::JoinHandle<()>
                 let _ = tokio::time::timeout(POLL, queued).await;
                 continue;
             }
-            let mut batch = tokio::task::JoinSet::new();
-            for mail in claimed {
-                let (pool, mailer) = (pool.clone(), mailer.clone());
-                let permit = sending.clone().acquire_owned().await;
-                batch.spawn(async move {
-                    let _permit = permit;
-                    deliver(&pool, &mailer, mail).await;
-                });
+            let outcomes = send_batch(&pool, &mailer, &claimed).await;
+            if let Err(error) = mark(&pool, &claimed, &outcomes).await {
+                // The rows' lease ends and they are tried again: a mail may (rarely) go
+                // twice, but none is lost.
+                tracing::warn!(%error, "could not mark the outbox rows");
             }
-            while batch.join_next().await.is_some() {}
         }
     })
 }
 
-async fn claim(pool: &DbPool) -> Result<Vec<Claimed>, app::error::AppError> {
+async fn claim(pool: &DbPool) -> Result<Vec<Claimed>, AppError> {
     let mut conn = pool.get().await?;
     outbox::claim(&mut conn, BATCH, LEASE).await
 }
 
-/// Composes, sends and marks one mail. Marking failures are logged: the row's lease ends
-/// and it is tried again, so a mail may (rarely) go twice but is never lost.
-async fn deliver(pool: &DbPool, mailer: &Mailer, mail: Claimed) {
-    let outcome = attempt(pool, mailer, &mail).await;
-    let marked = async {
+/// What became of one claimed mail.
+enum Outcome {
+    Sent,
+    /// Nothing to tell any more (the meeting was cancelled, the kind turned off…).
+    Skipped,
+    Failed(String),
+}
+
+/// Reads what the batch's mails say (a few queries for all of them), then composes and sends
+/// them, `SENDING_AT_ONCE` at a time, holding no database connection while SMTP answers.
+async fn send_batch(pool: &DbPool, mailer: &Arc<Mailer>, claimed: &[Claimed]) -> Vec<Outcome> {
+    let read = async {
         let mut conn = pool.get().await?;
-        match &outcome {
-            Ok(true) => outbox::mark_sent(&mut conn, mail.id).await,
-            Ok(false) => outbox::mark_skipped(&mut conn, mail.id, "nothing to tell any more").await,
-            Err(error) => {
-                tracing::warn!(id = mail.id, kind = %mail.kind, %error, "mail not sent; will retry");
-                outbox::mark_failed(&mut conn, &mail, error).await
-            }
+        let letters = outbox::letters(&mut conn, claimed).await?;
+        let signer = UnsubscribeSigner::load(&mut conn).await?;
+        Ok::<_, AppError>((letters, Arc::new(signer)))
+    };
+    let (letters, signer) = match read.await {
+        Ok(read) => read,
+        Err(error) => {
+            let error = error.to_string();
+            return claimed
+                .iter()
+                .map(|_| Outcome::Failed(error.clone()))
+                .collect();
         }
     };
-    if let Err(error) = marked.await {
-        tracing::warn!(id = mail.id, %error, "could not mark an outbox row");
+    let sending = Arc::new(tokio::sync::Semaphore::new(SENDING_AT_ONCE));
+    let mut batch = tokio::task::JoinSet::new();
+    for (index, letter) in letters.into_iter().enumerate() {
+        let (mailer, signer, sending) = (mailer.clone(), signer.clone(), sending.clone());
+        batch.spawn(async move {
+            let _permit = sending.acquire_owned().await;
+            let outcome = match letter {
+                None => Outcome::Skipped,
+                Some(letter) => send(&mailer, &signer, &letter).await,
+            };
+            (index, outcome)
+        });
+    }
+    let mut outcomes: Vec<Outcome> = claimed
+        .iter()
+        .map(|_| Outcome::Failed("the send did not finish".to_owned()))
+        .collect();
+    while let Some(done) = batch.join_next().await {
+        if let Ok((index, outcome)) = done {
+            outcomes[index] = outcome;
+        }
+    }
+    outcomes
+}
+
+async fn send(mailer: &Mailer, signer: &UnsubscribeSigner, letter: &Letter) -> Outcome {
+    let Some(transport) = &mailer.transport else {
+        return Outcome::Skipped;
+    };
+    let unsubscribe = compose::unsubscribe_link(signer, mailer, letter);
+    let message = match compose::message(mailer, letter, unsubscribe.as_deref()) {
+        Ok(message) => message,
+        Err(error) => return Outcome::Failed(error),
+    };
+    match transport.send(message).await {
+        Ok(_) => Outcome::Sent,
+        Err(error) => Outcome::Failed(error.to_string()),
     }
 }
 
-/// `Ok(true)`: sent; `Ok(false)`: nothing to send any more.
-async fn attempt(pool: &DbPool, mailer: &Mailer, mail: &Claimed) -> Result<bool, String> {
-    let (letter, unsubscribe) = {
-        let mut conn = pool.get().await.map_err(|e| e.to_string())?;
-        let Some(letter) = outbox::letter(&mut conn, mail)
-            .await
-            .map_err(|e| e.to_string())?
-        else {
-            return Ok(false);
-        };
-        let unsubscribe = compose::unsubscribe_link(&mut conn, mailer, &letter)
-            .await
-            .map_err(|e| e.to_string())?;
-        (letter, unsubscribe)
+/// Marks the batch: the sent and the skipped with one statement each, each failure with its
+/// own retry time.
+async fn mark(pool: &DbPool, claimed: &[Claimed], outcomes: &[Outcome]) -> Result<(), AppError> {
+    let ids = |wanted: fn(&Outcome) -> bool| -> Vec<i64> {
+        claimed
+            .iter()
+            .zip(outcomes)
+            .filter(|(_, outcome)| wanted(outcome))
+            .map(|(mail, _)| mail.id)
+            .collect()
     };
-    let Some(transport) = &mailer.transport else {
-        return Ok(false);
-    };
-    let message = compose::message(mailer, &letter, unsubscribe.as_deref())?;
-    transport
-        .send(message)
-        .await
-        .map(|_| true)
-        .map_err(|e| e.to_string())
+    let mut conn = pool.get().await?;
+    outbox::mark_sent(&mut conn, &ids(|o| matches!(o, Outcome::Sent))).await?;
+    let skipped = ids(|o| matches!(o, Outcome::Skipped));
+    outbox::mark_skipped(&mut conn, &skipped, "nothing to tell any more").await?;
+    for (mail, outcome) in claimed.iter().zip(outcomes) {
+        if let Outcome::Failed(error) = outcome {
+            tracing::warn!(id = mail.id, kind = %mail.kind, %error, "mail not sent; will retry");
+            outbox::mark_failed(&mut conn, mail, error).await?;
+        }
+    }
+    Ok(())
 }
