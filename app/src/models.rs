@@ -194,6 +194,16 @@ pub struct StaffAccess {
     pub revoked_at: Option<NaiveDateTime>,
 }
 
+/// What a door link opens, shown before anyone logs in with it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffLinkPreview {
+    pub event_id: i32,
+    pub event_name: String,
+    /// When and where, as the event page says it.
+    pub event_when: String,
+    pub staff_name: String,
+}
+
 /// The answer to a scan at the door.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -21,6 +21,14 @@ test('the organiser downloads the badge PDF and opens the print view', async () 
   assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
   assert.ok(pdf.length > 10_000);
 
+  // A download records nothing; the organiser says when the sheet has printed.
+  const mark = page.getByTestId('mark-printed');
+  await mark.getByText(/The sheet holds \d+ badges/).waitFor();
+  await mark.getByRole('button', { name: 'Mark as printed' }).click();
+  await mark.getByText(/\d+ badges marked as printed/).waitFor();
+  const marked = Number((await mark.textContent()).match(/(\d+) badges marked/)[1]);
+  assert.ok(marked >= 6, `${marked} marked`);
+
   const [view] = await Promise.all([
     context.waitForEvent('page'),
     page.getByRole('button', { name: 'Open print view' }).click(),

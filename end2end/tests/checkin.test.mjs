@@ -42,7 +42,8 @@ test('the door phone scans a ticket from the camera; staff links open only the s
   const camera = await launch(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
     `--use-file-for-fake-video-capture=${video}`]);
   try {
-    // The organiser makes a staff link; the door phone opens it and lands on the scanner.
+    // The organiser makes a staff link; the door phone opens it, sees whose door it is, and
+    // only its button logs the phone in and opens the scanner.
     const organiser = await camera.newContext();
     const admin = await organiser.newPage();
     await logInDemoOrganiser(admin);
@@ -57,6 +58,11 @@ test('the door phone scans a ticket from the camera; staff links open only the s
     const door = await camera.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, permissions: ['camera'] });
     const page = await door.newPage();
     await page.goto(`${BASE_URL}${staffLink}`);
+    await page.getByRole('heading', { name: 'Door of NetEvent Demo Day' }).waitFor();
+    await page.getByText(/This link is for Door 1 — Sam/).waitFor();
+    const beforeLogin = await page.evaluate(async () => (await fetch('/api/auth/me')).status);
+    assert.equal(beforeLogin, 401, 'opening the link logs nobody in');
+    await page.getByRole('button', { name: 'Open the door scanner' }).click();
     await page.waitForURL(/\/dashboard\/events\/\d+\/scan$/);
     await page.waitForSelector('body[data-hydrated="true"]');
     await page.getByText('Check-in staff').waitFor();

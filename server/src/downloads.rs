@@ -6,7 +6,6 @@ use crate::api::ApiErrors;
 use crate::calendar::{calendar, meetings_calendar};
 use crate::AppState;
 use app::auth::AuthSession;
-use app::domain::accounts;
 use app::domain::attendees::PHOTO_PATH;
 use app::domain::{accounts::actor, appointments, events};
 use app::error::AppError;
@@ -14,7 +13,6 @@ use app::models::Event;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap};
 use axum::response::IntoResponse;
-use axum::response::Redirect;
 use axum::routing::get;
 use axum::Router;
 
@@ -23,7 +21,6 @@ pub fn routes() -> Router<AppState> {
         .route("/e/{code}/event.ics", get(calendar_entry))
         .route("/e/{code}/qr.svg", get(invite_qr))
         .route(&format!("{PHOTO_PATH}/{{name}}"), get(photo))
-        .route("/staff/{token}", get(open_staff_link))
         .route("/staff/{token}/qr.svg", get(staff_link_qr))
 }
 
@@ -89,7 +86,7 @@ async fn staff_link_qr(
 
 fn qr_svg(url: &str, cache: &'static str) -> Result<impl IntoResponse, AppError> {
     let svg = qrcode::QrCode::new(url.as_bytes())
-        .map_err(|_| AppError::Internal)?
+        .map_err(AppError::internal)?
         .render::<qrcode::render::svg::Color>()
         .min_dimensions(256, 256)
         .quiet_zone(true)
@@ -192,19 +189,4 @@ async fn photo(
         ],
         bytes,
     ))
-}
-
-/// A staff link, opened on the door phone: logs the phone in as that staff member and goes
-/// to the scanner of their event.
-async fn open_staff_link(
-    mut auth: AuthSession,
-    Path(token): Path<String>,
-) -> Result<Redirect, AppError> {
-    match accounts::staff_login(&mut auth, &token).await? {
-        app::models::Me::Staff(staff) => Ok(Redirect::to(&format!(
-            "/dashboard/events/{}/scan",
-            staff.event_id
-        ))),
-        _ => Err(AppError::Internal),
-    }
 }

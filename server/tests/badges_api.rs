@@ -234,8 +234,17 @@ async fn late_registrants_print_alone() {
     let app = TestApp::spawn().await;
     let (organizer, event, people) = event_with_attendees(&app).await;
 
-    // Printing everyone marks them printed; then nothing is left unprinted.
+    // A sheet of everyone, recorded as printed; then nothing is left unprinted.
     pdf(&app, &organizer, event, "").await;
+    let ids: Vec<i64> = people.iter().map(|person| person.id).collect();
+    let printed = app
+        .post(
+            &organizer,
+            &format!("/api/organizer/events/{event}/badges/printed"),
+            json!({ "attendee_ids": ids }),
+        )
+        .await;
+    assert_eq!(printed.status(), StatusCode::NO_CONTENT);
     let none = pdf(&app, &organizer, event, "&only=not_printed").await;
     assert!(!text_of(&none).contains("Łódź"), "an empty sheet");
 

@@ -108,27 +108,33 @@ async fn tokens_are_scoped_to_the_event_and_only_the_organiser_scans() {
 #[tokio::test]
 async fn offline_scans_keep_the_earliest_time_and_mistakes_can_be_undone() {
     let app = TestApp::spawn().await;
-    let (organizer, event) = app.organizer_with_event("olga@example.com", None).await;
+    let (organizer, event) = app.organizer_with_event_on_now("olga@example.com").await;
     let (ada, token) = registered(&app, event, "ada@example.com", "Ada").await;
     let path = format!("/api/organizer/events/{event}/checkins");
+    let minutes_ago = |minutes: i64| {
+        (chrono::Utc::now().naive_utc() - chrono::Duration::minutes(minutes))
+            .format("%Y-%m-%dT%H:%M:%S")
+            .to_string()
+    };
+    let (at_door_2, at_door_1) = (minutes_ago(5), minutes_ago(12));
 
     // Two phones scanned Ada while offline; the later one syncs first.
     let later = app
         .post(
             &organizer,
             &path,
-            json!({ "token": token, "scanned_at": "2026-05-04T09:05:00", "device": "door-2" }),
+            json!({ "token": token, "scanned_at": at_door_2, "device": "door-2" }),
         )
         .await;
     assert_eq!(
         later.json::<Value>().await.unwrap()["checked_in_at"],
-        "2026-05-04T09:05:00"
+        at_door_2
     );
     let earlier: Value = app
         .post(
             &organizer,
             &path,
-            json!({ "token": token, "scanned_at": "2026-05-04T08:58:30", "device": "door-1" }),
+            json!({ "token": token, "scanned_at": at_door_1, "device": "door-1" }),
         )
         .await
         .json()
@@ -139,7 +145,7 @@ async fn offline_scans_keep_the_earliest_time_and_mistakes_can_be_undone() {
             earlier["already_checked_in"].as_bool(),
             earlier["checked_in_at"].as_str()
         ),
-        (Some(true), Some("2026-05-04T08:58:30"))
+        (Some(true), Some(at_door_1.as_str()))
     );
     let future = app
         .post(
@@ -445,7 +451,7 @@ async fn the_door_list_holds_ticket_hashes_for_the_door_only() {
 #[tokio::test]
 async fn an_offline_scan_synced_with_the_phones_utc_offset_keeps_its_moment() {
     let app = TestApp::spawn().await;
-    let (organizer, event) = app.organizer_with_event("olga@example.com", None).await;
+    let (organizer, event) = app.organizer_with_event_on_now("olga@example.com").await;
     let (_, token) = registered(&app, event, "ada@example.com", "Ada").await;
     // A phone's clock in another zone than the server's: the same instant either way.
     let instant = chrono::Utc::now() - chrono::Duration::minutes(10);

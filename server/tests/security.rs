@@ -269,3 +269,194 @@ async fn logins_are_limited_per_client_address_and_forwarded_addresses_only_from
     let limited = attempt(&app, 9, Some("198.51.100.1".into())).await;
     assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
 }
+
+/// Issue 14, item 11 (fails before: a queued scan from any time before the event was
+/// believed, so a phone with a wrong clock or a replayed queue checked people in for a day
+/// that had not come).
+#[tokio::test]
+async fn offline_scans_from_more_than_a_day_before_the_start_are_refused() {
+    let app = TestApp::spawn().await;
+    let organizer = app.client();
+    app.organizer(&organizer, "olga@example.com").await;
+    let now = chrono::Utc::now().naive_utc();
+    let at = |hours: i64| {
+        (now + chrono::Duration::hours(hours))
+            .format("%Y-%m-%dT%H:%M:%S")
+            .to_string()
+    };
+    // Doors at 10 hours from now; the day after tomorrow for the second event.
+    let mut events = Vec::new();
+    for (start, end) in [(10, 18), (50, 58)] {
+        let event: Value = app
+            .post(
+                &organizer,
+                "/api/events",
+                json!({ "name": "Door test", "start_time": at(start), "end_time": at(end),
+                        "timezone": "UTC" }),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        let id = event["id"].as_i64().unwrap();
+        let ada = app
+            .attendee(&app.client(), id, "ada@example.com", "Ada")
+            .await;
+        events.push((id, ada["checkin_token"].as_str().unwrap().to_owned()));
+    }
+    let scan = |event: i64, token: &str, scanned_at: String| {
+        let (app, organizer) = (&app, &organizer);
+        let path = format!("/api/organizer/events/{event}/checkins");
+        let body = json!({ "token": token, "scanned_at": scanned_at });
+        async move { app.post(organizer, &path, body).await }
+    };
+    // Ten hours before the start: staff testing the door the evening before.
+    let (soon, soon_token) = &events[0];
+    let within = scan(*soon, soon_token, at(0)).await;
+    assert_eq!(within.status(), StatusCode::OK);
+    // Fifty hours before the start: refused, and nothing is recorded.
+    let (later, later_token) = &events[1];
+    let refused = scan(*later, later_token, at(0)).await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let body: Value = refused.json().await.unwrap();
+    assert!(body["error"]["fields"]["scanned_at"].is_string(), "{body}");
+    let stats: Value = app
+        .get(&organizer, &format!("/api/organizer/events/{later}/stats"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stats["checked_in"], 0);
+}
+
+/// Issue 14, item 7 (fails before: downloading the PDF marked every badge on it printed, so
+/// a link, a prefetch or a crawler could empty "only badges not printed yet").
+#[tokio::test]
+async fn reading_a_badge_sheet_changes_nothing_and_a_print_is_recorded_by_post() {
+    let app = TestApp::spawn().await;
+    let (organizer, event) = app.organizer_with_event("olga@example.com", None).await;
+    let (_, ada) = app.person(event, "Ada").await;
+    app.person(event, "Grace").await;
+    let (stranger, elsewhere) = app.organizer_with_event("otto@example.com", None).await;
+    let (_, bob) = app.person(elsewhere, "Bob").await;
+    let unprinted = || {
+        let (app, organizer) = (&app, &organizer);
+        async move {
+            let sheet = app
+                .get(
+                    organizer,
+                    &format!("/api/organizer/events/{event}/badges?format=pdf&only=not_printed"),
+                )
+                .await;
+            assert_eq!(sheet.status(), StatusCode::OK);
+            sheet.headers()["x-badge-count"]
+                .to_str()
+                .unwrap()
+                .parse::<usize>()
+                .unwrap()
+        }
+    };
+    assert_eq!(unprinted().await, 2);
+    assert_eq!(unprinted().await, 2, "a GET records nothing");
+    let printed = format!("/api/organizer/events/{event}/badges/printed");
+    // Another event's attendee among the ids: 400, and nobody is marked.
+    let mixed = app
+        .post(&organizer, &printed, json!({ "attendee_ids": [ada, bob] }))
+        .await;
+    assert_eq!(
+        error_code(mixed, StatusCode::BAD_REQUEST).await,
+        "invalid_input"
+    );
+    assert_eq!(unprinted().await, 2);
+    // Not the owner: refused.
+    let theirs = app
+        .post(&stranger, &printed, json!({ "attendee_ids": [ada] }))
+        .await;
+    assert!(
+        [StatusCode::FORBIDDEN, StatusCode::NOT_FOUND].contains(&theirs.status()),
+        "{}",
+        theirs.status()
+    );
+    let empty = app
+        .post(&organizer, &printed, json!({ "attendee_ids": [] }))
+        .await;
+    assert_eq!(empty.status(), StatusCode::BAD_REQUEST);
+    let done = app
+        .post(&organizer, &printed, json!({ "attendee_ids": [ada] }))
+        .await;
+    assert_eq!(done.status(), StatusCode::NO_CONTENT);
+    assert_eq!(unprinted().await, 1);
+}
+
+/// Issue 14, item 6 (fails before: `GET /staff/<token>` logged the browser in, so any page
+/// or message could log a visitor into someone else's door session with a plain link).
+#[tokio::test]
+async fn a_door_link_shows_whose_door_it_is_and_only_its_button_logs_in() {
+    let app = TestApp::spawn().await;
+    let (organizer, event) = app.organizer_with_event("olga@example.com", None).await;
+    let link: Value = app
+        .post(
+            &organizer,
+            &format!("/api/organizer/events/{event}/staff"),
+            json!({ "name": "Door 1 — Sam" }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let token = link["token"].as_str().unwrap().to_owned();
+    let phone = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let page = app.get(&phone, &format!("/staff/{token}")).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Door of RustConf Meetup"), "{html}");
+    assert!(html.contains("Door 1 — Sam"));
+    assert_eq!(
+        app.get(&phone, "/api/auth/me").await.status(),
+        StatusCode::UNAUTHORIZED,
+        "opening the link logs nobody in"
+    );
+    // The page's button: a plain form post, answered with the scanner.
+    let pressed = phone
+        .post(app.url("/api/auth/staff/login"))
+        .form(&[("token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pressed.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        pressed.headers()["location"],
+        format!("/dashboard/events/{event}/scan").as_str()
+    );
+    let me: Value = app.get(&phone, "/api/auth/me").await.json().await.unwrap();
+    assert_eq!(me["name"], "Door 1 — Sam");
+    // From another site, the button's post is refused (no login CSRF through the form).
+    let forged = app
+        .client()
+        .post(app.url("/api/auth/staff/login"))
+        .header("origin", "https://evil.example")
+        .header("sec-fetch-site", "cross-site")
+        .form(&[("token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    // A revoked link's page says so.
+    let id = link["id"].as_i64().unwrap();
+    app.delete(
+        &organizer,
+        &format!("/api/organizer/events/{event}/staff/{id}"),
+    )
+    .await;
+    let revoked = app
+        .get(&app.client(), &format!("/staff/{token}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(revoked.contains("This door link does not work"));
+}

@@ -8,7 +8,7 @@ use crate::error::AppError;
 use crate::models::Event;
 use crate::schema::attendees;
 use diesel::prelude::*;
-use diesel_async::RunQueryDsl;
+use diesel_async::{AsyncConnection, RunQueryDsl};
 use serde::Deserialize;
 
 /// What one badge shows.
@@ -163,15 +163,16 @@ pub async fn for_event(
     Ok((event, badges))
 }
 
-/// The PDF sheet of the selected badges, for the event's organiser; the badges on it count
-/// as printed from now on. Takes the pool: no connection is held while the sheet renders.
+/// The PDF sheet of the selected badges, for the event's organiser. Nothing is recorded:
+/// a download is not a print (`mark_printed` records one). Takes the pool: no connection is
+/// held while the sheet renders.
 pub async fn print(
     pool: &DbPool,
     actor: &Actor,
     event_id: i32,
     selection: &Selection,
     layout: Layout,
-) -> Result<(Event, crate::badge_pdf::Sheet, usize), AppError> {
+) -> Result<(Event, crate::badge_pdf::Sheet, Vec<i32>), AppError> {
     let (event, badges) = for_event(&mut pool.get().await?, actor, event_id, selection).await?;
     // Rendering is CPU work: off the async workers.
     let name = event.name.clone();
@@ -179,19 +180,87 @@ pub async fn print(
         (crate::badge_pdf::render(&name, &badges, layout), badges)
     })
     .await
-    .map_err(|_| AppError::Internal)?;
-    mark_printed(&mut pool.get().await?, &badges).await?;
-    Ok((event, sheet, badges.len()))
+    .map_err(AppError::internal)?;
+    Ok((event, sheet, badges.iter().map(|badge| badge.id).collect()))
 }
 
-/// Records that these badges went onto a printed sheet.
-async fn mark_printed(conn: &mut DbConn<'_>, badges: &[Badge]) -> Result<(), AppError> {
-    for chunk in badges.chunks(1_000) {
-        let ids: Vec<i32> = chunk.iter().map(|b| b.id).collect();
-        diesel::update(attendees::table.filter(attendees::id.eq_any(ids)))
-            .set(attendees::badge_printed_at.eq(utc_now()))
+/// Which badges came off the printer.
+#[derive(Debug, Clone)]
+pub enum Printed {
+    /// These attendees (API.md's `{attendee_ids}`).
+    Ids(Vec<i32>),
+    /// The sheet a selection made: its attendees up to the highest id it held, so that
+    /// people who registered after the sheet was made are not counted as printed.
+    Sheet { selection: Selection, up_to_id: i32 },
+}
+
+/// At most this many ids in one request.
+pub const MAX_PRINTED_IDS: usize = 20_000;
+
+/// Records a print, for the event's organiser: all the named attendees, or none when one of
+/// them is not of this event (400). Answers how many were marked.
+pub async fn mark_printed(
+    conn: &mut DbConn<'_>,
+    actor: &Actor,
+    event_id: i32,
+    printed: Printed,
+) -> Result<usize, AppError> {
+    events::owned_row(conn, actor, event_id).await?;
+    let ids = match printed {
+        Printed::Ids(mut ids) => {
+            ids.sort_unstable();
+            ids.dedup();
+            if ids.is_empty() || ids.len() > MAX_PRINTED_IDS {
+                return Err(AppError::field(
+                    "attendee_ids",
+                    format!("Name between 1 and {MAX_PRINTED_IDS} attendees."),
+                ));
+            }
+            let mut found = 0;
+            for chunk in ids.chunks(1_000) {
+                let count: i64 = attendees::table
+                    .filter(attendees::event_id.eq(event_id))
+                    .filter(attendees::id.eq_any(chunk))
+                    .count()
+                    .get_result(conn)
+                    .await?;
+                found += count as usize;
+            }
+            if found != ids.len() {
+                return Err(AppError::field(
+                    "attendee_ids",
+                    "Some of these are not attendees of this event.",
+                ));
+            }
+            ids
+        }
+        Printed::Sheet {
+            selection,
+            up_to_id,
+        } => {
+            let (_, badges) = for_event(conn, actor, event_id, &selection).await?;
+            badges
+                .iter()
+                .map(|badge| badge.id)
+                .filter(|id| *id <= up_to_id)
+                .collect()
+        }
+    };
+    let now = utc_now();
+    // All or nothing, however many chunks.
+    conn.transaction::<_, AppError, _>(async |conn| {
+        for chunk in ids.chunks(1_000) {
+            diesel::update(
+                attendees::table
+                    .filter(attendees::event_id.eq(event_id))
+                    .filter(attendees::id.eq_any(chunk)),
+            )
+            .set(attendees::badge_printed_at.eq(now))
             .execute(conn)
             .await?;
-    }
-    Ok(())
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(ids.len())
 }

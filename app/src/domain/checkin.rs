@@ -2,7 +2,8 @@
 //! by whom and from which device; every later scan of the same token answers that first
 //! check-in. A scan queued offline carries the time it was made, and the earliest time wins.
 
-use super::attendees::{self, Visibility};
+use super::attendees;
+use super::authorization::{Relation, Visibility};
 use super::events;
 use super::Actor;
 use crate::db::DbConn;
@@ -32,6 +33,9 @@ fn parse_scan_time(raw: &str, zone: chrono_tz::Tz) -> Result<NaiveDateTime, Stri
     }
 }
 
+/// How long before the event's start a scan is still believed (API.md: 24 hours).
+const SCANS_BEFORE_START_HOURS: i64 = 24;
+
 /// Checks in the attendee whose QR code holds `input.token`, for the event's organiser or
 /// its check-in staff.
 /// A token of another event is as unknown as one that does not exist: 404.
@@ -51,7 +55,7 @@ pub async fn check_in(
     }
     let device = optional_text(input.device.as_deref().unwrap_or(""), 100, "Device")
         .map_err(|problem| AppError::field("device", problem))?;
-    let zone = keeper.zone(conn, event_id).await?;
+    let (zone, start) = keeper.clock(conn, event_id).await?;
     // Whole seconds, as the column keeps them: a fresh answer shows what a repeat will.
     let now = whole_seconds(crate::zone::now_in(zone));
     let scanned_at = match input
@@ -67,7 +71,14 @@ pub async fn check_in(
             if at > now + Duration::minutes(5) {
                 return Err(AppError::field("scanned_at", "That time is in the future."));
             }
-
+            // A queued scan from long before the doors opened is a phone's wrong clock or a
+            // replay, not a guest at the door.
+            if at < start - Duration::hours(SCANS_BEFORE_START_HOURS) {
+                return Err(AppError::field(
+                    "scanned_at",
+                    "That scan is from more than a day before the event starts.",
+                ));
+            }
             whole_seconds(at)
         }
     };
@@ -141,10 +152,10 @@ async fn record(
         Err(other) => return Err(other.into()),
     };
     // The door needs a name and a face, not contact details.
-    let visibility = match keeper {
-        DoorKeeper::Staff(_) => Visibility::Public,
-        DoorKeeper::Organizer(_) => Visibility::Contact,
-    };
+    let visibility = Visibility::of(match keeper {
+        DoorKeeper::Staff(_) => Relation::DoorStaff,
+        DoorKeeper::Organizer(_) => Relation::EventOrganizer,
+    });
     Ok(CheckinResult {
         attendee: row.view(visibility),
         checked_in_at,
@@ -163,16 +174,25 @@ enum DoorKeeper {
 impl DoorKeeper {
     /// The event's time zone: from the row the organiser was proved with, else one read.
     async fn zone(&self, conn: &mut DbConn<'_>, event_id: i32) -> Result<chrono_tz::Tz, AppError> {
+        Ok(self.clock(conn, event_id).await?.0)
+    }
+
+    /// The event's time zone and its start, wall-clock at the event.
+    async fn clock(
+        &self,
+        conn: &mut DbConn<'_>,
+        event_id: i32,
+    ) -> Result<(chrono_tz::Tz, NaiveDateTime), AppError> {
         match self {
-            DoorKeeper::Organizer(event) => Ok(event.zone()),
+            DoorKeeper::Organizer(event) => Ok((event.zone(), event.start_time)),
             DoorKeeper::Staff(_) => {
                 use crate::schema::events as events_table;
-                let name: String = events_table::table
+                let (name, start): (String, NaiveDateTime) = events_table::table
                     .find(event_id)
-                    .select(events_table::timezone)
+                    .select((events_table::timezone, events_table::start_time))
                     .first(conn)
                     .await?;
-                Ok(crate::zone::of_event(&name))
+                Ok((crate::zone::of_event(&name), start))
             }
         }
     }

@@ -6,7 +6,7 @@ use super::{random_hex, Actor};
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::inputs::PageParams;
-use crate::models::{Page, StaffAccess};
+use crate::models::{Page, StaffAccess, StaffLinkPreview};
 use crate::schema::staff_access;
 use crate::validate::required_text;
 use chrono::NaiveDateTime;
@@ -112,6 +112,31 @@ pub async fn revoke(
         return Err(AppError::not_found("Staff access"));
     }
     Ok(())
+}
+
+/// What a door link opens, for the page that shows it before the phone logs in with it. A
+/// revoked or unknown link is 404.
+pub async fn preview(conn: &mut DbConn<'_>, token: &str) -> Result<StaffLinkPreview, AppError> {
+    let gone = || AppError::not_found("Door link");
+    let token = token.trim();
+    if token.is_empty() || token.len() > 128 {
+        return Err(gone());
+    }
+    let (event_id, staff_name): (i32, String) = staff_access::table
+        .filter(staff_access::token.eq(token))
+        .filter(staff_access::revoked_at.is_null())
+        .select((staff_access::event_id, staff_access::name))
+        .first(conn)
+        .await
+        .optional()?
+        .ok_or_else(gone)?;
+    let event = events::get(conn, event_id).await?;
+    Ok(StaffLinkPreview {
+        event_id,
+        event_name: event.name.clone(),
+        event_when: event.when(),
+        staff_name,
+    })
 }
 
 /// The staff member logged in.

@@ -1,4 +1,5 @@
 pub mod agenda;
+pub mod badges;
 pub mod event;
 pub mod home;
 pub mod manage;
@@ -10,6 +11,7 @@ pub mod profile;
 pub mod requests;
 pub mod scan;
 pub mod session;
+pub mod staff;
 pub mod stats;
 pub mod ticket;
 

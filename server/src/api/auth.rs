@@ -6,8 +6,10 @@ use app::domain::accounts::{self, Role};
 use app::error::AppError;
 use app::inputs::{AttendeeRegistration, LoginInput, OrganizerRegistration};
 use app::models::{Attendee, Me, Organizer};
-use axum::http::StatusCode;
-use axum::Json;
+use axum::extract::{FromRequest, Request};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Form, Json};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -93,7 +95,9 @@ struct StaffLogin {
     token: String,
 }
 
-/// Opens a staff link's session (the link's token in the body).
+/// Opens a staff link's session (the link's token in the body). The door link's page posts
+/// it as a plain form, which works before its script has loaded: that answer is a redirect
+/// to the scanner (or back to the link's page, which says why it does not work).
 #[utoipa::path(
     post,
     path = "/auth/staff/login",
@@ -101,11 +105,34 @@ struct StaffLogin {
     request_body = StaffLogin,
     responses((status = 200, description = "Logged in as check-in staff", body = serde_json::Value), ApiErrors)
 )]
-async fn login_staff(
-    mut auth: AuthSession,
-    ApiJson(input): ApiJson<StaffLogin>,
-) -> Result<Json<Me>, AppError> {
-    Ok(Json(accounts::staff_login(&mut auth, &input.token).await?))
+async fn login_staff(mut auth: AuthSession, request: Request) -> Result<Response, AppError> {
+    let is_form = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        let ApiJson(input) = ApiJson::<StaffLogin>::from_request(request, &()).await?;
+        let me = accounts::staff_login(&mut auth, &input.token).await?;
+        return Ok(Json(me).into_response());
+    }
+    let Form(input) = Form::<StaffLogin>::from_request(request, &())
+        .await
+        .map_err(|e| AppError::MalformedBody(e.body_text()))?;
+    let to = match accounts::staff_login(&mut auth, &input.token).await {
+        Ok(Me::Staff(staff)) => format!("/dashboard/events/{}/scan", staff.event_id),
+        _ => format!("/staff/{}", path_safe(&input.token)),
+    };
+    Ok(Redirect::to(&to).into_response())
+}
+
+/// A token as a path segment: only its hex digits (every real token is hex).
+fn path_safe(token: &str) -> String {
+    token
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(128)
+        .collect()
 }
 
 #[utoipa::path(

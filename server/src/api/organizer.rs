@@ -21,6 +21,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(event_stats))
         .routes(routes!(export_attendees))
         .routes(routes!(badge_sheet))
+        .routes(routes!(badges_printed))
         .routes(routes!(check_in))
         .routes(routes!(door_roster))
         .routes(routes!(scanner_page))
@@ -92,9 +93,10 @@ struct BadgeQuery {
     only: Option<String>,
 }
 
-/// `?format=pdf` → the PDF sheet (and the badges on it count as printed); otherwise the
-/// print-ready HTML view of the same sheet. `layout`, `ids` and `only=not_printed` choose
-/// stock and attendees.
+/// `?format=pdf` → the PDF sheet; otherwise the print-ready HTML view of the same sheet.
+/// `layout`, `ids` and `only=not_printed` choose stock and attendees. Reading a sheet
+/// records nothing (`POST .../badges/printed` does); the PDF's `X-Badge-Last-Id` names the
+/// highest attendee id on it, for the page's "mark as printed".
 #[utoipa::path(
     get,
     path = "/organizer/events/{id}/badges",
@@ -139,7 +141,7 @@ async fn badge_sheet(
         )
             .into_response());
     }
-    let (event, sheet, count) = badges::print(&state.pool, &actor, id, &selection, layout).await?;
+    let (event, sheet, ids) = badges::print(&state.pool, &actor, id, &selection, layout).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_owned()),
@@ -150,12 +152,49 @@ async fn badge_sheet(
             (header::CACHE_CONTROL, "no-store".to_owned()),
             (
                 header::HeaderName::from_static("x-badge-count"),
-                count.to_string(),
+                ids.len().to_string(),
+            ),
+            (
+                header::HeaderName::from_static("x-badge-last-id"),
+                ids.iter().max().copied().unwrap_or(0).to_string(),
             ),
         ],
         sheet.bytes,
     )
         .into_response())
+}
+
+/// The attendees whose badges came off the printer.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+struct PrintedBadges {
+    attendee_ids: Vec<i32>,
+}
+
+/// Records a print: the named attendees' badges count as printed (`only=not_printed` leaves
+/// them out). All or none: an id of another event is 400.
+#[utoipa::path(
+    post,
+    path = "/organizer/events/{id}/badges/printed",
+    tag = "organizer",
+    params(("id" = i32, Path, description = "The record's id")),
+    request_body = PrintedBadges,
+    responses((status = 204, description = "Recorded"), ApiErrors)
+)]
+async fn badges_printed(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Id(id): Id,
+    ApiJson(input): ApiJson<PrintedBadges>,
+) -> Result<axum::http::StatusCode, AppError> {
+    let mut conn = state.pool.get().await?;
+    badges::mark_printed(
+        &mut conn,
+        &actor(&auth),
+        id,
+        badges::Printed::Ids(input.attendee_ids),
+    )
+    .await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
 /// A scan at the door; repeating it is harmless.
