@@ -114,6 +114,12 @@ pub struct Backend {
 /// guesses at a million made-up addresses cannot grow it without end.
 const PRUNE_EVERY: u64 = 1024;
 
+/// An attendee login without an event looks at this person's newest registrations…
+const ATTENDEE_RECORDS_TRIED: usize = 20;
+/// …and verifies at most this many different password hashes among them, so one guess costs
+/// at most this many hashes.
+const DISTINCT_HASHES_TRIED: usize = 3;
+
 /// The limiter's key for an email: as the database compares it. utf8mb4_unicode_ci folds
 /// case and accents, so `gráce@…` finds Grace's account and must share her limit.
 fn login_key(email: &Email) -> String {
@@ -171,11 +177,11 @@ impl AuthnBackend for Backend {
                     .optional()?;
                 drop(conn);
                 let Some((id, hash)) = row else {
-                    burn_verification(password).await;
+                    burn_verification(password).await?;
                     return Ok(None);
                 };
                 Ok(verify_password(password, hash.clone())
-                    .await
+                    .await?
                     .then_some(SessionUser {
                         key: UserKey::Organizer(id),
                         event_id: None,
@@ -192,7 +198,7 @@ impl AuthnBackend for Backend {
                     .filter(attendees::email.eq(email.as_str()))
                     .select((attendees::id, attendees::event_id, attendees::password_hash))
                     .order((attendees::created_at.desc(), attendees::id.desc()))
-                    .limit(20)
+                    .limit(ATTENDEE_RECORDS_TRIED as i64)
                     .into_boxed();
                 match event {
                     Some(EventRef::Id(id)) => query = query.filter(attendees::event_id.eq(id)),
@@ -201,14 +207,18 @@ impl AuthnBackend for Backend {
                     }
                     None => {}
                 }
-                let candidates: Vec<(i32, i32, String)> = query.load(&mut conn).await?;
+                let mut candidates: Vec<(i32, i32, String)> = query.load(&mut conn).await?;
                 drop(conn);
                 if candidates.is_empty() {
-                    burn_verification(password).await;
+                    burn_verification(password).await?;
                     return Ok(None);
                 }
-                for (id, event_id, hash) in candidates {
-                    if verify_password(password.clone(), hash.clone()).await {
+                // An RSVP copies the password's hash, so most of one person's records share
+                // one: each distinct hash is verified once (newest record first).
+                let mut seen = std::collections::HashSet::new();
+                candidates.retain(|(_, _, hash)| seen.insert(hash.clone()));
+                for (id, event_id, hash) in candidates.into_iter().take(DISTINCT_HASHES_TRIED) {
+                    if verify_password(password.clone(), hash.clone()).await? {
                         return Ok(Some(SessionUser {
                             key: UserKey::Attendee(id),
                             event_id: Some(event_id),
@@ -303,20 +313,22 @@ impl SessionUser {
 }
 
 /// argon2 with its default parameters needs ~19 MiB and tens of milliseconds per hash. Hashes
-/// run on a few threads of their own (two per core): a burst of registrations queues here
-/// rather than exhausting memory or the blocking pool, and the memory stays with those
-/// threads instead of spreading over every blocking thread the runtime ever started.
+/// run on a few threads of their own (two per core), and at most `QUEUED_PER_THREAD` per
+/// thread wait for one: a burst beyond that is answered 503 with `Retry-After` at once
+/// instead of queueing for minutes, and the memory stays with those threads instead of
+/// spreading over every blocking thread the runtime ever started.
 struct Hashers {
-    jobs: std::sync::Mutex<std::sync::mpsc::Sender<Box<dyn FnOnce() + Send>>>,
+    jobs: std::sync::mpsc::SyncSender<Box<dyn FnOnce() + Send>>,
 }
 
+/// Hashes waiting per hashing thread: about two seconds of work on this kind of machine.
+const QUEUED_PER_THREAD: usize = 64;
+
 static HASHERS: LazyLock<Hashers> = LazyLock::new(|| {
-    let (jobs, queue) = std::sync::mpsc::channel::<Box<dyn FnOnce() + Send>>();
+    let threads = hashing_threads();
+    let (jobs, queue) =
+        std::sync::mpsc::sync_channel::<Box<dyn FnOnce() + Send>>(hash_queue_capacity());
     let queue = Arc::new(std::sync::Mutex::new(queue));
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(2)
-        * 2;
     for n in 0..threads {
         let queue = queue.clone();
         let _ = std::thread::Builder::new()
@@ -332,19 +344,38 @@ static HASHERS: LazyLock<Hashers> = LazyLock::new(|| {
                 }
             });
     }
-    Hashers {
-        jobs: std::sync::Mutex::new(jobs),
-    }
+    Hashers { jobs }
 });
 
-/// Runs `work` on a hashing thread and waits for it without blocking the async workers.
-async fn on_hasher<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+/// How many hashes may wait at once in this process.
+pub fn hash_queue_capacity() -> usize {
+    hashing_threads() * QUEUED_PER_THREAD
+}
+
+fn hashing_threads() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        * 2
+}
+
+/// Runs `work` on a hashing thread and waits for it without blocking the async workers; a
+/// full queue is `Unavailable` (503 with `Retry-After`) at once.
+async fn on_hasher<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
     let (answer, answered) = tokio::sync::oneshot::channel();
     let job: Box<dyn FnOnce() + Send> = Box::new(move || {
         let _ = answer.send(work());
     });
-    HASHERS.jobs.lock().ok()?.send(job).ok()?;
-    answered.await.ok()
+    HASHERS.jobs.try_send(job).map_err(|error| match error {
+        std::sync::mpsc::TrySendError::Full(_) => {
+            tracing::warn!("password hashing queue full: answering 503");
+            AppError::Unavailable
+        }
+        std::sync::mpsc::TrySendError::Disconnected(_) => AppError::Internal,
+    })?;
+    answered.await.map_err(AppError::internal)
 }
 
 pub async fn hash_password(password: &Password) -> Result<String, AppError> {
@@ -354,13 +385,13 @@ pub async fn hash_password(password: &Password) -> Result<String, AppError> {
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|hash| hash.to_string())
-            .map_err(|_| AppError::Internal)
+            .map_err(AppError::internal)
     })
-    .await
-    .unwrap_or(Err(AppError::Internal))
+    .await?
 }
 
-pub async fn verify_password(password: String, hash: String) -> bool {
+/// Whether `password` matches `hash`; `Err` only when no hashing thread could take it.
+pub async fn verify_password(password: String, hash: String) -> Result<bool, AppError> {
     on_hasher(move || {
         PasswordHash::new(&hash)
             .map(|parsed| {
@@ -371,11 +402,10 @@ pub async fn verify_password(password: String, hash: String) -> bool {
             .unwrap_or(false)
     })
     .await
-    .unwrap_or(false)
 }
 
 /// Spends the time of one verification so an unknown email answers as slowly as a known one.
-async fn burn_verification(password: String) {
+async fn burn_verification(password: String) -> Result<(), AppError> {
     static DUMMY: LazyLock<String> = LazyLock::new(|| {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
@@ -383,8 +413,9 @@ async fn burn_verification(password: String) {
             .unwrap()
             .to_string()
     });
-    let hash = on_hasher(|| DUMMY.clone()).await.unwrap_or_default();
-    verify_password(password, hash).await;
+    let hash = on_hasher(|| DUMMY.clone()).await?;
+    verify_password(password, hash).await?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -396,8 +427,37 @@ mod tests {
         let password = Password::parse("correct horse").unwrap();
         let hash = hash_password(&password).await.unwrap();
         assert!(hash.starts_with("$argon2id$"));
-        assert!(verify_password("correct horse".into(), hash.clone()).await);
-        assert!(!verify_password("wrong horse!".into(), hash).await);
-        assert!(!verify_password("x".into(), "not a hash".into()).await);
+        assert!(verify_password("correct horse".into(), hash.clone())
+            .await
+            .unwrap());
+        assert!(!verify_password("wrong horse!".into(), hash).await.unwrap());
+        assert!(!verify_password("x".into(), "not a hash".into())
+            .await
+            .unwrap());
+
+        // Issue 14, item 2 (fails before: the queue took any number of hashes, so a burst
+        // held thousands of requests for minutes). The only test here that hashes, so nothing
+        // else fills the process-wide queue meanwhile.
+        let capacity = hash_queue_capacity();
+        let burst = capacity + 200;
+        let mut hashes = tokio::task::JoinSet::new();
+        for _ in 0..burst {
+            let password = password.clone();
+            hashes.spawn(async move { hash_password(&password).await });
+        }
+        let mut answers = Vec::new();
+        while let Some(answer) = hashes.join_next().await {
+            answers.push(answer.unwrap());
+        }
+        let refused = answers
+            .iter()
+            .filter(|a| matches!(a, Err(AppError::Unavailable)))
+            .count();
+        let hashed = answers.iter().filter(|a| a.is_ok()).count();
+        assert_eq!(hashed + refused, burst, "every one answered");
+        assert!(refused >= 150, "{refused} of {burst} refused");
+        assert!(hashed >= capacity, "{hashed} of {burst} hashed");
+        // Once the burst has drained, hashing works again.
+        assert!(hash_password(&password).await.is_ok());
     }
 }

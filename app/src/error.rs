@@ -1,5 +1,17 @@
 //! The one error type of NetEvent. Domain code returns it, the REST layer maps it to the
 //! API.md error JSON in `IntoResponse` below, and pages show its message.
+//!
+//! Which layer makes which error:
+//! - input checks (`validate`, the domain's `Checker`): `Validation` with its fields;
+//!   extractors in `server::api::extract`: `MalformedBody`, `UnsupportedMediaType`,
+//!   `TooLarge`;
+//! - the domain: `Unauthenticated`, `Forbidden`, `NotFound`, `Conflict`, `BadRequest` (a
+//!   request that cannot be honoured as asked), `InvalidCredentials`;
+//! - rate limits and capacity (`server::client`, the hashing queue, a pool that answers
+//!   nothing): `TooManyAttempts` (429) and `Unavailable` (503), both with `Retry-After`;
+//! - the CSRF middleware: `CrossSite`;
+//! - anything unexpected: `AppError::internal(cause)`, which logs the cause and answers 500
+//!   without it; `Transport` only on the client, when a server function call failed.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -79,6 +91,16 @@ impl AppError {
             code: code.to_owned(),
             message: message.into(),
         }
+    }
+
+    /// Something that should not happen happened: the cause is logged, the caller is told
+    /// only that it went wrong on our side.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        #[cfg(feature = "ssr")]
+        tracing::error!(%cause, "internal error");
+        #[cfg(not(feature = "ssr"))]
+        let _ = cause;
+        Self::Internal
     }
 
     pub fn not_found(what: &str) -> Self {

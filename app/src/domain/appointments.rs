@@ -2,7 +2,8 @@
 //! that overlaps an accepted meeting of either person is refused, and accepting checks again
 //! while holding both people's rows, so two accepts racing cannot both win.
 
-use super::attendees::{self, AttendeeRow, Visibility};
+use super::attendees::{self, AttendeeRow};
+use super::authorization::{Relation, Visibility};
 use super::connections::{are_connected, parse_answer};
 use super::events::find_row as find_event_row;
 use super::outbox::{self, MailKind, NewMail};
@@ -50,11 +51,7 @@ impl AppointmentRow {
 
     fn into_model(self, me: i32, other: AttendeeRow, connected: bool) -> Appointment {
         let status = RequestStatus::from_db(&self.status);
-        let visibility = if connected {
-            Visibility::Contact
-        } else {
-            Visibility::Public
-        };
+        let visibility = Visibility::of(Relation::attendee(connected));
         Appointment {
             id: self.id,
             event_id: self.event_id,

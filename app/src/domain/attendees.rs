@@ -1,3 +1,4 @@
+use super::authorization::{Relation, Visibility};
 use super::directory::{self, Directory};
 use super::events::find_row as find_event_row;
 use super::outbox::{self, MailKind, NewMail};
@@ -32,17 +33,6 @@ pub(crate) struct AttendeeRow {
     pub profile_picture: Option<String>,
     pub checkin_token: String,
     pub created_at: NaiveDateTime,
-}
-
-/// How much of a profile the viewer may see.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Visibility {
-    /// The attendee themself: everything, including their check-in token.
-    Own,
-    /// The owning organiser or an accepted connection: contact details too.
-    Contact,
-    /// Another attendee of the same event.
-    Public,
 }
 
 impl AttendeeRow {
@@ -154,13 +144,17 @@ pub async fn register(
     let (email, password, profile) = (email.unwrap(), password.unwrap(), profile.unwrap());
     let event_id = {
         let mut conn = pool.get().await?;
-        resolve_event(&mut conn, input.event_id, input.event_code.as_deref()).await?
+        let event_id =
+            resolve_event(&mut conn, input.event_id, input.event_code.as_deref()).await?;
+        // Refused before the costly hash when it is clear already (`insert_seated` decides).
+        seat_open(&mut conn, event_id, &email).await?;
+        event_id
     };
     let password_hash = hash_password(&password).await?;
     // Seats are taken one at a time per event (its row lock), each waiter holding a database
     // connection; a burst would hold the whole pool and time out everyone else's requests.
     // A few at a time queue there; the rest wait here, holding nothing.
-    let _turn = SEATING.acquire().await.map_err(|_| AppError::Internal)?;
+    let _turn = SEATING.acquire().await.map_err(AppError::internal)?;
     let row = insert_seated(
         &mut pool.get().await?,
         NewAttendee {
@@ -178,7 +172,41 @@ pub async fn register(
     )
     .await?;
     let user = SessionUser::new(UserKey::Attendee(row.id), Some(event_id), password_hash);
-    Ok((row.view(Visibility::Own), user))
+    Ok((row.view(Visibility::of(Relation::Themself)), user))
+}
+
+/// Whether a seat could be had: the event not full and the email not yet registered for it.
+/// A first look without locks, before the password is hashed; the insert checks again.
+async fn seat_open(conn: &mut DbConn<'_>, event_id: i32, email: &Email) -> Result<(), AppError> {
+    let (max, count): (Option<i32>, i32) = events_table::table
+        .find(event_id)
+        .select((events_table::max_attendees, events_table::attendee_count))
+        .first(conn)
+        .await?;
+    if max.is_some_and(|max| count >= max) {
+        return Err(full());
+    }
+    let taken: i64 = attendees::table
+        .filter(attendees::event_id.eq(event_id))
+        .filter(attendees::email.eq(email.as_str()))
+        .count()
+        .get_result(conn)
+        .await?;
+    if taken > 0 {
+        return Err(already_registered());
+    }
+    Ok(())
+}
+
+fn full() -> AppError {
+    AppError::conflict("event_full", "Sorry, this event is full.")
+}
+
+fn already_registered() -> AppError {
+    AppError::conflict(
+        "already_registered",
+        "This email is already registered for this event. Log in instead.",
+    )
 }
 
 static SEATING: std::sync::LazyLock<tokio::sync::Semaphore> =
@@ -212,13 +240,8 @@ async fn insert_seated(conn: &mut DbConn<'_>, new: NewAttendee) -> Result<Attend
             .await
             .optional()?
             .ok_or_else(|| AppError::not_found("Event"))?;
-        if let Some(max) = max {
-            if count >= max {
-                return Err(AppError::conflict(
-                    "event_full",
-                    "Sorry, this event is full.",
-                ));
-            }
+        if max.is_some_and(|max| count >= max) {
+            return Err(full());
         }
         diesel::insert_into(attendees::table)
             .values(&new)
@@ -226,10 +249,7 @@ async fn insert_seated(conn: &mut DbConn<'_>, new: NewAttendee) -> Result<Attend
             .await
             .map_err(|error| match error {
                 DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
-                    AppError::conflict(
-                        "already_registered",
-                        "This email is already registered for this event. Log in instead.",
-                    )
+                    already_registered()
                 }
                 other => other.into(),
             })?;
@@ -288,7 +308,7 @@ pub async fn rsvp(
     )
     .await?;
     let user = SessionUser::new(UserKey::Attendee(copy.id), Some(event_id), password_hash);
-    Ok((copy.view(Visibility::Own), user))
+    Ok((copy.view(Visibility::of(Relation::Themself)), user))
 }
 
 /// Cancels my RSVP: my record for this event goes, with my connections and meetings there,
@@ -395,7 +415,9 @@ pub async fn update_profile(
         ))
         .execute(conn)
         .await?;
-    Ok(find_row(conn, id).await?.view(Visibility::Own))
+    Ok(find_row(conn, id)
+        .await?
+        .view(Visibility::of(Relation::Themself)))
 }
 
 /// My own record: another attendee of my event gets 403, anyone else 404.
@@ -427,7 +449,7 @@ pub async fn set_photo(
     // Decoding is CPU work: keep it off the async workers.
     let thumbnail = tokio::task::spawn_blocking(move || photos::thumbnail(&upload))
         .await
-        .map_err(|_| AppError::Internal)??;
+        .map_err(AppError::internal)??;
     let name = format!("{}.jpg", random_hex(16));
     store.put(&name, thumbnail).await?;
     let address = format!("{PHOTO_PATH}/{name}");
@@ -457,17 +479,15 @@ pub async fn get(conn: &mut DbConn<'_>, actor: &Actor, id: i32) -> Result<Attend
     let row = find_row(conn, id).await?;
     match *actor {
         Actor::Anonymous => Err(AppError::Unauthenticated),
-        Actor::Attendee { id: me, .. } if me == id => Ok(row.view(Visibility::Own)),
+        Actor::Attendee { id: me, .. } if me == id => {
+            Ok(row.view(Visibility::of(Relation::Themself)))
+        }
         Actor::Attendee { id: me, event_id } if event_id == row.event_id => {
             let link = connections::links(conn, me, &[id]).await?.remove(&id);
-            let visibility = if link
+            let connected = link
                 .as_ref()
-                .is_some_and(|l| l.status == RequestStatus::Accepted)
-            {
-                Visibility::Contact
-            } else {
-                Visibility::Public
-            };
+                .is_some_and(|l| l.status == RequestStatus::Accepted);
+            let visibility = Visibility::of(Relation::attendee(connected));
             Ok(Attendee {
                 connection: link,
                 ..row.view(visibility)
@@ -476,7 +496,7 @@ pub async fn get(conn: &mut DbConn<'_>, actor: &Actor, id: i32) -> Result<Attend
         Actor::Organizer { id: organizer }
             if find_event_row(conn, row.event_id).await?.organizer_id == organizer =>
         {
-            Ok(row.view(Visibility::Contact))
+            Ok(row.view(Visibility::of(Relation::EventOrganizer)))
         }
         _ => Err(AppError::not_found("Attendee")),
     }
@@ -625,11 +645,11 @@ async fn list(
 ) -> Result<Page<Attendee>, AppError> {
     // The door needs to see who is in already; only the organiser sees contact details.
     let sees_checkins = matches!(actor, Actor::Organizer { .. } | Actor::Staff { .. });
-    let visibility = if matches!(actor, Actor::Organizer { .. }) {
-        Visibility::Contact
-    } else {
-        Visibility::Public
-    };
+    let visibility = Visibility::of(match actor {
+        Actor::Organizer { .. } => Relation::EventOrganizer,
+        Actor::Staff { .. } => Relation::DoorStaff,
+        _ => Relation::Unconnected,
+    });
     let q = q.map(str::trim).filter(|q| !q.is_empty());
     let (rows, total) = match (scope, sort, q) {
         // An attendee's search as they type: from the event's directory in memory.
@@ -654,11 +674,14 @@ async fn list(
             rows.into_iter()
                 .map(|(row, _)| {
                     let link = links.remove(&row.id);
-                    let visibility = match &link {
-                        _ if row.id == me => Visibility::Own,
-                        Some(l) if l.status == RequestStatus::Accepted => Visibility::Contact,
-                        _ => Visibility::Public,
-                    };
+                    let visibility = Visibility::of(if row.id == me {
+                        Relation::Themself
+                    } else {
+                        Relation::attendee(
+                            link.as_ref()
+                                .is_some_and(|l| l.status == RequestStatus::Accepted),
+                        )
+                    });
                     Attendee {
                         connection: link,
                         checkin_token: None,
@@ -786,9 +809,7 @@ pub async fn export_csv(
             "registered_at",
             "checked_in_at",
         ];
-        writer
-            .write_record(header)
-            .map_err(|_| AppError::Internal)?;
+        writer.write_record(header).map_err(AppError::internal)?;
         for (row, checked_in_at) in rows {
             let time = |t: NaiveDateTime| t.format("%Y-%m-%dT%H:%M:%S").to_string();
             let record = [
@@ -801,11 +822,9 @@ pub async fn export_csv(
                 time(row.created_at),
                 checked_in_at.map(time).unwrap_or_default(),
             ];
-            writer
-                .write_record(&record)
-                .map_err(|_| AppError::Internal)?;
+            writer.write_record(&record).map_err(AppError::internal)?;
         }
-        writer.flush().map_err(|_| AppError::Internal)?;
+        writer.flush().map_err(AppError::internal)?;
     }
     Ok(out)
 }

@@ -1,4 +1,5 @@
 //! Who is asking. Every domain function that reads or writes takes an `Actor` and checks it.
+//! Beside it, the one rule for how much of a person's profile the asker sees (`Visibility`).
 
 use crate::auth::{SessionUser, UserKey};
 use crate::error::AppError;
@@ -52,6 +53,56 @@ impl Actor {
             Actor::Attendee { id, event_id } => Ok((*id, *event_id)),
             Actor::Anonymous => Err(AppError::Unauthenticated),
             Actor::Organizer { .. } | Actor::Staff { .. } => Err(AppError::Forbidden),
+        }
+    }
+}
+
+/// How the viewer stands to the attendee whose profile they see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Relation {
+    /// The attendee themself.
+    Themself,
+    /// The organiser of the attendee's event.
+    EventOrganizer,
+    /// Another attendee with an accepted connection.
+    Connected,
+    /// Another attendee of the event, not (or not yet) connected.
+    Unconnected,
+    /// Check-in staff of the event: a name and a face, nothing more.
+    DoorStaff,
+}
+
+impl Relation {
+    /// Another attendee, connected (accepted) or not.
+    pub(crate) fn attendee(connected: bool) -> Self {
+        if connected {
+            Relation::Connected
+        } else {
+            Relation::Unconnected
+        }
+    }
+}
+
+/// How much of a profile the viewer may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Visibility {
+    /// Everything, including the check-in token.
+    Own,
+    /// Contact details (email) too.
+    Contact,
+    /// The public profile: name, organisation, role, introduction, photo.
+    Public,
+}
+
+impl Visibility {
+    /// The one rule for who sees whose contact details: the attendee sees all of their own
+    /// profile; their event's organiser and their accepted connections see contact details;
+    /// other attendees and the door's staff see the public profile.
+    pub(crate) fn of(relation: Relation) -> Self {
+        match relation {
+            Relation::Themself => Visibility::Own,
+            Relation::EventOrganizer | Relation::Connected => Visibility::Contact,
+            Relation::Unconnected | Relation::DoorStaff => Visibility::Public,
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Connection requests between attendees of one event. Email addresses become visible to
 //! each other only once a request is accepted.
 
-use super::attendees::{self, AttendeeRow, Visibility};
+use super::attendees::{self, AttendeeRow};
+use super::authorization::{Relation, Visibility};
 use super::outbox::{self, MailKind, NewMail};
 use super::Actor;
 use crate::db::DbConn;
@@ -48,11 +49,7 @@ impl ConnectionRow {
 
     fn into_model(self, me: i32, other: AttendeeRow) -> Connection {
         let status = self.status();
-        let visibility = if status == RequestStatus::Accepted {
-            Visibility::Contact
-        } else {
-            Visibility::Public
-        };
+        let visibility = Visibility::of(Relation::attendee(status == RequestStatus::Accepted));
         Connection {
             id: self.id,
             attendee_id: self.attendee_id,

@@ -42,6 +42,15 @@ pub async fn register(
     checker.finish()?;
     let (email, password, name) = (email.unwrap(), password.unwrap(), name.unwrap());
 
+    // A taken email is refused before the costly hash (the unique key decides a race).
+    let taken: i64 = organizers::table
+        .filter(organizers::email.eq(email.as_str()))
+        .count()
+        .get_result(&mut pool.get().await?)
+        .await?;
+    if taken > 0 {
+        return Err(email_taken());
+    }
     let password_hash = hash_password(&password).await?;
     let conn = &mut pool.get().await?;
     let inserted = diesel::insert_into(organizers::table)
@@ -54,16 +63,20 @@ pub async fn register(
         .await;
     match inserted {
         Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
-            return Err(AppError::conflict(
-                "email_taken",
-                "An organiser with this email already exists. Log in instead.",
-            ));
+            return Err(email_taken());
         }
         other => other?,
     };
     let organizer = find_by_email(conn, &email).await?;
     let user = SessionUser::new(UserKey::Organizer(organizer.id), None, password_hash);
     Ok((organizer, user))
+}
+
+fn email_taken() -> AppError {
+    AppError::conflict(
+        "email_taken",
+        "An organiser with this email already exists. Log in instead.",
+    )
 }
 
 pub async fn find(conn: &mut DbConn<'_>, id: i32) -> Result<Organizer, AppError> {
