@@ -335,19 +335,29 @@ fn ticket_qr_png(token: &str) -> Result<Vec<u8>, String> {
     let (scale, quiet) = (8usize, 4usize);
     let side = (width + 2 * quiet) * scale;
     let colors = code.to_colors();
-    let image = image::GrayImage::from_fn(side as u32, side as u32, |x, y| {
-        let (mx, my) = (x as usize / scale, y as usize / scale);
-        let dark = mx >= quiet
-            && my >= quiet
-            && mx < width + quiet
-            && my < width + quiet
-            && colors[(my - quiet) * width + (mx - quiet)] == qrcode::Color::Dark;
-        image::Luma([if dark { 0 } else { 255 }])
-    });
-    let mut png = Vec::new();
-    image::DynamicImage::ImageLuma8(image)
-        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+    // One bit a pixel, 1 for white: a row is side / 8 bytes.
+    let row_bytes = side.div_ceil(8);
+    let mut pixels = vec![0xffu8; row_bytes * side];
+    for (y, row) in pixels.chunks_mut(row_bytes).enumerate() {
+        let my = y / scale;
+        if my < quiet || my >= width + quiet {
+            continue;
+        }
+        for x in quiet * scale..(width + quiet) * scale {
+            if colors[(my - quiet) * width + (x / scale - quiet)] == qrcode::Color::Dark {
+                row[x / 8] &= !(0x80 >> (x % 8));
+            }
+        }
+    }
+    let mut png = Vec::with_capacity(2048);
+    let mut encoder = png::Encoder::new(&mut png, side as u32, side as u32);
+    encoder.set_color(png::ColorType::Grayscale);
+    encoder.set_depth(png::BitDepth::One);
+    let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+    writer
+        .write_image_data(&pixels)
         .map_err(|e| e.to_string())?;
+    writer.finish().map_err(|e| e.to_string())?;
     Ok(png)
 }
 

@@ -10,6 +10,7 @@ use app::domain::notifications::UnsubscribeSigner;
 use app::domain::outbox::{self, Claimed, Letter};
 use app::error::AppError;
 use lettre::message::Mailbox;
+use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,8 +20,13 @@ use std::time::Duration;
 pub const POOL_SIZE: u32 = 2;
 /// Mails claimed at once by one worker.
 const BATCH: i64 = 50;
-/// Mails composed and sent at once by one worker (SMTP connections in use).
-const SENDING_AT_ONCE: usize = 8;
+/// Mails composed and sent at once by one worker, each on its own pooled SMTP connection.
+/// Sending is bound by waiting, not by work: lettre writes a message's final `.` apart from
+/// its body without TCP_NODELAY, so Nagle's algorithm and the server's delayed ACK hold each
+/// mail for about 40 ms. Measured on 2 cores: 8 at once, 151 mails/s; 16 at once, see the
+/// README. Mail relays take this many connections from one client (Postfix's default
+/// limit is 50).
+const SENDING_AT_ONCE: usize = 16;
 /// How long a claimed mail is kept from other workers; far longer than a send takes.
 const LEASE: Duration = Duration::from_secs(120);
 /// How often an idle worker looks for due mail (reminders, retries, other instances' rows);
@@ -43,7 +49,12 @@ impl Mailer {
         let transport = smtp_url
             .map(|url| {
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-                    .map(|builder| builder.timeout(Some(Duration::from_secs(15))).build())
+                    .map(|builder| {
+                        builder
+                            .timeout(Some(Duration::from_secs(15)))
+                            .pool_config(PoolConfig::new().max_size(SENDING_AT_ONCE as u32))
+                            .build()
+                    })
                     .map_err(|e| format!("SMTP_URL: {e}"))
             })
             .transpose()?;
