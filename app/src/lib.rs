@@ -12,6 +12,8 @@ pub mod badge_html;
 #[cfg(feature = "ssr")]
 pub mod badge_pdf;
 #[cfg(feature = "ssr")]
+pub mod cpu;
+#[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod domain;

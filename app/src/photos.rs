@@ -7,10 +7,13 @@ use std::io::Cursor;
 use std::path::PathBuf;
 
 pub const MAX_UPLOAD_BYTES: usize = 5 * 1024 * 1024;
-/// Larger than any phone camera; a header claiming more is refused before decoding.
+/// Larger than any phone camera's side; a header claiming more is refused before decoding.
 pub const MAX_DIMENSION: u32 = 12_000;
+/// 40 megapixels: more than a phone's 48 MP sensor bins into a photo (12 MP), and what the
+/// decode budget below holds as RGBA.
+pub const MAX_PIXELS: u64 = 40_000_000;
 /// Decoding may allocate at most this much, whatever the header claims.
-const MAX_DECODE_BYTES: u64 = 256 * 1024 * 1024;
+const MAX_DECODE_BYTES: u64 = MAX_PIXELS * 4;
 pub const THUMBNAIL_SIZE: u32 = 512;
 
 /// The formats we take, told from the file's first bytes, never from its name or the
@@ -36,7 +39,10 @@ pub fn thumbnail(bytes: &[u8]) -> Result<Vec<u8>, AppError> {
     let (width, height) = ImageReader::with_format(Cursor::new(bytes), format)
         .into_dimensions()
         .map_err(decode_error)?;
-    if width > MAX_DIMENSION || height > MAX_DIMENSION {
+    if width > MAX_DIMENSION
+        || height > MAX_DIMENSION
+        || u64::from(width) * u64::from(height) > MAX_PIXELS
+    {
         return Err(too_many_pixels(width, height));
     }
     let mut limits = Limits::default();
@@ -51,20 +57,23 @@ pub fn thumbnail(bytes: &[u8]) -> Result<Vec<u8>, AppError> {
     if let Some(orientation) = orientation {
         image.apply_orientation(orientation);
     }
+    // A JPEG decodes to RGB already (no copy here); the centre square is a view into it, and
+    // only the small result is a new picture.
+    let image = image.into_rgb8();
     let side = image.width().min(image.height());
-    let square = image.crop_imm(
+    let square = image::imageops::crop_imm(
+        &image,
         (image.width() - side) / 2,
         (image.height() - side) / 2,
         side,
         side,
     );
-    let small = square
-        .resize_exact(
-            THUMBNAIL_SIZE.min(side),
-            THUMBNAIL_SIZE.min(side),
-            image::imageops::FilterType::CatmullRom,
-        )
-        .into_rgb8();
+    let small = image::imageops::resize(
+        &*square,
+        THUMBNAIL_SIZE.min(side),
+        THUMBNAIL_SIZE.min(side),
+        image::imageops::FilterType::CatmullRom,
+    );
     let mut out = Vec::with_capacity(64 * 1024);
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
         .encode_image(&small)
@@ -81,7 +90,7 @@ fn too_large() -> AppError {
 
 fn too_many_pixels(width: u32, height: u32) -> AppError {
     AppError::TooLarge(format!(
-        "The photo is {width}×{height} pixels; the most we take is {MAX_DIMENSION}×{MAX_DIMENSION}."
+        "The photo is {width}×{height} pixels; the most we take is 40 megapixels, at most {MAX_DIMENSION} on a side."
     ))
 }
 
@@ -112,6 +121,8 @@ fn decode_error(error: image::ImageError) -> AppError {
 pub trait PhotoStore: Send + Sync {
     async fn put(&self, name: &str, bytes: Vec<u8>) -> Result<(), AppError>;
     async fn get(&self, name: &str) -> Result<Option<Vec<u8>>, AppError>;
+    /// Forgets a photo that was replaced or removed; one already gone is no error.
+    async fn delete(&self, name: &str) -> Result<(), AppError>;
 }
 
 /// Photos as files in one directory on the server.
@@ -170,6 +181,20 @@ impl PhotoStore for LocalPhotoStore {
             }
         }
     }
+
+    async fn delete(&self, name: &str) -> Result<(), AppError> {
+        match tokio::fs::remove_file(self.path(name)?).await {
+            Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
+                Err(AppError::internal(error))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// `thumbnail` off the async workers, at most one per core at once (`cpu::PHOTOS`).
+pub async fn thumbnail_in_turn(upload: Vec<u8>) -> Result<Vec<u8>, AppError> {
+    crate::cpu::PHOTOS.run(move || thumbnail(&upload)).await?
 }
 
 #[cfg(test)]

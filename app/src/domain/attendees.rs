@@ -436,8 +436,40 @@ async fn own_row(conn: &mut DbConn<'_>, actor: &Actor, id: i32) -> Result<Attend
     }
 }
 
+/// Photo uploads per attendee: a burst of this many, then one every three minutes.
+const PHOTO_UPLOADS_PER_HOUR: u32 = 20;
+
+/// Keyed by the registration's ticket token: unique, unlike an id, across databases too.
+static PHOTO_UPLOADS: std::sync::LazyLock<governor::DefaultKeyedRateLimiter<String>> =
+    std::sync::LazyLock::new(|| {
+        let burst = std::num::NonZeroU32::new(PHOTO_UPLOADS_PER_HOUR).unwrap();
+        let quota =
+            governor::Quota::with_period(std::time::Duration::from_secs(3600) / burst.get())
+                .unwrap()
+                .allow_burst(burst);
+        governor::RateLimiter::keyed(quota)
+    });
+
+/// Whether `actor` may upload this attendee's photo now: only their own, within the
+/// per-account limit. Asked before the upload's body is read, so a refused upload costs
+/// nothing but its headers.
+pub async fn may_upload_photo(
+    conn: &mut DbConn<'_>,
+    actor: &Actor,
+    id: i32,
+) -> Result<(), AppError> {
+    let row = own_row(conn, actor, id).await?;
+    if PHOTO_UPLOADS.len() > 10_000 {
+        PHOTO_UPLOADS.retain_recent();
+    }
+    PHOTO_UPLOADS
+        .check_key(&row.checkin_token)
+        .map_err(|_| AppError::TooManyAttempts)
+}
+
 /// Replaces my photo with a re-encoded square thumbnail of `upload`; answers its address.
-/// Takes the pool: no connection is held while the image is decoded and stored.
+/// The replaced photo is deleted and no longer served. Takes the pool: no connection is
+/// held while the image is decoded and stored.
 pub async fn set_photo(
     pool: &DbPool,
     store: &dyn PhotoStore,
@@ -445,11 +477,10 @@ pub async fn set_photo(
     id: i32,
     upload: Vec<u8>,
 ) -> Result<String, AppError> {
-    own_row(&mut pool.get().await?, actor, id).await?;
-    // Decoding is CPU work: keep it off the async workers.
-    let thumbnail = tokio::task::spawn_blocking(move || photos::thumbnail(&upload))
-        .await
-        .map_err(AppError::internal)??;
+    let before = own_row(&mut pool.get().await?, actor, id)
+        .await?
+        .profile_picture;
+    let thumbnail = photos::thumbnail_in_turn(upload).await?;
     let name = format!("{}.jpg", random_hex(16));
     store.put(&name, thumbnail).await?;
     let address = format!("{PHOTO_PATH}/{name}");
@@ -457,7 +488,34 @@ pub async fn set_photo(
         .set(attendees::profile_picture.eq(&address))
         .execute(&mut pool.get().await?)
         .await?;
+    if let Some(before) = before {
+        forget_photo(&mut pool.get().await?, store, &before).await?;
+    }
     Ok(address)
+}
+
+/// Deletes a replaced photo once no profile shows it. An RSVP copies the photo's address to
+/// the new registration, so the file stays while another registration still shows it.
+async fn forget_photo(
+    conn: &mut DbConn<'_>,
+    store: &dyn PhotoStore,
+    address: &str,
+) -> Result<(), AppError> {
+    let Some(name) = address
+        .strip_prefix(PHOTO_PATH)
+        .and_then(|n| n.strip_prefix('/'))
+    else {
+        return Ok(());
+    };
+    let shown: i64 = attendees::table
+        .filter(attendees::profile_picture.eq(address))
+        .count()
+        .get_result(conn)
+        .await?;
+    if shown == 0 {
+        store.delete(name).await?;
+    }
+    Ok(())
 }
 
 /// Where photos are served from.
@@ -650,12 +708,15 @@ async fn list(
         Actor::Staff { .. } => Relation::DoorStaff,
         _ => Relation::Unconnected,
     });
-    let q = q.map(str::trim).filter(|q| !q.is_empty());
+    let q = directory::search_text(q)?;
+    let q = q.as_deref();
     let (rows, total) = match (scope, sort, q) {
         // An attendee's search as they type: from the event's directory in memory.
         (Scope::Event(event_id), AttendeeSort::Name, Some(q)) => {
             let directory = Directory::of_event(conn, event_id).await?;
-            let (total, ids) = directory.search(q, page.offset() as usize, page.limit() as usize);
+            let (total, ids) = directory
+                .search_in_turn(q.to_owned(), page.offset() as usize, page.limit() as usize)
+                .await?;
             let mut rows: Vec<(AttendeeRow, Option<NaiveDateTime>)> = attendees::table
                 .left_join(checkins::table)
                 .filter(crate::db::id_in(attendees::id, &ids))

@@ -174,14 +174,28 @@ pub async fn print(
     layout: Layout,
 ) -> Result<(Event, crate::badge_pdf::Sheet, Vec<i32>), AppError> {
     let (event, badges) = for_event(&mut pool.get().await?, actor, event_id, selection).await?;
-    // Rendering is CPU work: off the async workers.
+    // Rendering is CPU work: off the async workers, a few sheets at once.
     let name = event.name.clone();
-    let (sheet, badges) = tokio::task::spawn_blocking(move || {
-        (crate::badge_pdf::render(&name, &badges, layout), badges)
-    })
-    .await
-    .map_err(AppError::internal)?;
+    let (sheet, badges) = crate::cpu::BADGES
+        .run(move || (crate::badge_pdf::render(&name, &badges, layout), badges))
+        .await?;
     Ok((event, sheet, badges.iter().map(|badge| badge.id).collect()))
+}
+
+/// The print-ready HTML sheet of the selected badges, for the event's organiser, rendered
+/// off the async workers like the PDF. `pdf_href` is the same sheet's PDF.
+pub async fn print_view(
+    pool: &DbPool,
+    actor: &Actor,
+    event_id: i32,
+    selection: &Selection,
+    layout: Layout,
+    pdf_href: String,
+) -> Result<String, AppError> {
+    let (event, badges) = for_event(&mut pool.get().await?, actor, event_id, selection).await?;
+    crate::cpu::BADGES
+        .run(move || crate::badge_html::render(&event.name, &badges, layout, &pdf_href))
+        .await
 }
 
 /// Which badges came off the printer.

@@ -76,19 +76,38 @@ impl Directory {
             ))
             .load(conn)
             .await?;
-        Ok(Arc::new(Self::new(rows.iter().map(
-            |(id, first, last, organisation, role)| {
-                (
-                    *id,
-                    [
-                        first.as_str(),
-                        last,
-                        organisation.as_deref().unwrap_or(""),
-                        role.as_deref().unwrap_or(""),
-                    ],
-                )
-            },
-        ))))
+        // Folding and indexing thousands of names is CPU work: off the async workers.
+        let directory = crate::cpu::DIRECTORY
+            .run(move || {
+                Self::new(rows.iter().map(|(id, first, last, organisation, role)| {
+                    (
+                        *id,
+                        [
+                            first.as_str(),
+                            last,
+                            organisation.as_deref().unwrap_or(""),
+                            role.as_deref().unwrap_or(""),
+                        ],
+                    )
+                }))
+            })
+            .await?;
+        Ok(Arc::new(directory))
+    }
+
+    /// `search`, off the async workers when the directory is large enough for it to matter.
+    pub(crate) async fn search_in_turn(
+        self: Arc<Self>,
+        q: String,
+        offset: usize,
+        limit: usize,
+    ) -> Result<(usize, Vec<i32>), AppError> {
+        if self.people.len() < SEARCHED_IN_PLACE {
+            return Ok(self.search(&q, offset, limit));
+        }
+        crate::cpu::DIRECTORY
+            .run(move || self.search(&q, offset, limit))
+            .await
     }
 
     /// The directory of these people, given in name order.
@@ -167,6 +186,43 @@ impl Directory {
         }
         (total, page)
     }
+}
+
+/// Directories smaller than this are searched on the async worker (well under a
+/// millisecond); larger ones on the blocking pool.
+const SEARCHED_IN_PLACE: usize = 2_000;
+
+/// The longest search, in characters, and the most different words in one.
+pub const MAX_SEARCH_CHARS: usize = 100;
+pub const MAX_SEARCH_WORDS: usize = 8;
+
+/// A search as typed, checked once for every path (REST, server functions, the organiser's
+/// lists): trimmed; empty is no search; at most `MAX_SEARCH_CHARS` characters and
+/// `MAX_SEARCH_WORDS` different words (400 beyond); a word typed twice counts once.
+pub fn search_text(q: Option<&str>) -> Result<Option<String>, AppError> {
+    let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) else {
+        return Ok(None);
+    };
+    if q.chars().count() > MAX_SEARCH_CHARS {
+        return Err(AppError::field(
+            "q",
+            format!("Search with at most {MAX_SEARCH_CHARS} characters."),
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
+    let parts: Vec<&str> = q
+        .split_whitespace()
+        .filter(|part| seen.insert(fold(part)))
+        .collect();
+    let q = parts.join(" ");
+    let words: std::collections::HashSet<String> = words_of(&fold(&q)).map(str::to_owned).collect();
+    if words.len() > MAX_SEARCH_WORDS {
+        return Err(AppError::field(
+            "q",
+            format!("Search with at most {MAX_SEARCH_WORDS} different words."),
+        ));
+    }
+    Ok(Some(q))
 }
 
 /// Whether `q` is searched by word beginnings: every word has three characters or more

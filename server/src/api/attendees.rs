@@ -112,6 +112,9 @@ async fn upload_photo(
     Id(id): Id,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Json<serde_json::Value>, AppError> {
+    let actor = actor(&auth);
+    // Refused before a byte of the body is read: someone else's profile, or too many uploads.
+    attendees::may_upload_photo(&mut state.pool.get().await?, &actor, id).await?;
     let multipart = multipart.map_err(|_| {
         AppError::UnsupportedMediaType(
             "Send the photo as multipart/form-data in the field \"photo\".".into(),
@@ -120,7 +123,7 @@ async fn upload_photo(
     let bytes = read_photo_field(multipart).await?;
     // The upload streams in from a phone with no database connection held.
     let address =
-        attendees::set_photo(&state.pool, state.photos.as_ref(), &actor(&auth), id, bytes).await?;
+        attendees::set_photo(&state.pool, state.photos.as_ref(), &actor, id, bytes).await?;
     Ok(Json(serde_json::json!({ "profile_picture": address })))
 }
 

@@ -119,8 +119,6 @@ async fn badge_sheet(
     };
     let actor = actor(&auth);
     if !pdf {
-        let (event, badges) =
-            badges::for_event(&mut state.pool.get().await?, &actor, id, &selection).await?;
         let mut pdf_href = format!(
             "/api/organizer/events/{id}/badges?format=pdf&layout={}",
             layout.name()
@@ -131,7 +129,8 @@ async fn badge_sheet(
         if selection.not_printed {
             pdf_href.push_str("&only=not_printed");
         }
-        let html = app::badge_html::render(&event.name, &badges, layout, &pdf_href);
+        let html =
+            badges::print_view(&state.pool, &actor, id, &selection, layout, pdf_href).await?;
         return Ok((
             [
                 (header::CONTENT_TYPE, "text/html; charset=utf-8"),

@@ -339,8 +339,6 @@ async fn drop_stale_databases(admin: &mut AsyncMysqlConnection) {
     }
 }
 
-/// Reads a raw HTTP/1.1 answer from `stream` until the server closes it or its JSON body is
-/// complete (at most 10 s).
 /// A 503's `Retry-After`, which it must carry.
 pub fn retry_after(response: &Response) -> std::time::Duration {
     let seconds: u64 = response.headers()["retry-after"]
@@ -352,6 +350,8 @@ pub fn retry_after(response: &Response) -> std::time::Duration {
     std::time::Duration::from_secs(seconds)
 }
 
+/// Reads a raw HTTP/1.1 answer from `stream` until the server closes it or its JSON body is
+/// complete (at most 10 s).
 pub async fn read_answer(stream: &mut tokio::net::TcpStream) -> String {
     use tokio::io::AsyncReadExt;
     let mut answer = Vec::new();

@@ -1,0 +1,1 @@
+DROP INDEX attendees_profile_picture ON attendees;
