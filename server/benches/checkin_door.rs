@@ -7,6 +7,9 @@
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+mod measure;
+
+use measure::*;
 
 use app::schema::attendees;
 use diesel::prelude::*;
@@ -20,10 +23,6 @@ const SCANNERS: usize = 200;
 /// Tokens unique across the two runs' events.
 fn token(event_id: i32, i: usize) -> String {
     format!("{event_id:08x}{i:032x}")
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
 #[tokio::main]

@@ -8,6 +8,9 @@
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+mod measure;
+
+use measure::*;
 
 use app::schema::{attendees, outbox};
 use diesel::prelude::*;
@@ -76,23 +79,6 @@ async fn smtp_sink() -> (u16, Arc<AtomicUsize>) {
 /// Mails the sink took (a function: diesel's `RunQueryDsl::load` would shadow the atomic's).
 fn count(received: &AtomicUsize) -> usize {
     received.load(Ordering::Relaxed)
-}
-
-fn rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
 #[tokio::main]

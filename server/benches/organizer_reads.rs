@@ -4,6 +4,9 @@
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+mod measure;
+
+use measure::*;
 
 use app::schema::{attendees, checkins};
 use chrono::{Duration, NaiveDateTime};
@@ -26,10 +29,6 @@ const QUERIES: [&str; 8] = [
     "student",
     "nobody-matches",
 ];
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
 
 /// Times `SAMPLES` GETs of `url(i)` (after a warm-up), asserting each succeeds.
 async fn measure(client: &reqwest::Client, name: &str, url: impl Fn(usize) -> String) {

@@ -11,14 +11,20 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 #[server(prefix = "/rpc")]
-pub async fn my_appointments(offset: i64) -> Result<Page<Appointment>, AppError> {
+pub async fn my_appointments(offset: i64) -> Result<(Page<Appointment>, String), AppError> {
     let (auth, actor) = super::server::actor().await?;
+    let (_, event_id) = actor.attendee()?;
     let mut conn = super::server::conn(&auth).await?;
     let page = PageParams {
         limit: Some(PageParams::MAX_LIMIT),
         offset: Some(offset),
     };
-    crate::domain::appointments::list_mine(&mut conn, &actor, None, page).await
+    let meetings = crate::domain::appointments::list_mine(&mut conn, &actor, None, page).await?;
+    // Every meeting is at my event: its times are that event's wall clock.
+    let zone = crate::domain::events::get(&mut conn, event_id)
+        .await?
+        .timezone;
+    Ok((meetings, zone))
 }
 
 #[server(prefix = "/rpc")]
@@ -56,12 +62,12 @@ pub fn AgendaPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading your agenda…"</p> }>
             {move || Suspend::new(async move {
                 match agenda.await {
-                    Ok(page) if page.items.is_empty() => view! {
+                    Ok((page, _)) if page.items.is_empty() => view! {
                         <section class="card empty-state">
                             <p>"No meetings yet. Open someone's profile from "<A href="/me/people">"People"</A>" to ask for one."</p>
                         </section>
                     }.into_any(),
-                    Ok(page) => {
+                    Ok((page, zone)) => {
                         let total = page.total;
                         let mut days: Vec<(chrono::NaiveDate, Vec<Appointment>)> = Vec::new();
                         for meeting in page.items.into_iter().filter(|m| m.status != RequestStatus::Rejected || m.direction == Direction::Outgoing) {
@@ -72,6 +78,7 @@ pub fn AgendaPage() -> impl IntoView {
                             }
                         }
                         view! {
+                            <p class="muted agenda-zone">{format!("Times are the event's local time ({zone}).")}</p>
                             {days.into_iter().map(|(day, meetings)| view! {
                                 <section class="card agenda-day" aria-label=day.format("%A %-d %B").to_string()>
                                     <h2>{day.format("%A %-d %B").to_string()}</h2>
