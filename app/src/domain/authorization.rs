@@ -1,7 +1,8 @@
 //! Who is asking. Every domain function that reads or writes takes an `Actor` and checks it.
 //! Beside it, the one rule for how much of a person's profile the asker sees (`Visibility`).
 
-use crate::auth::{SessionUser, UserKey};
+use crate::auth::{AuthSession, SessionUser, UserKey};
+use crate::db::{DbConn, DbPool};
 use crate::error::AppError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +55,56 @@ impl Actor {
             Actor::Anonymous => Err(AppError::Unauthenticated),
             Actor::Organizer { .. } | Actor::Staff { .. } => Err(AppError::Forbidden),
         }
+    }
+}
+
+/// Who is asking, and the way to the database: taken once per request, by REST handlers as
+/// an extractor (`caller: Caller`) and by server functions with `Caller::current()`.
+pub struct Caller {
+    pub actor: Actor,
+    pool: DbPool,
+}
+
+impl Caller {
+    pub fn of(auth: &AuthSession) -> Self {
+        Self {
+            actor: crate::domain::accounts::actor(auth),
+            pool: auth.backend.pool().clone(),
+        }
+    }
+
+    /// The caller of the server function being run.
+    pub async fn current() -> Result<Self, AppError> {
+        let auth = leptos_axum::extract::<AuthSession>()
+            .await
+            .map_err(AppError::internal)?;
+        Ok(Self::of(&auth))
+    }
+
+    /// The actor and a pooled connection. Taken when the work starts, so a request whose
+    /// body is still arriving holds no connection.
+    pub async fn open(&self) -> Result<(Actor, DbConn<'static>), AppError> {
+        Ok((self.actor, self.pool.get_owned().await?))
+    }
+
+    /// For domain functions that take the pool (they hold no connection while they hash,
+    /// decode or render).
+    pub fn pool(&self) -> &DbPool {
+        &self.pool
+    }
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Caller {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, AppError> {
+        let auth = AuthSession::from_request_parts(parts, state)
+            .await
+            .map_err(|(_, why)| AppError::internal(why))?;
+        Ok(Self::of(&auth))
     }
 }
 

@@ -18,7 +18,7 @@ pub mod password_reset;
 pub mod staff;
 pub mod stats;
 
-pub use authorization::Actor;
+pub use authorization::{Actor, Caller};
 
 /// Random lowercase hex of `bytes` bytes from the OS generator.
 pub(crate) fn random_hex(bytes: usize) -> String {

@@ -12,9 +12,8 @@ use leptos_router::components::A;
 
 #[server(prefix = "/rpc")]
 pub async fn my_appointments(offset: i64) -> Result<(Page<Appointment>, String), AppError> {
-    let (auth, actor) = super::server::actor().await?;
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     let (_, event_id) = actor.attendee()?;
-    let mut conn = super::server::conn(&auth).await?;
     let page = PageParams {
         limit: Some(PageParams::MAX_LIMIT),
         offset: Some(offset),
@@ -29,16 +28,14 @@ pub async fn my_appointments(offset: i64) -> Result<(Page<Appointment>, String),
 
 #[server(prefix = "/rpc")]
 pub async fn answer_appointment(id: i32, status: String) -> Result<Appointment, AppError> {
-    let (auth, actor) = super::server::actor().await?;
-    let mut conn = super::server::conn(&auth).await?;
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     let input = crate::inputs::StatusInput { status };
     crate::domain::appointments::respond(&mut conn, &actor, id, input).await
 }
 
 #[server(prefix = "/rpc")]
 pub async fn cancel_appointment(id: i32) -> Result<(), AppError> {
-    let (auth, actor) = super::server::actor().await?;
-    let mut conn = super::server::conn(&auth).await?;
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     crate::domain::appointments::cancel(&mut conn, &actor, id).await
 }
 

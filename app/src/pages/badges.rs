@@ -13,8 +13,7 @@ pub async fn mark_badges_printed(
     up_to_id: i32,
 ) -> Result<usize, crate::error::AppError> {
     use crate::domain::badges::{mark_printed, Printed, Selection};
-    let (auth, actor) = super::server::actor().await?;
-    let mut conn = super::server::conn(&auth).await?;
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     let selection = Selection {
         ids: None,
         not_printed: only_not_printed,

@@ -35,8 +35,7 @@ pub async fn create_event(
     max_attendees: String,
     timezone: String,
 ) -> Result<(), AppError> {
-    let (auth, actor) = super::server::actor().await?;
-    let mut conn = super::server::conn(&auth).await?;
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     let input = crate::inputs::EventInput {
         name,
         description: Some(description),
@@ -63,8 +62,7 @@ pub async fn update_event(
     max_attendees: String,
     timezone: String,
 ) -> Result<Event, AppError> {
-    let (auth, actor) = super::server::actor().await?;
-    let mut conn = super::server::conn(&auth).await?;
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     let patch = crate::inputs::EventPatch {
         name: Some(name),
         description: Some(Some(description)),
@@ -79,8 +77,7 @@ pub async fn update_event(
 
 #[server(prefix = "/rpc")]
 pub async fn delete_event(id: i32) -> Result<(), AppError> {
-    let (auth, actor) = super::server::actor().await?;
-    let mut conn = super::server::conn(&auth).await?;
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     crate::domain::events::delete(&mut conn, &actor, id).await?;
     leptos_axum::redirect("/dashboard");
     Ok(())
@@ -88,8 +85,7 @@ pub async fn delete_event(id: i32) -> Result<(), AppError> {
 
 #[server(prefix = "/rpc")]
 pub async fn owned_event(id: i32) -> Result<Event, AppError> {
-    let (auth, actor) = super::server::actor().await?;
-    let mut conn = super::server::conn(&auth).await?;
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     crate::domain::events::get_owned(&mut conn, &actor, id).await
 }
 
@@ -100,8 +96,7 @@ pub async fn event_attendees(
     sort: String,
     offset: i64,
 ) -> Result<Page<Attendee>, AppError> {
-    let (auth, actor) = super::server::actor().await?;
-    let mut conn = super::server::conn(&auth).await?;
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     let page = crate::inputs::PageParams {
         limit: Some(ATTENDEES_PER_PAGE),
         offset: Some(offset),
@@ -120,8 +115,7 @@ pub async fn event_attendees(
 
 #[server(prefix = "/rpc")]
 pub async fn staff_links(event_id: i32) -> Result<Vec<crate::models::StaffAccess>, AppError> {
-    let (auth, actor) = super::server::actor().await?;
-    let mut conn = super::server::conn(&auth).await?;
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     // The newest 50 links; a door team is never that large.
     let page = crate::inputs::PageParams::default();
     Ok(
@@ -136,8 +130,7 @@ pub async fn add_staff(
     event_id: i32,
     staff_name: String,
 ) -> Result<crate::models::StaffAccess, AppError> {
-    let (auth, actor) = super::server::actor().await?;
-    let mut conn = super::server::conn(&auth).await?;
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     // The form calls its field `staff_name` (the event form on the same page has `name`).
     crate::domain::staff::create(&mut conn, &actor, event_id, &staff_name)
         .await
@@ -149,8 +142,7 @@ pub async fn add_staff(
 
 #[server(prefix = "/rpc")]
 pub async fn revoke_staff(event_id: i32, staff_id: i32) -> Result<(), AppError> {
-    let (auth, actor) = super::server::actor().await?;
-    let mut conn = super::server::conn(&auth).await?;
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     crate::domain::staff::revoke(&mut conn, &actor, event_id, staff_id).await
 }
 

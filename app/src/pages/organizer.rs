@@ -50,8 +50,7 @@ pub fn LoginPage() -> impl IntoView {
 
 #[server(prefix = "/rpc")]
 pub async fn my_events() -> Result<Page<Event>, AppError> {
-    let (auth, actor) = super::server::actor().await?;
-    let mut conn = super::server::conn(&auth).await?;
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     crate::domain::events::list_mine(
         &mut conn,
         &actor,

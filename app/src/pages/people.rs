@@ -12,9 +12,8 @@ pub const PAGE_SIZE: i64 = 24;
 
 #[server(prefix = "/rpc")]
 pub async fn directory(q: String, offset: i64) -> Result<(Page<Attendee>, i32), AppError> {
-    let (auth, actor) = super::server::actor().await?;
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     let (me, _) = actor.attendee()?;
-    let mut conn = super::server::conn(&auth).await?;
     let page = crate::inputs::PageParams {
         limit: Some(PAGE_SIZE),
         offset: Some(offset),
@@ -25,9 +24,8 @@ pub async fn directory(q: String, offset: i64) -> Result<(Page<Attendee>, i32), 
 
 #[server(prefix = "/rpc")]
 pub async fn person(id: i32) -> Result<(Attendee, Event), AppError> {
-    let (auth, actor) = super::server::actor().await?;
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     let (_, event_id) = actor.attendee()?;
-    let mut conn = super::server::conn(&auth).await?;
     let attendee = crate::domain::attendees::get(&mut conn, &actor, id).await?;
     let event = crate::domain::events::get(&mut conn, event_id).await?;
     Ok((attendee, event))
@@ -35,8 +33,7 @@ pub async fn person(id: i32) -> Result<(Attendee, Event), AppError> {
 
 #[server(prefix = "/rpc")]
 pub async fn connect(connected_attendee_id: i64) -> Result<Connection, AppError> {
-    let (auth, actor) = super::server::actor().await?;
-    let mut conn = super::server::conn(&auth).await?;
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     let input = crate::inputs::ConnectionInput {
         connected_attendee_id: Some(connected_attendee_id),
     };
@@ -51,8 +48,7 @@ pub async fn request_meeting(
     location: String,
     notes: String,
 ) -> Result<Appointment, AppError> {
-    let (auth, actor) = super::server::actor().await?;
-    let mut conn = super::server::conn(&auth).await?;
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     let input = crate::inputs::AppointmentInput {
         target_id: Some(target_id),
         appointment_time,

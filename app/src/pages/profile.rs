@@ -9,9 +9,8 @@ use leptos_meta::Title;
 
 #[server(prefix = "/rpc")]
 pub async fn my_profile() -> Result<Attendee, AppError> {
-    let (auth, actor) = super::server::actor().await?;
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     let (me, _) = actor.attendee()?;
-    let mut conn = super::server::conn(&auth).await?;
     crate::domain::attendees::get(&mut conn, &actor, me).await
 }
 
@@ -23,9 +22,8 @@ pub async fn save_profile(
     role: String,
     introduction: String,
 ) -> Result<Attendee, AppError> {
-    let (auth, actor) = super::server::actor().await?;
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     let (me, _) = actor.attendee()?;
-    let mut conn = super::server::conn(&auth).await?;
     let patch = crate::inputs::ProfilePatch {
         first_name: Some(first_name),
         last_name: Some(last_name),
@@ -38,9 +36,8 @@ pub async fn save_profile(
 
 #[server(prefix = "/rpc")]
 pub async fn my_notifications() -> Result<crate::models::NotificationSettings, AppError> {
-    let (auth, actor) = super::server::actor().await?;
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     let (me, _) = actor.attendee()?;
-    let mut conn = super::server::conn(&auth).await?;
     crate::domain::notifications::get(&mut conn, &actor, me).await
 }
 
@@ -52,9 +49,8 @@ pub async fn save_notifications(
     meeting_updates: Option<String>,
     reminders: Option<String>,
 ) -> Result<crate::models::NotificationSettings, AppError> {
-    let (auth, actor) = super::server::actor().await?;
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     let (me, _) = actor.attendee()?;
-    let mut conn = super::server::conn(&auth).await?;
     let patch = crate::inputs::NotificationPatch {
         connection_requests: Some(connection_requests.is_some()),
         meeting_requests: Some(meeting_requests.is_some()),

@@ -11,8 +11,7 @@ use leptos_router::components::A;
 
 #[server(prefix = "/rpc")]
 pub async fn my_connections(offset: i64) -> Result<Page<Connection>, AppError> {
-    let (auth, actor) = super::server::actor().await?;
-    let mut conn = super::server::conn(&auth).await?;
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     let page = PageParams {
         limit: Some(PageParams::MAX_LIMIT),
         offset: Some(offset),
@@ -22,16 +21,14 @@ pub async fn my_connections(offset: i64) -> Result<Page<Connection>, AppError> {
 
 #[server(prefix = "/rpc")]
 pub async fn answer_connection(id: i32, status: String) -> Result<Connection, AppError> {
-    let (auth, actor) = super::server::actor().await?;
-    let mut conn = super::server::conn(&auth).await?;
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     let input = crate::inputs::StatusInput { status };
     crate::domain::connections::respond(&mut conn, &actor, id, input).await
 }
 
 #[server(prefix = "/rpc")]
 pub async fn remove_connection(id: i32) -> Result<(), AppError> {
-    let (auth, actor) = super::server::actor().await?;
-    let mut conn = super::server::conn(&auth).await?;
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     crate::domain::connections::remove(&mut conn, &actor, id).await
 }
 

@@ -18,8 +18,7 @@ use std::collections::HashMap;
 
 #[server(prefix = "/rpc")]
 pub async fn door(event_id: i32) -> Result<(String, i64, i64), AppError> {
-    let (auth, actor) = super::server::actor().await?;
-    let mut conn = super::server::conn(&auth).await?;
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     crate::domain::checkin::door(&mut conn, &actor, event_id).await
 }
 
@@ -30,8 +29,7 @@ pub async fn scan_ticket(
     token: String,
     scanned_at: Option<String>,
 ) -> Result<CheckinResult, AppError> {
-    let (auth, actor) = super::server::actor().await?;
-    let mut conn = super::server::conn(&auth).await?;
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     let device = if scanned_at.is_some() {
         "scanner (offline)"
     } else {
@@ -48,8 +46,7 @@ pub async fn scan_ticket(
 /// One page of the list the phone keeps for scanning offline.
 #[server(prefix = "/rpc")]
 pub async fn door_roster(event_id: i32, offset: i64) -> Result<Page<DoorPerson>, AppError> {
-    let (auth, actor) = super::server::actor().await?;
-    let mut conn = super::server::conn(&auth).await?;
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     let page = crate::inputs::PageParams {
         limit: None,
         offset: Some(offset),
@@ -59,15 +56,13 @@ pub async fn door_roster(event_id: i32, offset: i64) -> Result<Page<DoorPerson>,
 
 #[server(prefix = "/rpc")]
 pub async fn check_in_person(event_id: i32, attendee_id: i32) -> Result<CheckinResult, AppError> {
-    let (auth, actor) = super::server::actor().await?;
-    let mut conn = super::server::conn(&auth).await?;
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     crate::domain::checkin::check_in_by_id(&mut conn, &actor, event_id, attendee_id).await
 }
 
 #[server(prefix = "/rpc")]
 pub async fn find_at_door(event_id: i32, q: String) -> Result<Page<Attendee>, AppError> {
-    let (auth, actor) = super::server::actor().await?;
-    let mut conn = super::server::conn(&auth).await?;
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     let page = crate::inputs::PageParams {
         limit: Some(8),
         offset: Some(0),

@@ -13,15 +13,13 @@ const REFRESH: Duration = Duration::from_secs(5);
 
 #[server(prefix = "/rpc")]
 pub async fn live_stats(id: i32) -> Result<EventStats, AppError> {
-    let (auth, actor) = super::server::actor().await?;
-    let mut conn = super::server::conn(&auth).await?;
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     crate::domain::stats::for_event(&mut conn, &actor, id).await
 }
 
 #[server(prefix = "/rpc")]
 pub async fn mail_delivery(id: i32) -> Result<crate::models::MailDelivery, AppError> {
-    let (auth, actor) = super::server::actor().await?;
-    let mut conn = super::server::conn(&auth).await?;
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     crate::domain::outbox::delivery(&mut conn, &actor, id).await
 }
 

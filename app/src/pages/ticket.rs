@@ -9,8 +9,7 @@ use leptos_router::components::A;
 
 #[server(prefix = "/rpc")]
 pub async fn my_ticket(code: String) -> Result<(Attendee, Event, String), AppError> {
-    let (auth, actor) = super::server::actor().await?;
-    let mut conn = super::server::conn(&auth).await?;
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     let (attendee, event) = crate::domain::attendees::ticket(&mut conn, &actor, &code).await?;
     let svg = crate::badge_html::qr_svg(attendee.checkin_token.as_deref().unwrap_or_default());
     Ok((attendee, event, svg))

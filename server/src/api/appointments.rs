@@ -2,12 +2,11 @@ use super::extract::{ApiJson, ApiQuery, Id};
 use super::ApiErrors;
 use super::StatusFilter;
 use crate::{downloads, AppState};
-use app::auth::AuthSession;
-use app::domain::{accounts::actor, appointments};
+use app::domain::appointments;
+use app::domain::Caller;
 use app::error::AppError;
 use app::inputs::{AppointmentInput, StatusInput};
 use app::models::{Appointment, Page};
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -28,14 +27,13 @@ pub fn routes() -> OpenApiRouter<AppState> {
     responses((status = 200, description = "Success", body = Page<Appointment>), ApiErrors)
 )]
 async fn list(
-    State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     ApiQuery(query): ApiQuery<StatusFilter>,
 ) -> Result<Json<Page<Appointment>>, AppError> {
-    let mut conn = state.pool.get().await?;
+    let (actor, mut conn) = caller.open().await?;
     let (status, page) = query.parse()?;
     Ok(Json(
-        appointments::list_mine(&mut conn, &actor(&auth), status, page).await?,
+        appointments::list_mine(&mut conn, &actor, status, page).await?,
     ))
 }
 
@@ -47,14 +45,13 @@ async fn list(
     responses((status = 201, description = "Requested", body = Appointment), ApiErrors)
 )]
 async fn create(
-    State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     ApiJson(input): ApiJson<AppointmentInput>,
 ) -> Result<(StatusCode, Json<Appointment>), AppError> {
-    let mut conn = state.pool.get().await?;
+    let (actor, mut conn) = caller.open().await?;
     Ok((
         StatusCode::CREATED,
-        Json(appointments::request(&mut conn, &actor(&auth), input).await?),
+        Json(appointments::request(&mut conn, &actor, input).await?),
     ))
 }
 
@@ -65,13 +62,9 @@ async fn create(
     params(("id" = i32, Path, description = "The record's id")),
     responses((status = 200, description = "Success", body = Appointment), ApiErrors)
 )]
-async fn show(
-    State(state): State<AppState>,
-    auth: AuthSession,
-    Id(id): Id,
-) -> Result<Json<Appointment>, AppError> {
-    let mut conn = state.pool.get().await?;
-    Ok(Json(appointments::get(&mut conn, &actor(&auth), id).await?))
+async fn show(caller: Caller, Id(id): Id) -> Result<Json<Appointment>, AppError> {
+    let (actor, mut conn) = caller.open().await?;
+    Ok(Json(appointments::get(&mut conn, &actor, id).await?))
 }
 
 #[utoipa::path(
@@ -83,14 +76,13 @@ async fn show(
     responses((status = 200, description = "Answered", body = Appointment), ApiErrors)
 )]
 async fn respond(
-    State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     Id(id): Id,
     ApiJson(input): ApiJson<StatusInput>,
 ) -> Result<Json<Appointment>, AppError> {
-    let mut conn = state.pool.get().await?;
+    let (actor, mut conn) = caller.open().await?;
     Ok(Json(
-        appointments::respond(&mut conn, &actor(&auth), id, input).await?,
+        appointments::respond(&mut conn, &actor, id, input).await?,
     ))
 }
 
@@ -101,12 +93,8 @@ async fn respond(
     params(("id" = i32, Path, description = "The record's id")),
     responses((status = 204, description = "Cancelled"), ApiErrors)
 )]
-async fn cancel(
-    State(state): State<AppState>,
-    auth: AuthSession,
-    Id(id): Id,
-) -> Result<StatusCode, AppError> {
-    let mut conn = state.pool.get().await?;
-    appointments::cancel(&mut conn, &actor(&auth), id).await?;
+async fn cancel(caller: Caller, Id(id): Id) -> Result<StatusCode, AppError> {
+    let (actor, mut conn) = caller.open().await?;
+    appointments::cancel(&mut conn, &actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

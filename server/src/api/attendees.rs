@@ -2,6 +2,7 @@ use super::extract::{ApiJson, ApiQuery, Id};
 use super::ApiErrors;
 use crate::AppState;
 use app::auth::AuthSession;
+use app::domain::Caller;
 use app::domain::{accounts::actor, attendees};
 use app::error::AppError;
 use app::inputs::{PageParams, ProfilePatch};
@@ -41,24 +42,16 @@ struct SearchQuery {
     responses((status = 200, description = "Success", body = Page<Attendee>), ApiErrors)
 )]
 async fn search(
-    State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     ApiQuery(query): ApiQuery<SearchQuery>,
 ) -> Result<Json<Page<Attendee>>, AppError> {
-    let mut conn = state.pool.get().await?;
+    let (actor, mut conn) = caller.open().await?;
     let page = PageParams {
         limit: query.limit,
         offset: query.offset,
     };
     Ok(Json(
-        attendees::search(
-            &mut conn,
-            &actor(&auth),
-            query.event_id,
-            query.q.as_deref(),
-            page,
-        )
-        .await?,
+        attendees::search(&mut conn, &actor, query.event_id, query.q.as_deref(), page).await?,
     ))
 }
 
@@ -69,13 +62,9 @@ async fn search(
     params(("id" = i32, Path, description = "The record's id")),
     responses((status = 200, description = "Success", body = Attendee), ApiErrors)
 )]
-async fn show(
-    State(state): State<AppState>,
-    auth: AuthSession,
-    Id(id): Id,
-) -> Result<Json<Attendee>, AppError> {
-    let mut conn = state.pool.get().await?;
-    Ok(Json(attendees::get(&mut conn, &actor(&auth), id).await?))
+async fn show(caller: Caller, Id(id): Id) -> Result<Json<Attendee>, AppError> {
+    let (actor, mut conn) = caller.open().await?;
+    Ok(Json(attendees::get(&mut conn, &actor, id).await?))
 }
 
 #[utoipa::path(
@@ -87,14 +76,13 @@ async fn show(
     responses((status = 200, description = "Updated", body = Attendee), ApiErrors)
 )]
 async fn update(
-    State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     Id(id): Id,
     ApiJson(patch): ApiJson<ProfilePatch>,
 ) -> Result<Json<Attendee>, AppError> {
-    let mut conn = state.pool.get().await?;
+    let (actor, mut conn) = caller.open().await?;
     Ok(Json(
-        attendees::update_profile(&mut conn, &actor(&auth), id, patch).await?,
+        attendees::update_profile(&mut conn, &actor, id, patch).await?,
     ))
 }
 

@@ -1,12 +1,11 @@
 use super::extract::{ApiJson, ApiQuery, Id};
 use super::ApiErrors;
 use crate::AppState;
-use app::auth::AuthSession;
-use app::domain::{accounts::actor, connections};
+use app::domain::connections;
+use app::domain::Caller;
 use app::error::AppError;
 use app::inputs::{ConnectionInput, StatusInput};
 use app::models::{Connection, Page};
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -27,14 +26,13 @@ pub fn routes() -> OpenApiRouter<AppState> {
     responses((status = 200, description = "Success", body = Page<Connection>), ApiErrors)
 )]
 async fn list(
-    State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     ApiQuery(query): ApiQuery<StatusFilter>,
 ) -> Result<Json<Page<Connection>>, AppError> {
-    let mut conn = state.pool.get().await?;
+    let (actor, mut conn) = caller.open().await?;
     let (status, page) = query.parse()?;
     Ok(Json(
-        connections::list_mine(&mut conn, &actor(&auth), status, page).await?,
+        connections::list_mine(&mut conn, &actor, status, page).await?,
     ))
 }
 
@@ -46,14 +44,13 @@ async fn list(
     responses((status = 201, description = "Requested", body = Connection), ApiErrors)
 )]
 async fn create(
-    State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     ApiJson(input): ApiJson<ConnectionInput>,
 ) -> Result<(StatusCode, Json<Connection>), AppError> {
-    let mut conn = state.pool.get().await?;
+    let (actor, mut conn) = caller.open().await?;
     Ok((
         StatusCode::CREATED,
-        Json(connections::request(&mut conn, &actor(&auth), input).await?),
+        Json(connections::request(&mut conn, &actor, input).await?),
     ))
 }
 
@@ -66,14 +63,13 @@ async fn create(
     responses((status = 200, description = "Answered", body = Connection), ApiErrors)
 )]
 async fn respond(
-    State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     Id(id): Id,
     ApiJson(input): ApiJson<StatusInput>,
 ) -> Result<Json<Connection>, AppError> {
-    let mut conn = state.pool.get().await?;
+    let (actor, mut conn) = caller.open().await?;
     Ok(Json(
-        connections::respond(&mut conn, &actor(&auth), id, input).await?,
+        connections::respond(&mut conn, &actor, id, input).await?,
     ))
 }
 
@@ -84,12 +80,8 @@ async fn respond(
     params(("id" = i32, Path, description = "The record's id")),
     responses((status = 204, description = "Withdrawn"), ApiErrors)
 )]
-async fn remove(
-    State(state): State<AppState>,
-    auth: AuthSession,
-    Id(id): Id,
-) -> Result<StatusCode, AppError> {
-    let mut conn = state.pool.get().await?;
-    connections::remove(&mut conn, &actor(&auth), id).await?;
+async fn remove(caller: Caller, Id(id): Id) -> Result<StatusCode, AppError> {
+    let (actor, mut conn) = caller.open().await?;
+    connections::remove(&mut conn, &actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

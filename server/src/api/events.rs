@@ -2,7 +2,8 @@ use super::extract::{ApiJson, ApiQuery, Id};
 use super::ApiErrors;
 use crate::AppState;
 use app::auth::AuthSession;
-use app::domain::{accounts, accounts::actor, attendees, events};
+use app::domain::Caller;
+use app::domain::{accounts, attendees, events};
 use app::error::AppError;
 use app::inputs::{EventInput, EventPatch, PageParams};
 use app::models::{Attendee, Event, Page};
@@ -43,14 +44,13 @@ async fn list(
     responses((status = 201, description = "Created", body = Event), ApiErrors)
 )]
 async fn create(
-    State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     ApiJson(input): ApiJson<EventInput>,
 ) -> Result<(StatusCode, Json<Event>), AppError> {
-    let mut conn = state.pool.get().await?;
+    let (actor, mut conn) = caller.open().await?;
     Ok((
         StatusCode::CREATED,
-        Json(events::create(&mut conn, &actor(&auth), input).await?),
+        Json(events::create(&mut conn, &actor, input).await?),
     ))
 }
 
@@ -75,15 +75,12 @@ async fn show(State(state): State<AppState>, Id(id): Id) -> Result<Json<Event>, 
     responses((status = 200, description = "Updated", body = Event), ApiErrors)
 )]
 async fn update(
-    State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     Id(id): Id,
     ApiJson(patch): ApiJson<EventPatch>,
 ) -> Result<Json<Event>, AppError> {
-    let mut conn = state.pool.get().await?;
-    Ok(Json(
-        events::update(&mut conn, &actor(&auth), id, patch).await?,
-    ))
+    let (actor, mut conn) = caller.open().await?;
+    Ok(Json(events::update(&mut conn, &actor, id, patch).await?))
 }
 
 #[utoipa::path(
@@ -93,13 +90,9 @@ async fn update(
     params(("id" = i32, Path, description = "The record's id")),
     responses((status = 204, description = "Deleted"), ApiErrors)
 )]
-async fn remove(
-    State(state): State<AppState>,
-    auth: AuthSession,
-    Id(id): Id,
-) -> Result<StatusCode, AppError> {
-    let mut conn = state.pool.get().await?;
-    events::delete(&mut conn, &actor(&auth), id).await?;
+async fn remove(caller: Caller, Id(id): Id) -> Result<StatusCode, AppError> {
+    let (actor, mut conn) = caller.open().await?;
+    events::delete(&mut conn, &actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -120,12 +113,11 @@ struct AttendeeQuery {
     responses((status = 200, description = "Success", body = Page<Attendee>), ApiErrors)
 )]
 async fn list_attendees(
-    State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     Id(id): Id,
     ApiQuery(query): ApiQuery<AttendeeQuery>,
 ) -> Result<Json<Page<Attendee>>, AppError> {
-    let mut conn = state.pool.get().await?;
+    let (actor, mut conn) = caller.open().await?;
     let page = PageParams {
         limit: query.limit,
         offset: query.offset,
@@ -133,7 +125,7 @@ async fn list_attendees(
     Ok(Json(
         attendees::list_for_event(
             &mut conn,
-            &actor(&auth),
+            &actor,
             id,
             query.q.as_deref(),
             attendees::AttendeeSort::parse(query.sort.as_deref()),

@@ -4,8 +4,7 @@
 use super::extract::{ApiJson, ApiPath, Id};
 use super::ApiErrors;
 use crate::AppState;
-use app::auth::AuthSession;
-use app::domain::accounts::actor;
+use app::domain::Caller;
 use app::domain::{notifications, outbox, password_reset};
 use app::error::AppError;
 use app::inputs::{NotificationPatch, PasswordResetConfirm, PasswordResetRequest};
@@ -69,14 +68,11 @@ async fn confirm_reset(
     responses((status = 200, description = "Which mails this attendee gets", body = NotificationSettings), ApiErrors)
 )]
 async fn notification_settings(
-    State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     Id(id): Id,
 ) -> Result<Json<NotificationSettings>, AppError> {
-    let mut conn = state.pool.get().await?;
-    Ok(Json(
-        notifications::get(&mut conn, &actor(&auth), id).await?,
-    ))
+    let (actor, mut conn) = caller.open().await?;
+    Ok(Json(notifications::get(&mut conn, &actor, id).await?))
 }
 
 #[utoipa::path(
@@ -88,14 +84,13 @@ async fn notification_settings(
     responses((status = 200, description = "The switches now", body = NotificationSettings), ApiErrors)
 )]
 async fn set_notifications(
-    State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     Id(id): Id,
     ApiJson(input): ApiJson<NotificationPatch>,
 ) -> Result<Json<NotificationSettings>, AppError> {
-    let mut conn = state.pool.get().await?;
+    let (actor, mut conn) = caller.open().await?;
     Ok(Json(
-        notifications::put(&mut conn, &actor(&auth), id, input).await?,
+        notifications::put(&mut conn, &actor, id, input).await?,
     ))
 }
 
@@ -179,11 +174,7 @@ async fn unsubscribe(
     params(("id" = i32, Path, description = "The event's id")),
     responses((status = 200, description = "Mail sent, waiting and given up on for this event", body = MailDelivery), ApiErrors)
 )]
-async fn delivery(
-    State(state): State<AppState>,
-    auth: AuthSession,
-    Id(id): Id,
-) -> Result<Json<MailDelivery>, AppError> {
-    let mut conn = state.pool.get().await?;
-    Ok(Json(outbox::delivery(&mut conn, &actor(&auth), id).await?))
+async fn delivery(caller: Caller, Id(id): Id) -> Result<Json<MailDelivery>, AppError> {
+    let (actor, mut conn) = caller.open().await?;
+    Ok(Json(outbox::delivery(&mut conn, &actor, id).await?))
 }

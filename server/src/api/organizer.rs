@@ -3,6 +3,7 @@ use super::ApiErrors;
 use crate::AppState;
 use app::auth::AuthSession;
 use app::domain::badges::{self, Layout, Selection};
+use app::domain::Caller;
 use app::domain::{accounts::actor, attendees, checkin, staff, stats};
 use app::error::AppError;
 use app::inputs::{CheckinInput, PageParams};
@@ -48,13 +49,9 @@ async fn scanner_page(Id(id): Id) -> axum::response::Redirect {
     params(("id" = i32, Path, description = "The record's id")),
     responses((status = 200, description = "Success", body = EventStats), ApiErrors)
 )]
-async fn event_stats(
-    State(state): State<AppState>,
-    auth: AuthSession,
-    Id(id): Id,
-) -> Result<Json<EventStats>, AppError> {
-    let mut conn = state.pool.get().await?;
-    Ok(Json(stats::for_event(&mut conn, &actor(&auth), id).await?))
+async fn event_stats(caller: Caller, Id(id): Id) -> Result<Json<EventStats>, AppError> {
+    let (actor, mut conn) = caller.open().await?;
+    Ok(Json(stats::for_event(&mut conn, &actor, id).await?))
 }
 
 #[utoipa::path(
@@ -64,13 +61,9 @@ async fn event_stats(
     params(("id" = i32, Path, description = "The record's id")),
     responses((status = 200, description = "UTF-8 CSV with a BOM", body = String, content_type = "text/csv"), ApiErrors)
 )]
-async fn export_attendees(
-    State(state): State<AppState>,
-    auth: AuthSession,
-    Id(id): Id,
-) -> Result<impl IntoResponse, AppError> {
-    let mut conn = state.pool.get().await?;
-    let csv = attendees::export_csv(&mut conn, &actor(&auth), id).await?;
+async fn export_attendees(caller: Caller, Id(id): Id) -> Result<impl IntoResponse, AppError> {
+    let (actor, mut conn) = caller.open().await?;
+    let csv = attendees::export_csv(&mut conn, &actor, id).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
@@ -180,15 +173,14 @@ struct PrintedBadges {
     responses((status = 204, description = "Recorded"), ApiErrors)
 )]
 async fn badges_printed(
-    State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     Id(id): Id,
     ApiJson(input): ApiJson<PrintedBadges>,
 ) -> Result<axum::http::StatusCode, AppError> {
-    let mut conn = state.pool.get().await?;
+    let (actor, mut conn) = caller.open().await?;
     badges::mark_printed(
         &mut conn,
-        &actor(&auth),
+        &actor,
         id,
         badges::Printed::Ids(input.attendee_ids),
     )
@@ -206,15 +198,12 @@ async fn badges_printed(
     responses((status = 200, description = "Checked in, or the first check-in of a repeated scan", body = CheckinResult), ApiErrors)
 )]
 async fn check_in(
-    State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     Id(id): Id,
     ApiJson(input): ApiJson<CheckinInput>,
 ) -> Result<Json<CheckinResult>, AppError> {
-    let mut conn = state.pool.get().await?;
-    Ok(Json(
-        checkin::check_in(&mut conn, &actor(&auth), id, input).await?,
-    ))
+    let (actor, mut conn) = caller.open().await?;
+    Ok(Json(checkin::check_in(&mut conn, &actor, id, input).await?))
 }
 
 /// The door's list for scanning offline (`limit` up to 1,000): names and ticket hashes.
@@ -226,15 +215,12 @@ async fn check_in(
     responses((status = 200, description = "The door's list (limit up to 1,000)", body = Page<DoorPerson>), ApiErrors)
 )]
 async fn door_roster(
-    State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     Id(id): Id,
     ApiQuery(page): ApiQuery<PageParams>,
 ) -> Result<Json<Page<DoorPerson>>, AppError> {
-    let mut conn = state.pool.get().await?;
-    Ok(Json(
-        checkin::roster(&mut conn, &actor(&auth), id, page).await?,
-    ))
+    let (actor, mut conn) = caller.open().await?;
+    Ok(Json(checkin::roster(&mut conn, &actor, id, page).await?))
 }
 
 /// Two numeric ids from the path; anything else names nothing (404).
@@ -254,13 +240,12 @@ fn two_ids((a, b): (String, String)) -> Result<(i32, i32), AppError> {
     responses((status = 204, description = "Check-in undone"), ApiErrors)
 )]
 async fn undo_check_in(
-    State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     Path(ids): Path<(String, String)>,
 ) -> Result<axum::http::StatusCode, AppError> {
     let (id, attendee_id) = two_ids(ids)?;
-    let mut conn = state.pool.get().await?;
-    checkin::undo(&mut conn, &actor(&auth), id, attendee_id).await?;
+    let (actor, mut conn) = caller.open().await?;
+    checkin::undo(&mut conn, &actor, id, attendee_id).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
@@ -279,13 +264,12 @@ struct StaffInput {
     responses((status = 201, description = "A new staff link", body = StaffAccess), ApiErrors)
 )]
 async fn create_staff(
-    State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     Id(id): Id,
     ApiJson(input): ApiJson<StaffInput>,
 ) -> Result<(axum::http::StatusCode, Json<StaffAccess>), AppError> {
-    let mut conn = state.pool.get().await?;
-    let access = staff::create(&mut conn, &actor(&auth), id, &input.name).await?;
+    let (actor, mut conn) = caller.open().await?;
+    let access = staff::create(&mut conn, &actor, id, &input.name).await?;
     Ok((axum::http::StatusCode::CREATED, Json(access)))
 }
 
@@ -297,13 +281,12 @@ async fn create_staff(
     responses((status = 200, description = "Success", body = Page<StaffAccess>), ApiErrors)
 )]
 async fn list_staff(
-    State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     Id(id): Id,
     ApiQuery(page): ApiQuery<PageParams>,
 ) -> Result<Json<Page<StaffAccess>>, AppError> {
-    let mut conn = state.pool.get().await?;
-    Ok(Json(staff::list(&mut conn, &actor(&auth), id, page).await?))
+    let (actor, mut conn) = caller.open().await?;
+    Ok(Json(staff::list(&mut conn, &actor, id, page).await?))
 }
 
 #[utoipa::path(
@@ -314,12 +297,11 @@ async fn list_staff(
     responses((status = 204, description = "Revoked"), ApiErrors)
 )]
 async fn revoke_staff(
-    State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     Path(ids): Path<(String, String)>,
 ) -> Result<axum::http::StatusCode, AppError> {
     let (id, staff_id) = two_ids(ids)?;
-    let mut conn = state.pool.get().await?;
-    staff::revoke(&mut conn, &actor(&auth), id, staff_id).await?;
+    let (actor, mut conn) = caller.open().await?;
+    staff::revoke(&mut conn, &actor, id, staff_id).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
