@@ -7,6 +7,9 @@ export NETEVENT_TOOLS_DIR := $(TOOLS_DIR)
 export PATH := $(HOME)/.cargo/bin:$(TOOLS_DIR)/node_modules/.bin:$(PATH)
 export DATABASE_URL ?= mysql://root@127.0.0.1:3306/netevent
 export LEPTOS_SITE_ROOT ?= target/site
+## The browser tests' debug site is built apart, so `make test` never replaces the site a
+## running `make run` serves (its page would load a 12 MB debug wasm).
+TEST_SITE_ROOT := target/site-test
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 
 .PHONY: run test tools browser-tools pdf-tools db build release unit faults e2e fuzz-api fuzz-parsers bench load seed-conference fmt clippy clean
@@ -46,13 +49,13 @@ faults: tools db
 	cargo test -p server --features app/ssr --test faults -- --nocapture --test-threads=1
 
 build: tools
-	cargo leptos build
+	LEPTOS_SITE_ROOT=$(TEST_SITE_ROOT) cargo leptos build
 
 e2e: build browser-tools db
-	SERVER_BIN=$(TARGET_DIR)/debug/server node end2end/run.mjs
+	LEPTOS_SITE_ROOT=$(TEST_SITE_ROOT) SERVER_BIN=$(TARGET_DIR)/debug/server node end2end/run.mjs
 
 fuzz-api: build db
-	SERVER_BIN=$(TARGET_DIR)/debug/server end2end/api-fuzz/run.sh
+	LEPTOS_SITE_ROOT=$(TEST_SITE_ROOT) SERVER_BIN=$(TARGET_DIR)/debug/server end2end/api-fuzz/run.sh
 
 fuzz-parsers:
 	fuzz/run.sh
