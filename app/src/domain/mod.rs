@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod appointments;
+pub mod attendee_lists;
 pub mod attendees;
 pub mod authorization;
 pub mod badges;
