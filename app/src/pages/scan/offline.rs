@@ -1,0 +1,214 @@
+//! The parts of the door that run only in the browser: the list and queue in IndexedDB.
+
+use super::{door, door_roster, scan_ticket, Outcome, Scanner, Seen};
+use crate::door_store::{DoorStore, QueuedScan, SavedRoster};
+use crate::error::AppError;
+use crate::models::{normalise_ticket, ticket_hash};
+use chrono::{NaiveDate, NaiveDateTime};
+use leptos::prelude::*;
+
+/// The phone's clock as event-local time (the phone is at the venue).
+fn phone_now() -> NaiveDateTime {
+    let now = js_sys::Date::new_0();
+    NaiveDate::from_ymd_opt(
+        now.get_full_year() as i32,
+        now.get_month() + 1,
+        now.get_date(),
+    )
+    .and_then(|day| day.and_hms_opt(now.get_hours(), now.get_minutes(), now.get_seconds()))
+    .unwrap_or_default()
+}
+
+fn browser_online() -> bool {
+    window().navigator().on_line()
+}
+
+impl Scanner {
+    /// The list saved earlier and the scans still queued, so the door works at once.
+    pub(super) async fn load_saved(self) {
+        self.online.set(browser_online());
+        let Ok(store) = DoorStore::open().await else {
+            return;
+        };
+        let id = self.event_id.get_untracked();
+        if let Ok(Some(saved)) = store.roster(id).await {
+            self.keep(saved, &store).await;
+        }
+        if let Ok(queued) = store.queued(id).await {
+            self.waiting.try_set(queued.len());
+        }
+    }
+
+    /// Puts a list into memory, with the scans still queued marked as checked in.
+    async fn keep(self, saved: SavedRoster, store: &DoorStore) {
+        let mut roster: std::collections::HashMap<_, _> = saved
+            .people
+            .into_iter()
+            .map(|person| (person.token_hash.clone(), person))
+            .collect();
+        for scan in store
+            .queued(self.event_id.get_untracked())
+            .await
+            .unwrap_or_default()
+        {
+            if let Some(person) = roster.get_mut(&ticket_hash(&scan.token)) {
+                person.checked_in_at.get_or_insert(scan.local_time);
+            }
+        }
+        self.saved.try_set(Some(roster.len()));
+        self.event_name.try_set(Some(saved.event_name));
+        self.roster.try_set_value(roster);
+    }
+
+    /// Loads the event's whole list from the server and saves it on the phone.
+    pub(super) async fn refresh_roster(self) {
+        let id = self.event_id.get_untracked();
+        let event_name = match door(id).await {
+            Ok((name, ..)) => name,
+            Err(error) => return self.unreachable(&error),
+        };
+        let mut people = Vec::new();
+        loop {
+            match door_roster(id, people.len() as i64).await {
+                Ok(page) => {
+                    let got = page.items.len();
+                    people.extend(page.items);
+                    if got == 0 || people.len() as i64 >= page.total {
+                        break;
+                    }
+                }
+                Err(error) => return self.unreachable(&error),
+            }
+        }
+        let saved = SavedRoster { event_name, people };
+        if let Ok(store) = DoorStore::open().await {
+            let _ = store.save_roster(id, &saved).await;
+            self.keep(saved, &store).await;
+        }
+    }
+
+    fn unreachable(self, error: &AppError) {
+        if matches!(error, AppError::Transport(_)) {
+            self.online.try_set(false);
+        }
+    }
+
+    /// Answers a scan from the list on this phone and queues it.
+    pub(super) async fn scan_offline(self, token: String) -> Outcome {
+        let hash = ticket_hash(&token);
+        let found = self
+            .roster
+            .with_value(|roster| (roster.is_empty(), roster.get(&hash).cloned()));
+        let person = match found {
+            (_, Some(person)) => person,
+            (true, None) => {
+                return Outcome::Refused(
+                    "No connection, and this phone has not saved the event's list yet.".into(),
+                )
+            }
+            (false, None) => {
+                return Outcome::Refused(
+                    "Unknown ticket, or a ticket for another event (checked against the list on this phone).".into(),
+                )
+            }
+        };
+        if let Some(at) = person.checked_in_at {
+            return Outcome::Already {
+                person: Seen::from(&person),
+                at,
+            };
+        }
+        let scan = QueuedScan {
+            id: window()
+                .crypto()
+                .map(|crypto| crypto.random_uuid())
+                .unwrap_or_else(|_| format!("{}-{hash}", js_sys::Date::now())),
+            event_id: self.event_id.get_untracked(),
+            token: normalise_ticket(&token),
+            scanned_at: String::from(js_sys::Date::new_0().to_iso_string()),
+            local_time: phone_now(),
+        };
+        let stored = match DoorStore::open().await {
+            Ok(store) => store.queue(&scan).await,
+            Err(problem) => Err(problem),
+        };
+        if let Err(problem) = stored {
+            return Outcome::Refused(problem);
+        }
+        self.remember(&token, scan.local_time);
+        self.waiting.try_update(|n| *n += 1);
+        Outcome::CheckedIn {
+            person: Seen::from(&person),
+            queued: true,
+        }
+    }
+
+    /// Sends the queued scans, oldest first; each leaves the queue once the server has
+    /// answered it. Scanning the same ticket twice is harmless, so a scan whose answer
+    /// was lost is simply sent again.
+    pub(super) async fn sync(self) {
+        if self.syncing.get_value() || !browser_online() {
+            return;
+        }
+        self.syncing.set_value(true);
+        let id = self.event_id.get_untracked();
+        if let Ok(store) = DoorStore::open().await {
+            let queued = store.queued(id).await.unwrap_or_default();
+            let mut refused = Vec::new();
+            for scan in queued {
+                let answer =
+                    scan_ticket(id, scan.token.clone(), Some(scan.scanned_at.clone())).await;
+                match answer {
+                    Ok(_) => {
+                        self.online.try_set(true);
+                        let _ = store.remove(&scan.id).await;
+                    }
+                    Err(AppError::Transport(_)) => {
+                        self.online.try_set(false);
+                        break;
+                    }
+                    // Kept for later: the server is struggling, or this phone must log in
+                    // again before it may send them.
+                    Err(error @ (AppError::Unauthenticated | AppError::Forbidden)) => {
+                        self.sync_problem.try_set(Some(format!(
+                            "Scans made offline are kept on this phone: {error}"
+                        )));
+                        break;
+                    }
+                    Err(AppError::Unavailable | AppError::Internal) => break,
+                    Err(error) => {
+                        refused.push(error.to_string());
+                        let _ = store.remove(&scan.id).await;
+                    }
+                }
+            }
+            if !refused.is_empty() {
+                self.sync_problem.try_set(Some(format!(
+                    "{} offline scan(s) were refused when synced: {}",
+                    refused.len(),
+                    refused.join("; ")
+                )));
+            }
+            if let Ok(left) = store.queued(id).await {
+                self.waiting.try_set(left.len());
+            }
+        }
+        self.syncing.set_value(false);
+        self.scans.try_update(|n| *n += 1);
+    }
+
+    /// Follows the browser's online and offline events for as long as the page is open.
+    pub(super) fn watch_network(self) {
+        let on = window_event_listener(leptos::ev::online, move |_| {
+            self.online.try_set(true);
+            leptos::task::spawn_local(self.sync());
+        });
+        let off = window_event_listener(leptos::ev::offline, move |_| {
+            self.online.try_set(false);
+        });
+        on_cleanup(move || {
+            on.remove();
+            off.remove();
+        });
+    }
+}
