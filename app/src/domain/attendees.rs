@@ -487,8 +487,13 @@ pub async fn set_photo(
         .set(attendees::profile_picture.eq(&address))
         .execute(&mut pool.get().await?)
         .await?;
+    // The new photo is in place: an old file that cannot be removed now is logged, not
+    // turned into a failed upload.
     if let Some(before) = before {
-        forget_photo(&mut pool.get().await?, store, &before).await?;
+        let forgotten = async { forget_photo(&mut pool.get().await?, store, &before).await };
+        if let Err(error) = forgotten.await {
+            tracing::warn!(%error, photo = %before, "could not delete a replaced photo");
+        }
     }
     Ok(address)
 }

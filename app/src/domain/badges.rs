@@ -7,6 +7,7 @@ use crate::db::{DbConn, DbPool};
 use crate::error::AppError;
 use crate::models::Event;
 use crate::schema::attendees;
+use diesel::mysql::Mysql;
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use serde::Deserialize;
@@ -142,16 +143,7 @@ pub async fn for_event(
     selection: &Selection,
 ) -> Result<(Event, Vec<Badge>), AppError> {
     let event = events::get_owned(conn, actor, event_id).await?;
-    let mut query = attendees::table
-        .filter(attendees::event_id.eq(event_id))
-        .into_boxed();
-    if let Some(ids) = &selection.ids {
-        query = query.filter(attendees::id.eq_any(ids.clone()));
-    }
-    if selection.not_printed {
-        query = query.filter(attendees::badge_printed_at.is_null());
-    }
-    let badges = query
+    let badges = selected(event_id, selection)
         .order((
             attendees::last_name.asc(),
             attendees::first_name.asc(),
@@ -161,6 +153,20 @@ pub async fn for_event(
         .load(conn)
         .await?;
     Ok((event, badges))
+}
+
+/// The attendees of the event that `selection` puts on a sheet.
+fn selected(event_id: i32, selection: &Selection) -> attendees::BoxedQuery<'static, Mysql> {
+    let mut query = attendees::table
+        .filter(attendees::event_id.eq(event_id))
+        .into_boxed();
+    if let Some(ids) = &selection.ids {
+        query = query.filter(attendees::id.eq_any(ids.clone()));
+    }
+    if selection.not_printed {
+        query = query.filter(attendees::badge_printed_at.is_null());
+    }
+    query
 }
 
 /// The PDF sheet of the selected badges, for the event's organiser. Nothing is recorded:
@@ -252,12 +258,11 @@ pub async fn mark_printed(
             selection,
             up_to_id,
         } => {
-            let (_, badges) = for_event(conn, actor, event_id, &selection).await?;
-            badges
-                .iter()
-                .map(|badge| badge.id)
-                .filter(|id| *id <= up_to_id)
-                .collect()
+            selected(event_id, &selection)
+                .filter(attendees::id.le(up_to_id))
+                .select(attendees::id)
+                .load(conn)
+                .await?
         }
     };
     let now = utc_now();

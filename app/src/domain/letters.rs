@@ -287,7 +287,7 @@ impl Switches {
     };
 }
 
-/// Attendees with their switches, by id.
+/// Attendees with their switches (all on until they change one), by id.
 async fn attendees_with_switches(
     conn: &mut DbConn<'_>,
     ids: &[i32],
@@ -312,14 +312,7 @@ pub(crate) async fn attendee_with_switches(
     conn: &mut DbConn<'_>,
     id: i32,
 ) -> Result<Option<(AttendeeRow, Switches)>, AppError> {
-    Ok(attendees::table
-        .left_join(notification_settings::table)
-        .filter(attendees::id.eq(id))
-        .select((AttendeeRow::as_select(), switch_columns()))
-        .first::<(AttendeeRow, Option<Switches>)>(conn)
-        .await
-        .optional()?
-        .map(|(row, switches)| (row, switches.unwrap_or(Switches::ALL_ON))))
+    Ok(attendees_with_switches(conn, &[id]).await?.remove(&id))
 }
 
 /// The four switches of a left-joined `notification_settings` row.

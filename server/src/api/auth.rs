@@ -121,7 +121,10 @@ async fn login_staff(mut auth: AuthSession, request: Request) -> Result<Response
         .map_err(|e| AppError::MalformedBody(e.body_text()))?;
     let to = match accounts::staff_login(&mut auth, &input.token).await {
         Ok(Me::Staff(staff)) => format!("/dashboard/events/{}/scan", staff.event_id),
-        _ => format!("/staff/{}", path_safe(&input.token)),
+        Ok(_) => return Err(AppError::internal("a staff link logged in another role")),
+        // Revoked or unknown: its page says so.
+        Err(AppError::NotFound(_)) => format!("/staff/{}", path_safe(&input.token)),
+        Err(other) => return Err(other),
     };
     Ok(Redirect::to(&to).into_response())
 }
