@@ -9,8 +9,7 @@ use leptos_router::components::A;
 
 #[server(prefix = "/rpc")]
 pub async fn event_by_code(code: String) -> Result<Event, AppError> {
-    let auth = super::server::auth_session().await?;
-    let mut conn = super::server::conn(&auth).await?;
+    let (_, mut conn) = crate::domain::Caller::current().await?.open().await?;
     crate::domain::events::get_by_code(&mut conn, &code).await
 }
 

@@ -7,8 +7,7 @@ use leptos_router::components::A;
 
 #[server(prefix = "/rpc")]
 pub async fn upcoming_events() -> Result<Page<Event>, AppError> {
-    let auth = super::server::auth_session().await?;
-    let mut conn = super::server::conn(&auth).await?;
+    let (_, mut conn) = crate::domain::Caller::current().await?.open().await?;
     crate::domain::events::list_upcoming(&mut conn, crate::inputs::PageParams::default()).await
 }
 

@@ -59,12 +59,12 @@ pub fn NotFound() -> impl IntoView {
     }
 }
 
-/// Server-side plumbing shared by the server functions of every page.
+/// Server-side plumbing for the server functions that change the session itself (logins,
+/// logout, password reset); the others take `domain::Caller::current()`.
 #[cfg(feature = "ssr")]
 pub(crate) mod server {
     use crate::auth::AuthSession;
     use crate::db::DbConn;
-    use crate::domain::Actor;
     use crate::error::AppError;
 
     pub async fn auth_session() -> Result<AuthSession, AppError> {
@@ -74,12 +74,6 @@ pub(crate) mod server {
                 tracing::error!(%error, "auth layer missing");
                 AppError::Internal
             })
-    }
-
-    pub async fn actor() -> Result<(AuthSession, Actor), AppError> {
-        let auth = auth_session().await?;
-        let actor = crate::domain::accounts::actor(&auth);
-        Ok((auth, actor))
     }
 
     pub async fn conn(auth: &AuthSession) -> Result<DbConn<'_>, AppError> {

@@ -117,11 +117,11 @@ pub async fn cancel_rsvp(event_id: i32) -> Result<(), AppError> {
 /// What waits for the attendee's answer; nothing for anyone else.
 #[server(prefix = "/rpc")]
 pub async fn inbox() -> Result<crate::models::Inbox, AppError> {
-    let (auth, actor) = super::server::actor().await?;
-    if actor.attendee().is_err() {
+    let caller = crate::domain::Caller::current().await?;
+    if caller.actor.attendee().is_err() {
         return Ok(Default::default());
     }
-    let mut conn = super::server::conn(&auth).await?;
+    let (actor, mut conn) = caller.open().await?;
     crate::domain::accounts::inbox(&mut conn, &actor).await
 }
 

@@ -11,8 +11,7 @@ use leptos_router::hooks::use_params_map;
 
 #[server(prefix = "/rpc")]
 pub async fn staff_link(token: String) -> Result<StaffLinkPreview, AppError> {
-    let auth = super::server::auth_session().await?;
-    let mut conn = super::server::conn(&auth).await?;
+    let (_, mut conn) = crate::domain::Caller::current().await?.open().await?;
     crate::domain::staff::preview(&mut conn, &token).await
 }
 
