@@ -276,16 +276,7 @@ async fn session_cookie_is_http_only_lax_and_rotated_at_login() {
         .await
         .unwrap();
     assert_eq!(again.status(), StatusCode::OK);
-    let rotated = again
-        .headers()
-        .get("set-cookie")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let rotated = common::session_cookie(&again);
     assert_ne!(rotated, session_id);
     let stale = client
         .get(app.url("/api/auth/me"))

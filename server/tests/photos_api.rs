@@ -4,7 +4,6 @@
 mod common;
 
 use common::{error_code, TestApp};
-use reqwest::multipart::{Form, Part};
 use reqwest::StatusCode;
 use serde_json::Value;
 use std::io::Cursor;
@@ -64,39 +63,7 @@ fn gps_latitude(bytes: &[u8]) -> Option<String> {
 /// A 30000×30000 PNG: 112 MB of 1-bit pixels compressed to ~110 KB, 900 MB once decoded
 /// to 8 bits per pixel.
 fn png_bomb() -> Vec<u8> {
-    let side = 30_000u32;
-    let mut out = Vec::new();
-    {
-        let mut encoder = png::Encoder::new(&mut out, side, side);
-        encoder.set_color(png::ColorType::Grayscale);
-        encoder.set_depth(png::BitDepth::One);
-        encoder.set_compression(png::Compression::Fast);
-        let mut writer = encoder.write_header().unwrap();
-        let mut stream = writer.stream_writer().unwrap();
-        let row = vec![0u8; side.div_ceil(8) as usize];
-        for _ in 0..side {
-            std::io::Write::write_all(&mut stream, &row).unwrap();
-        }
-        stream.finish().unwrap();
-        writer.finish().unwrap();
-    }
-    out
-}
-
-async fn upload(
-    app: &TestApp,
-    client: &reqwest::Client,
-    id: i64,
-    bytes: Vec<u8>,
-    filename: &str,
-) -> reqwest::Response {
-    let form = Form::new().part("photo", Part::bytes(bytes).file_name(filename.to_owned()));
-    client
-        .post(app.url(&format!("/api/attendees/{id}/photo")))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
+    common::one_bit_png(30_000, 30_000)
 }
 
 #[tokio::test]
@@ -110,7 +77,9 @@ async fn a_photo_comes_back_square_and_without_its_gps_metadata() {
         Some("52 deg 31 min 12 sec")
     );
 
-    let response = upload(&app, &ada, ada_id, original, "holiday.jpg").await;
+    let response = app
+        .upload_photo(&ada, ada_id, original, "holiday.jpg")
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     let body: Value = response.json().await.unwrap();
     let address = body["profile_picture"].as_str().unwrap().to_owned();
@@ -156,14 +125,14 @@ async fn uploads_that_are_not_acceptable_photos_are_refused() {
     let (ada, ada_id) = app.person(event, "Ada").await;
     let (bob, _) = app.person(event, "Bob").await;
 
-    let text = upload(
-        &app,
-        &ada,
-        ada_id,
-        b"just some text, honest".to_vec(),
-        "photo.jpg",
-    )
-    .await;
+    let text = app
+        .upload_photo(
+            &ada,
+            ada_id,
+            b"just some text, honest".to_vec(),
+            "photo.jpg",
+        )
+        .await;
     assert_eq!(
         error_code(text, StatusCode::UNSUPPORTED_MEDIA_TYPE).await,
         "unsupported_media_type"
@@ -171,7 +140,7 @@ async fn uploads_that_are_not_acceptable_photos_are_refused() {
 
     let mut big = jpeg_with_gps();
     big.resize(6 * 1024 * 1024, 0);
-    let too_big = upload(&app, &ada, ada_id, big, "big.jpg").await;
+    let too_big = app.upload_photo(&ada, ada_id, big, "big.jpg").await;
     assert_eq!(
         error_code(too_big, StatusCode::PAYLOAD_TOO_LARGE).await,
         "too_large"
@@ -183,7 +152,7 @@ async fn uploads_that_are_not_acceptable_photos_are_refused() {
         "the bomb itself is small: {} bytes",
         bomb.len()
     );
-    let refused = upload(&app, &ada, ada_id, bomb, "bomb.png").await;
+    let refused = app.upload_photo(&ada, ada_id, bomb, "bomb.png").await;
     let body: Value = refused.json().await.unwrap();
     assert_eq!(body["error"]["code"], "too_large", "{body}");
     assert!(body["error"]["message"]
@@ -201,9 +170,13 @@ async fn uploads_that_are_not_acceptable_photos_are_refused() {
     assert_eq!(not_multipart.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
 
     // Only the attendee themself sets their photo.
-    let other = upload(&app, &bob, ada_id, jpeg_with_gps(), "x.jpg").await;
+    let other = app
+        .upload_photo(&bob, ada_id, jpeg_with_gps(), "x.jpg")
+        .await;
     assert_eq!(other.status(), StatusCode::FORBIDDEN);
-    let anonymous = upload(&app, &app.client(), ada_id, jpeg_with_gps(), "x.jpg").await;
+    let anonymous = app
+        .upload_photo(&app.client(), ada_id, jpeg_with_gps(), "x.jpg")
+        .await;
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
     let profile: Value = app
         .get(&ada, &format!("/api/attendees/{ada_id}"))

@@ -461,43 +461,6 @@ async fn a_door_link_shows_whose_door_it_is_and_only_its_button_logs_in() {
     assert!(revoked.contains("This door link does not work"));
 }
 
-/// A `width`×`height` PNG of 1-bit pixels: tiny on the wire, whatever it claims.
-fn png_of(width: u32, height: u32) -> Vec<u8> {
-    let mut out = Vec::new();
-    {
-        let mut encoder = png::Encoder::new(&mut out, width, height);
-        encoder.set_color(png::ColorType::Grayscale);
-        encoder.set_depth(png::BitDepth::One);
-        let mut writer = encoder.write_header().unwrap();
-        let mut stream = writer.stream_writer().unwrap();
-        let row = vec![0u8; width.div_ceil(8) as usize];
-        for _ in 0..height {
-            std::io::Write::write_all(&mut stream, &row).unwrap();
-        }
-        stream.finish().unwrap();
-        writer.finish().unwrap();
-    }
-    out
-}
-
-async fn upload_photo(
-    app: &TestApp,
-    client: &reqwest::Client,
-    id: i64,
-    png: Vec<u8>,
-) -> reqwest::Response {
-    let form = reqwest::multipart::Form::new().part(
-        "photo",
-        reqwest::multipart::Part::bytes(png).file_name("me.png"),
-    );
-    client
-        .post(app.url(&format!("/api/attendees/{id}/photo")))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
-}
-
 /// Issue 14, item 5 (fails before: the body of an upload to someone else's profile was read
 /// in full before the 403, a 48-megapixel picture was decoded, uploads had no limit per
 /// account, and a replaced photo stayed on disk and was still served).
@@ -516,13 +479,7 @@ async fn photo_uploads_are_refused_before_reading_bounded_per_account_and_replac
         .send()
         .await
         .unwrap();
-    let cookie = login.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let cookie = common::session_cookie(&login);
     let ada: Value = login.json().await.unwrap();
     let ada = ada["id"].as_i64().unwrap();
 
@@ -554,11 +511,14 @@ async fn photo_uploads_are_refused_before_reading_bounded_per_account_and_replac
         .build()
         .unwrap();
     // 8000 × 6000 = 48 megapixels, each side under the old limit: refused from its header.
-    let big = upload_photo(&app, &ada_client, ada, png_of(8000, 6000)).await;
+    let big = app
+        .upload_photo(&ada_client, ada, common::one_bit_png(8000, 6000), "me.png")
+        .await;
     assert_eq!(big.status(), StatusCode::PAYLOAD_TOO_LARGE);
 
     // A replaced photo is deleted and no longer served.
-    let first: Value = upload_photo(&app, &ada_client, ada, png_of(64, 64))
+    let first: Value = app
+        .upload_photo(&ada_client, ada, common::one_bit_png(64, 64), "me.png")
         .await
         .json()
         .await
@@ -568,7 +528,9 @@ async fn photo_uploads_are_refused_before_reading_bounded_per_account_and_replac
         app.get(&app.client(), &first).await.status(),
         StatusCode::OK
     );
-    let second = upload_photo(&app, &ada_client, ada, png_of(64, 64)).await;
+    let second = app
+        .upload_photo(&ada_client, ada, common::one_bit_png(64, 64), "me.png")
+        .await;
     assert_eq!(second.status(), StatusCode::OK);
     assert_eq!(
         app.get(&app.client(), &first).await.status(),
@@ -577,10 +539,14 @@ async fn photo_uploads_are_refused_before_reading_bounded_per_account_and_replac
 
     // Twenty uploads an hour per account (three are spent above); the next is 429.
     for n in 3..20 {
-        let ok = upload_photo(&app, &ada_client, ada, png_of(32, 32)).await;
+        let ok = app
+            .upload_photo(&ada_client, ada, common::one_bit_png(32, 32), "me.png")
+            .await;
         assert_eq!(ok.status(), StatusCode::OK, "upload {n}");
     }
-    let limited = upload_photo(&app, &ada_client, ada, png_of(32, 32)).await;
+    let limited = app
+        .upload_photo(&ada_client, ada, common::one_bit_png(32, 32), "me.png")
+        .await;
     assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
 }
 

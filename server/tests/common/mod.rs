@@ -339,6 +339,59 @@ async fn drop_stale_databases(admin: &mut AsyncMysqlConnection) {
     }
 }
 
+/// A `width`×`height` PNG of 1-bit black pixels: tiny on the wire, whatever it claims.
+pub fn one_bit_png(width: u32, height: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut out, width, height);
+        encoder.set_color(png::ColorType::Grayscale);
+        encoder.set_depth(png::BitDepth::One);
+        encoder.set_compression(png::Compression::Fast);
+        let mut writer = encoder.write_header().unwrap();
+        let mut stream = writer.stream_writer().unwrap();
+        let row = vec![0u8; width.div_ceil(8) as usize];
+        for _ in 0..height {
+            std::io::Write::write_all(&mut stream, &row).unwrap();
+        }
+        stream.finish().unwrap();
+        writer.finish().unwrap();
+    }
+    out
+}
+
+/// The `name=value` of the session cookie a response sets.
+pub fn session_cookie(response: &Response) -> String {
+    response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+impl TestApp {
+    /// Uploads `bytes` as the multipart field `photo` of attendee `id`.
+    pub async fn upload_photo(
+        &self,
+        client: &Client,
+        id: i64,
+        bytes: Vec<u8>,
+        filename: &str,
+    ) -> Response {
+        let form = reqwest::multipart::Form::new().part(
+            "photo",
+            reqwest::multipart::Part::bytes(bytes).file_name(filename.to_owned()),
+        );
+        client
+            .post(self.url(&format!("/api/attendees/{id}/photo")))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
 /// A 503's `Retry-After`, which it must carry.
 pub fn retry_after(response: &Response) -> std::time::Duration {
     let seconds: u64 = response.headers()["retry-after"]
