@@ -1,8 +1,15 @@
-// NetEvent's service worker: keeps the app shell (script, wasm, styles, icons) and the pages
-// last seen, so the scanner and the ticket open without a network. Data (/api, /rpc) is
-// never cached here: it is always fresh or an honest failure.
-const SHELL = 'netevent-shell-v1';
-const PAGES = 'netevent-pages-v1';
+// NetEvent's service worker: keeps the app shell (script, wasm, styles, icons) and pages, so
+// the site and the door's scanner open without a network. Data (/api, /rpc) is never cached
+// here: it is always fresh or an honest failure. Nothing of a logged-in person is kept: the
+// server marks every answer to them `no-store`, and the worker stores no such answer. The
+// scanner opens offline from a copy fetched without cookies (the page as anyone gets it),
+// which fills itself from the list the phone keeps. Logging out deletes these caches.
+const SHELL = 'netevent-shell-v2';
+const PAGES = 'netevent-pages-v2';
+// Pages kept for opening offline, as a copy without the person's cookies.
+const DOOR_PAGES = [/^\/dashboard\/events\/\d+\/scan$/];
+
+const mayStore = (response) => response.ok && !/no-store/i.test(response.headers.get('cache-control') || '');
 const SHELL_FILES = [
   '/pkg/netevent.js',
   '/pkg/netevent.wasm',
@@ -36,13 +43,19 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(
       fetch(request)
         .then((response) => {
-          if (response.ok) {
+          if (mayStore(response)) {
             const copy = response.clone();
             caches.open(PAGES).then((cache) => cache.put(request, copy));
+          } else if (response.ok && DOOR_PAGES.some((page) => page.test(url.pathname))) {
+            event.waitUntil(
+              fetch(url.href, { credentials: 'omit' })
+                .then((anyone) => mayStore(anyone) && caches.open(PAGES).then((cache) => cache.put(url.href, anyone)))
+                .catch(() => {}),
+            );
           }
           return response;
         })
-        .catch(() => caches.match(request).then((hit) => hit || caches.match('/'))),
+        .catch(() => caches.match(request, { ignoreVary: true }).then((hit) => hit || caches.match('/', { ignoreVary: true }))),
     );
     return;
   }
@@ -52,7 +65,7 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(
       fetch(request)
         .then((response) => {
-          if (response.ok) {
+          if (mayStore(response)) {
             const copy = response.clone();
             caches.open(SHELL).then((cache) => cache.put(request, copy));
           }

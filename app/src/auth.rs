@@ -195,6 +195,7 @@ impl AuthnBackend for Backend {
             } => {
                 let mut query = attendees::table
                     .inner_join(crate::schema::events::table)
+                    .filter(crate::schema::events::deleted_at.is_null())
                     .filter(attendees::email.eq(email.as_str()))
                     .select((attendees::id, attendees::event_id, attendees::password_hash))
                     .order((attendees::created_at.desc(), attendees::id.desc()))
@@ -248,8 +249,11 @@ impl AuthnBackend for Backend {
                     event_id: None,
                     password_hash: hash,
                 }),
+            // A deleted event's registrations find nothing: their sessions end.
             UserKey::Attendee(id) => attendees::table
-                .find(id)
+                .inner_join(crate::schema::events::table)
+                .filter(attendees::id.eq(id))
+                .filter(crate::schema::events::deleted_at.is_null())
                 .select((attendees::event_id, attendees::password_hash))
                 .first::<(i32, String)>(&mut conn)
                 .await
@@ -278,7 +282,9 @@ async fn staff_user(
 ) -> Result<Option<SessionUser>, AppError> {
     use crate::schema::staff_access;
     let query = staff_access::table
+        .inner_join(crate::schema::events::table)
         .filter(staff_access::revoked_at.is_null())
+        .filter(crate::schema::events::deleted_at.is_null())
         .select((
             staff_access::id,
             staff_access::event_id,

@@ -125,13 +125,22 @@ impl DoorStore {
     }
 
     pub async fn remove(&self, scan_id: &str) -> Result<(), String> {
+        self.delete(SCANS, JsValue::from_str(scan_id)).await
+    }
+
+    /// Drops the event's list: the server said this phone may no longer see it.
+    pub async fn forget_roster(&self, event_id: i32) -> Result<(), String> {
+        self.delete(ROSTERS, JsValue::from(event_id)).await
+    }
+
+    async fn delete(&self, store: &str, key: JsValue) -> Result<(), String> {
         let transaction = self
             .database
-            .transaction(&[SCANS], TransactionMode::ReadWrite)
+            .transaction(&[store], TransactionMode::ReadWrite)
             .map_err(problem)?;
-        let objects = transaction.object_store(SCANS).map_err(problem)?;
+        let objects = transaction.object_store(store).map_err(problem)?;
         objects
-            .delete(JsValue::from_str(scan_id))
+            .delete(key)
             .map_err(problem)?
             .await
             .map_err(problem)?;
@@ -141,5 +150,43 @@ impl DoorStore {
             .await
             .map_err(problem)?;
         Ok(())
+    }
+}
+
+/// Removes all this app keeps in the browser: the door's lists and queue, and every cache of
+/// the service worker. At logout, so a shared phone keeps nothing of the person who used it.
+pub async fn forget_this_browser() {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let window = leptos::prelude::window();
+    if let Ok(factory) = Factory::new() {
+        if let Ok(request) = factory.delete(DATABASE) {
+            let _ = request.await;
+        }
+    }
+    let Ok(caches) = js_sys::Reflect::get(&window, &"caches".into()) else {
+        return;
+    };
+    if caches.is_undefined() {
+        return;
+    }
+    let method = |name: &str| {
+        js_sys::Reflect::get(&caches, &name.into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    };
+    let (Some(keys), Some(delete)) = (method("keys"), method("delete")) else {
+        return;
+    };
+    let Ok(names) = keys.call0(&caches) else {
+        return;
+    };
+    let Ok(names) = JsFuture::from(js_sys::Promise::from(names)).await else {
+        return;
+    };
+    for name in js_sys::Array::from(&names).iter() {
+        if let Ok(done) = delete.call1(&caches, &name) {
+            let _ = JsFuture::from(js_sys::Promise::from(done)).await;
+        }
     }
 }

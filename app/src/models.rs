@@ -448,6 +448,32 @@ pub struct MailDelivery {
     pub undelivered: Vec<UndeliveredMail>,
 }
 
+/// How long a deleted event can be restored (`domain::deleted_events`).
+pub const DELETED_EVENTS_KEPT_DAYS: i64 = 30;
+/// How long after a deletion its attendees are told: a restore before sends nothing.
+pub const CANCELLATION_MAIL_DELAY_MINUTES: i64 = 10;
+
+/// An event its organiser deleted: hidden everywhere, restorable until `purge_at`, then
+/// removed for good with its attendees. Times of deletion are UTC.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct DeletedEvent {
+    pub id: i32,
+    pub code: String,
+    pub name: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "2026-05-04T09:30:00"))]
+    pub start_time: NaiveDateTime,
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "2026-05-04T17:00:00"))]
+    pub end_time: NaiveDateTime,
+    pub timezone: String,
+    pub attendee_count: i64,
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "2026-05-01T12:00:00"))]
+    pub deleted_at: NaiveDateTime,
+    /// When it is removed for good (UTC).
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "2026-05-31T12:00:00"))]
+    pub purge_at: NaiveDateTime,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UndeliveredMail {

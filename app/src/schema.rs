@@ -26,6 +26,7 @@ diesel::table! {
         timezone -> Varchar,
         start_utc -> Datetime,
         end_utc -> Datetime,
+        deleted_at -> Nullable<Datetime>,
     }
 }
 
@@ -153,6 +154,7 @@ diesel::table! {
 diesel::joinable!(events -> organizers (organizer_id));
 diesel::joinable!(attendees -> events (event_id));
 diesel::joinable!(appointments -> events (event_id));
+diesel::joinable!(staff_access -> events (event_id));
 diesel::joinable!(checkins -> attendees (attendee_id));
 diesel::joinable!(notification_settings -> attendees (attendee_id));
 

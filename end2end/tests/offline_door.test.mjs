@@ -101,6 +101,25 @@ test('with the network cut the door checks tickets against the saved list, queue
   assert.equal(await checkedIn(cookie, eventId), before + 2, 'both offline scans reached the stats');
   const list = await (await fetch(`${BASE_URL}/api/events/${eventId}/attendees?q=Katherine`, { headers: { cookie } })).json();
   assert.ok(list.items[0].checked_in_at, 'Katherine is checked in');
+
+  // What the phone kept holds nothing of the person: the scanner as anyone gets it, and no
+  // copy of a page they saw logged in. Logging out deletes even that, and the door's list.
+  const kept = await page.evaluate(async () => {
+    const pages = [];
+    for (const name of await caches.keys()) {
+      for (const request of await (await caches.open(name)).keys()) pages.push(new URL(request.url).pathname);
+    }
+    const scanner = await caches.match(location.href, { ignoreVary: true });
+    return { pages, scanner: scanner ? await scanner.text() : '' };
+  });
+  assert.ok(kept.pages.includes(`/dashboard/events/${eventId}/scan`), `the scanner is kept: ${kept.pages}`);
+  assert.ok(!kept.pages.includes('/dashboard'), 'the dashboard seen logged in is not kept');
+  assert.doesNotMatch(kept.scanner, /Door rehearsal|Log out|organizer@demo/);
+  // (The page opened offline is the scanner as anyone gets it: log out from a page online.)
+  await open(page, '/dashboard');
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.waitForFunction(async () => (await caches.keys()).length === 0
+    && !(await indexedDB.databases()).some((db) => db.name === 'netevent-door'), null, { timeout: 10_000 });
   assert.deepEqual(context.browserErrors, []);
   await context.close();
 });

@@ -83,8 +83,16 @@ test('an organiser creates, edits, fills, and deletes an event', async () => {
   const question = await page.locator('.confirm-text').textContent();
   assert.match(question, /Orbit Meetup 2031/);
   assert.match(question, /52 attendees/);
+  assert.match(await page.locator('.danger-zone').textContent(), /restore it from your dashboard for 30 days/);
   await page.getByRole('button', { name: 'Yes, delete it' }).click();
   await page.waitForURL(`${BASE_URL}/dashboard`);
   await page.getByRole('heading', { name: 'No events yet' }).waitFor();
+
+  // Deleted, not lost: listed with the day it goes for good, and restored with its attendees.
+  const deleted = page.getByRole('region', { name: 'Deleted events' });
+  assert.match(await deleted.textContent(), /Orbit Meetup 2031.*52 attendees.*removed on/s);
+  await deleted.getByRole('button', { name: 'Restore Orbit Meetup 2031' }).click();
+  await page.getByRole('link', { name: 'Orbit Meetup 2031' }).waitFor();
+  await deleted.waitFor({ state: 'detached' });
   await context.close();
 });

@@ -10,9 +10,34 @@ fn instant(local: NaiveDateTime, zone: &str) -> DateTime<Utc> {
     app::zone::to_utc(local, app::zone::of_event(zone))
 }
 
+/// Which version of an event's calendar entry a file carries: a calendar that imported the
+/// first one replaces it with a later one of the same UID (RFC 5546's SEQUENCE).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Revision {
+    Published,
+    /// `METHOD:CANCEL`: calendars that kept the event remove it.
+    Cancelled,
+    /// Back on after a cancellation.
+    Restored,
+}
+
 /// The event as one VEVENT.
 pub fn calendar(event: &Event, url: &str) -> String {
+    calendar_at(event, url, Revision::Published)
+}
+
+/// The event as one VEVENT, in the given revision.
+pub fn calendar_at(event: &Event, url: &str, revision: Revision) -> String {
     let mut entry = icalendar::Event::new();
+    match revision {
+        Revision::Published => {}
+        Revision::Cancelled => {
+            entry.sequence(1).status(icalendar::EventStatus::Cancelled);
+        }
+        Revision::Restored => {
+            entry.sequence(2).status(icalendar::EventStatus::Confirmed);
+        }
+    }
     entry
         .uid(&format!("event-{}@netevent", event.code))
         .summary(&event.name)
@@ -23,11 +48,24 @@ pub fn calendar(event: &Event, url: &str) -> String {
     if let Some(location) = &event.location {
         entry.location(location);
     }
-    Calendar::new()
-        .name(&event.name)
-        .push(entry.done())
-        .done()
-        .to_string()
+    let mut calendar = Calendar::new();
+    calendar.name(&event.name);
+    if revision == Revision::Cancelled {
+        calendar.append_property(icalendar::Property::new("METHOD", "CANCEL"));
+    }
+    calendar.push(entry.done()).done().to_string()
+}
+
+/// The iTIP method a calendar file carries (RFC 5546), for its MIME type.
+pub fn method_of(calendar: &str) -> &'static str {
+    if calendar
+        .lines()
+        .any(|line| line.trim_end() == "METHOD:CANCEL")
+    {
+        "CANCEL"
+    } else {
+        "PUBLISH"
+    }
 }
 
 /// One VEVENT per meeting; `zone` is the zone of their event.

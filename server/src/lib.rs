@@ -107,6 +107,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(server_fn_status::use_app_error_status))
         .layer(middleware::from_fn(renew_sessions_daily))
+        .layer(middleware::from_fn(no_store_when_logged_in))
         .layer(auth_layer)
         .layer(middleware::from_fn(session_failures_as_503))
         .layer(middleware::from_fn(csrf::refuse_cross_site))
@@ -171,6 +172,39 @@ async fn renew_sessions_daily(
                 tracing::warn!(%error, "could not mark the session for renewal");
             }
         }
+    }
+    response
+}
+
+/// Shared phones keep nothing of a logged-in person: every answer to them is `no-store`, so
+/// neither the browser's cache nor the service worker (which stores only what may be
+/// stored) keeps it. The app's own files, the same for everyone, and content-named files
+/// (`immutable`, a photo's name changes with the photo) are left as they are.
+async fn no_store_when_logged_in(
+    session: tower_sessions::Session,
+    request: axum::extract::Request,
+    next: middleware::Next,
+) -> Response {
+    const SHARED: [&str; 5] = [
+        "/pkg/",
+        "/icons/",
+        "/favicon.svg",
+        "/manifest.webmanifest",
+        "/sw.js",
+    ];
+    let shared = SHARED
+        .iter()
+        .any(|prefix| request.uri().path().starts_with(prefix));
+    let mut response = next.run(request).await;
+    let named_by_content = response
+        .headers()
+        .get(header::CACHE_CONTROL)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.contains("immutable"));
+    if !shared && !named_by_content && !session.is_empty().await {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response
 }
@@ -246,16 +280,29 @@ pub async fn spawn_mail_worker(config: &Config) -> Result<tokio::task::JoinHandl
     Ok(mail::spawn_worker(pool, mailer))
 }
 
-/// Deletes expired sessions once an hour for as long as the server runs.
-pub fn spawn_session_cleanup(pool: DbPool) {
+/// Once an hour for as long as the server runs (and once at its start): deletes expired
+/// sessions and removes for good the events deleted more than 30 days ago. Every instance
+/// does it; the statements are safe to run side by side.
+pub fn spawn_housekeeping(state: &AppState) {
     use tower_sessions::session_store::ExpiredDeletion;
-    let store = MySqlSessionStore::new(pool);
+    let store = MySqlSessionStore::new(state.pool.clone());
+    let (pool, photos) = (state.pool.clone(), state.photos.clone());
     tokio::spawn(async move {
         let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
             every_hour.tick().await;
             if let Err(error) = store.delete_expired().await {
                 tracing::warn!(%error, "could not delete expired sessions");
+            }
+            let purged = async {
+                let mut conn = pool.get().await?;
+                let now = app::domain::events::utc_now();
+                app::domain::deleted_events::purge(&mut conn, photos.as_ref(), now).await
+            };
+            match purged.await {
+                Ok(0) => {}
+                Ok(count) => tracing::info!(count, "removed events deleted 30 days ago"),
+                Err(error) => tracing::warn!(%error, "could not remove deleted events"),
             }
         }
     });

@@ -43,7 +43,7 @@ async fn run() -> Result<(), String> {
     if config.seed_demo {
         server::seed::seed_demo(&state.pool, config.addr).await?;
     }
-    server::spawn_session_cleanup(state.pool.clone());
+    server::spawn_housekeeping(&state);
     server::spawn_mail_worker(&config).await?;
 
     let listener = tokio::net::TcpListener::bind(config.addr)

@@ -466,3 +466,103 @@ async fn a_forgotten_password_is_reset_through_the_mailed_link() {
         "invalid_token"
     );
 }
+
+/// Runs `sql` on the test's database (the tests' stand-in for the clock moving on).
+async fn execute(app: &TestApp, sql: &str) -> usize {
+    let mut conn = AsyncMysqlConnection::establish(&app.database_url)
+        .await
+        .unwrap();
+    diesel::sql_query(sql).execute(&mut conn).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_deleted_event_tells_its_attendees_after_the_undo_window_and_a_restore_tells_them_again()
+{
+    let catcher = MailCatcher::start().await;
+    let app = TestApp::spawn_with_mail(&catcher).await;
+    let organizer = app.client();
+    app.organizer(&organizer, "olga@example.com").await;
+    let event = berlin_event(&app, &organizer, None).await;
+    for (email, name) in [("ada@example.com", "Ada"), ("bob@example.com", "Bob")] {
+        app.attendee(&app.client(), event, email, name).await;
+        catcher.wait_for(email, "You're in").await;
+    }
+    let path = format!("/api/events/{event}");
+    let restore = format!("/api/organizer/events/{event}/restore");
+
+    // A slip, undone at once: nobody hears of it.
+    assert_eq!(
+        app.delete(&organizer, &path).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    let back = app.post(&organizer, &restore, json!({})).await;
+    assert_eq!(back.status(), StatusCode::OK);
+    let skipped = execute(
+        &app,
+        "UPDATE outbox SET due_at = UTC_TIMESTAMP() WHERE kind = 'event_cancelled' AND status = 'skipped'",
+    )
+    .await;
+    assert_eq!(skipped, 2, "the two cancellations were dropped unsent");
+
+    // Deleted for real: the mail waits out the undo window, then goes to both.
+    assert_eq!(
+        app.delete(&organizer, &path).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    let waiting = execute(
+        &app,
+        "UPDATE outbox SET attempts = attempts WHERE kind = 'event_cancelled' AND status = 'pending' \
+         AND due_at > UTC_TIMESTAMP() + INTERVAL 9 MINUTE",
+    )
+    .await;
+    assert_eq!(
+        waiting, 2,
+        "each cancellation is due ten minutes after the deletion"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert!(catcher
+        .to("ada@example.com")
+        .await
+        .iter()
+        .all(|m| !m["subject"].as_str().unwrap().contains("Cancelled")));
+    execute(
+        &app,
+        "UPDATE outbox SET due_at = UTC_TIMESTAMP() WHERE kind = 'event_cancelled' AND status = 'pending'",
+    )
+    .await;
+    for email in ["ada@example.com", "bob@example.com"] {
+        let mail = catcher
+            .wait_for(email, "Cancelled: Rust Nation Berlin")
+            .await;
+        let text = mail["text"].as_str().unwrap();
+        assert!(text.contains("has cancelled Rust Nation Berlin"), "{text}");
+        assert!(text.contains("Sat 4 May 2030"), "{text}");
+        let ics = String::from_utf8(catcher.attachment(&mail, "text/calendar").await).unwrap();
+        assert!(ics.contains("METHOD:CANCEL"), "{ics}");
+        assert!(ics.contains("STATUS:CANCELLED"), "{ics}");
+        assert!(ics.contains("SEQUENCE:1"), "{ics}");
+        assert!(catcher.source(&mail).await.contains("method=CANCEL"));
+    }
+
+    // Restored days later: those who were told hear it is back on, with their tickets.
+    let back = app.post(&organizer, &restore, json!({})).await;
+    assert_eq!(back.status(), StatusCode::OK);
+    let restored: Value = back.json().await.unwrap();
+    assert_eq!(restored["attendee_count"], 2);
+    for email in ["ada@example.com", "bob@example.com"] {
+        let mail = catcher.wait_for(email, "Back on: Rust Nation Berlin").await;
+        let ics = String::from_utf8(catcher.attachment(&mail, "text/calendar").await).unwrap();
+        assert!(
+            ics.contains("SEQUENCE:2") && !ics.contains("METHOD:CANCEL"),
+            "{ics}"
+        );
+    }
+    let login = app
+        .post_patiently(
+            &app.client(),
+            "/api/auth/attendee/login",
+            json!({ "email": "ada@example.com", "password": "password123", "event_id": event }),
+        )
+        .await;
+    assert_eq!(login.status(), StatusCode::OK, "her registration is back");
+}

@@ -500,7 +500,7 @@ pub async fn set_photo(
 
 /// Deletes a replaced photo once no profile shows it. An RSVP copies the photo's address to
 /// the new registration, so the file stays while another registration still shows it.
-async fn forget_photo(
+pub(crate) async fn forget_photo(
     conn: &mut DbConn<'_>,
     store: &dyn PhotoStore,
     address: &str,

@@ -157,3 +157,45 @@ impl Visibility {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::attendees::AttendeeRow;
+
+    fn grace() -> AttendeeRow {
+        AttendeeRow {
+            id: 7,
+            event_id: 1,
+            email: "grace@example.com".into(),
+            first_name: "Grace".into(),
+            last_name: "Hopper".into(),
+            organisation: Some("Navy".into()),
+            role: None,
+            introduction: None,
+            profile_picture: None,
+            checkin_token: "ab".repeat(20),
+            created_at: chrono::NaiveDateTime::default(),
+        }
+    }
+
+    /// Issue 14, item 13: one rule (written out six times before) decides what each reader
+    /// gets of a profile.
+    #[test]
+    fn contact_details_reach_the_person_their_organiser_and_connections_and_the_ticket_only_them() {
+        let seen = |relation| {
+            let shown = grace().view(Visibility::of(relation));
+            (
+                shown.first_name,
+                shown.email.is_some(),
+                shown.checkin_token.is_some(),
+            )
+        };
+        let name = || "Grace".to_owned();
+        assert_eq!(seen(Relation::Themself), (name(), true, true));
+        assert_eq!(seen(Relation::EventOrganizer), (name(), true, false));
+        assert_eq!(seen(Relation::attendee(true)), (name(), true, false));
+        assert_eq!(seen(Relation::attendee(false)), (name(), false, false));
+        assert_eq!(seen(Relation::DoorStaff), (name(), false, false));
+    }
+}

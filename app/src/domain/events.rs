@@ -31,6 +31,9 @@ pub(crate) struct EventRow {
     /// Kept by triggers on `attendees`: read with the event, never counted.
     pub attendee_count: i32,
     pub timezone: String,
+    /// Set while the event is deleted (UTC): hidden from everything but its organiser's
+    /// "Deleted events" until restored or purged.
+    pub deleted_at: Option<NaiveDateTime>,
 }
 
 impl EventRow {
@@ -213,9 +216,11 @@ fn models(rows: Vec<EventRow>) -> Vec<Event> {
     rows.into_iter().map(EventRow::into_model).collect()
 }
 
+/// A live (not deleted) event.
 pub(crate) async fn find_row(conn: &mut DbConn<'_>, id: i32) -> Result<EventRow, AppError> {
     events::table
         .find(id)
+        .filter(events::deleted_at.is_null())
         .select(EventRow::as_select())
         .first(conn)
         .await
@@ -245,11 +250,13 @@ pub async fn list_upcoming(
     let now = utc_now();
     let total: i64 = events::table
         .filter(events::end_utc.ge(now))
+        .filter(events::deleted_at.is_null())
         .count()
         .get_result(conn)
         .await?;
     let rows = events::table
         .filter(events::end_utc.ge(now))
+        .filter(events::deleted_at.is_null())
         .order((events::start_utc.asc(), events::id.asc()))
         .limit(page.limit())
         .offset(page.offset())
@@ -272,11 +279,13 @@ pub async fn list_mine(
     let now = utc_now();
     let total: i64 = events::table
         .filter(events::organizer_id.eq(organizer_id))
+        .filter(events::deleted_at.is_null())
         .count()
         .get_result(conn)
         .await?;
     let rows = events::table
         .filter(events::organizer_id.eq(organizer_id))
+        .filter(events::deleted_at.is_null())
         .order((
             events::end_utc.lt(now).asc(),
             // Upcoming soonest first; for past events this key is NULL and the next decides.
@@ -301,8 +310,22 @@ pub async fn get(conn: &mut DbConn<'_>, id: i32) -> Result<Event, AppError> {
     Ok(row.into_model())
 }
 
-/// Events by id, in no particular order; ids that name no event are left out.
+/// Events by id, in no particular order; ids that name no live event are left out.
 pub async fn get_many(conn: &mut DbConn<'_>, ids: &[i32]) -> Result<Vec<Event>, AppError> {
+    Ok(get_many_with_deleted(conn, ids)
+        .await?
+        .into_iter()
+        .filter(|(_, deleted)| !deleted)
+        .map(|(event, _)| event)
+        .collect())
+}
+
+/// Events by id, deleted ones included (`true`): a mail telling that an event was cancelled
+/// is about a deleted one.
+pub(crate) async fn get_many_with_deleted(
+    conn: &mut DbConn<'_>,
+    ids: &[i32],
+) -> Result<Vec<(Event, bool)>, AppError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -311,7 +334,13 @@ pub async fn get_many(conn: &mut DbConn<'_>, ids: &[i32]) -> Result<Vec<Event>, 
         .select(EventRow::as_select())
         .load(conn)
         .await?;
-    Ok(rows.into_iter().map(EventRow::into_model).collect())
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let deleted = row.deleted_at.is_some();
+            (row.into_model(), deleted)
+        })
+        .collect())
 }
 
 /// The event, for its organiser only.
@@ -325,6 +354,7 @@ pub async fn get_by_code(conn: &mut DbConn<'_>, code: &str) -> Result<Event, App
     let code = EventCode::parse(code).map_err(|_| AppError::not_found("Event"))?;
     let row = events::table
         .filter(events::code.eq(code.as_str()))
+        .filter(events::deleted_at.is_null())
         .select(EventRow::as_select())
         .first(conn)
         .await
@@ -414,11 +444,4 @@ pub async fn update(
     })
     .await?;
     get(conn, id).await
-}
-
-/// Deletes the event with its attendees, connections and appointments (ON DELETE CASCADE).
-pub async fn delete(conn: &mut DbConn<'_>, actor: &Actor, id: i32) -> Result<(), AppError> {
-    owned_row(conn, actor, id).await?;
-    diesel::delete(events::table.find(id)).execute(conn).await?;
-    Ok(())
 }

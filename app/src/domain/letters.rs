@@ -69,7 +69,8 @@ pub struct Letter {
 /// The people and events a claimed batch is about, read with two queries for all of it.
 struct Known {
     people: HashMap<i32, (AttendeeRow, Switches)>,
-    events: HashMap<i32, Event>,
+    /// With whether the event is deleted.
+    events: HashMap<i32, (Event, bool)>,
 }
 
 /// The letters of a claimed batch, in its order (`None`: nothing to tell any more). The
@@ -86,10 +87,10 @@ pub async fn letters(
     let mut event_ids: Vec<i32> = people.values().map(|(row, _)| row.event_id).collect();
     event_ids.sort_unstable();
     event_ids.dedup();
-    let events = events::get_many(conn, &event_ids)
+    let events = events::get_many_with_deleted(conn, &event_ids)
         .await?
         .into_iter()
-        .map(|event| (event.id, event))
+        .map(|(event, deleted)| (event.id, (event, deleted)))
         .collect();
     let known = Known { people, events };
     let mut letters = Vec::with_capacity(mails.len());
@@ -147,9 +148,13 @@ async fn letter(
     }
     letter.to_name = me.first_name.clone();
     letter.to = me.email.clone();
-    let Some(event) = known.events.get(&me.event_id) else {
+    let Some((event, deleted)) = known.events.get(&me.event_id) else {
         return Ok(None);
     };
+    // Only the cancellation is about a deleted event; it is not sent once it is restored.
+    if *deleted != (kind == MailKind::EventCancelled) {
+        return Ok(None);
+    }
     letter.event = Some(event.clone());
     match kind {
         MailKind::Registered => letter.ticket = Some(me.checkin_token.clone()),
@@ -244,6 +249,7 @@ async fn letter(
                 recipient_asked: me.id == requester,
             });
         }
+        MailKind::EventCancelled | MailKind::EventRestored => {}
         MailKind::PasswordReset => unreachable!("handled above"),
     }
     Ok(Some(letter))

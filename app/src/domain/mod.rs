@@ -9,6 +9,7 @@ pub mod authorization;
 pub mod badges;
 pub mod checkin;
 pub mod connections;
+pub mod deleted_events;
 pub mod directory;
 pub mod events;
 pub mod letters;

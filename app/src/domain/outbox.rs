@@ -38,10 +38,15 @@ pub enum MailKind {
     /// 15 minutes before an accepted meeting, to both.
     MeetingReminder,
     PasswordReset,
+    /// Its organiser deleted the event (sent `deleted_events::UNDO_MINUTES` later, and only
+    /// if it is still deleted then), with a calendar cancellation.
+    EventCancelled,
+    /// A deleted event was restored: to those who were told it was cancelled.
+    EventRestored,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 8] = [
+    pub const ALL: [MailKind; 10] = [
         Self::Registered,
         Self::ConnectionRequested,
         Self::ConnectionAccepted,
@@ -50,6 +55,8 @@ impl MailKind {
         Self::MeetingDeclined,
         Self::MeetingReminder,
         Self::PasswordReset,
+        Self::EventCancelled,
+        Self::EventRestored,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -62,6 +69,8 @@ impl MailKind {
             Self::MeetingDeclined => "meeting_declined",
             Self::MeetingReminder => "meeting_reminder",
             Self::PasswordReset => "password_reset",
+            Self::EventCancelled => "event_cancelled",
+            Self::EventRestored => "event_restored",
         }
     }
 
@@ -79,7 +88,9 @@ impl MailKind {
             Self::MeetingRequested => Some(Preference::MeetingRequests),
             Self::MeetingAccepted | Self::MeetingDeclined => Some(Preference::MeetingUpdates),
             Self::MeetingReminder => Some(Preference::Reminders),
-            Self::Registered | Self::PasswordReset => None,
+            Self::Registered | Self::PasswordReset | Self::EventCancelled | Self::EventRestored => {
+                None
+            }
         }
     }
 }

@@ -78,7 +78,7 @@ pub async fn update_event(
 #[server(prefix = "/rpc")]
 pub async fn delete_event(id: i32) -> Result<(), AppError> {
     let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
-    crate::domain::events::delete(&mut conn, &actor, id).await?;
+    crate::domain::deleted_events::delete(&mut conn, &actor, id).await?;
     leptos_axum::redirect("/dashboard");
     Ok(())
 }
@@ -351,15 +351,19 @@ fn DeleteEvent(event: Event) -> impl IntoView {
     let error = action_error(delete);
     let confirming = RwSignal::new(false);
     let question = match event.attendee_count {
-        0 => format!("Delete “{}”? This cannot be undone.", event.name),
-        1 => format!(
-            "Delete “{}” and its 1 attendee? This cannot be undone.",
-            event.name
-        ),
-        n => format!(
-            "Delete “{}” and its {n} attendees? This cannot be undone.",
-            event.name
-        ),
+        0 => format!("Delete “{}”?", event.name),
+        1 => format!("Delete “{}” and its 1 attendee?", event.name),
+        n => format!("Delete “{}” and its {n} attendees?", event.name),
+    };
+    let keep_days = crate::models::DELETED_EVENTS_KEPT_DAYS;
+    let consequences = if event.attendee_count == 0 {
+        format!("You can restore it from your dashboard for {keep_days} days.")
+    } else {
+        format!(
+            "Its attendees are told by mail that it is cancelled, unless you restore it within \
+             {} minutes. You can restore it from your dashboard for {keep_days} days.",
+            crate::models::CANCELLATION_MAIL_DELAY_MINUTES
+        )
     };
     view! {
         <section class="card danger-zone">
@@ -369,6 +373,7 @@ fn DeleteEvent(event: Event) -> impl IntoView {
                 <button type="button" class="button secondary" on:click=move |_| confirming.set(true)>"Delete this event…"</button>
             }>
                 <p role="alert" class="confirm-text">{question.clone()}</p>
+                <p class="muted">{consequences.clone()}</p>
                 <ActionForm action=delete>
                     <input type="hidden" name="id" value=event.id/>
                     <div class="hero-actions">

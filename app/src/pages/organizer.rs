@@ -1,6 +1,6 @@
 use crate::components::{action_error, spots_text, ErrorNote, Field, FormError, Submit};
 use crate::error::AppError;
-use crate::models::{Event, Page};
+use crate::models::{DeletedEvent, Event, Page};
 use crate::pages::session::SessionActions;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -62,11 +62,88 @@ pub async fn my_events() -> Result<Page<Event>, AppError> {
     .await
 }
 
+#[server(prefix = "/rpc")]
+pub async fn my_deleted_events() -> Result<Page<DeletedEvent>, AppError> {
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
+    crate::domain::deleted_events::list(
+        &mut conn,
+        &actor,
+        crate::inputs::PageParams {
+            limit: Some(50),
+            offset: None,
+        },
+    )
+    .await
+}
+
+#[server(prefix = "/rpc")]
+pub async fn restore_event(id: i32) -> Result<Event, AppError> {
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
+    crate::domain::deleted_events::restore(&mut conn, &actor, id).await
+}
+
+/// The organiser's deleted events with Restore; nothing when there are none.
+#[component]
+fn DeletedEvents(restore: ServerAction<RestoreEvent>) -> impl IntoView {
+    let session = SessionActions::get();
+    let deleted = Resource::new(
+        move || {
+            (
+                session.user.get().map(|u| u.ok().flatten().is_some()),
+                restore.version().get(),
+            )
+        },
+        |_| my_deleted_events(),
+    );
+    let error = action_error(restore);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match deleted.await {
+                    Ok(page) if !page.items.is_empty() => view! {
+                        <section class="card" aria-labelledby="deleted-title">
+                            <h2 id="deleted-title">"Deleted events"</h2>
+                            <p class="muted">"Restore one to bring it back with its attendees. Each is removed for good on the date shown."</p>
+                            <FormError error/>
+                            <ul class="person-list deleted-events">
+                                {page.items.into_iter().map(|event| view! {
+                                    <li class="person-row">
+                                        <div class="person-text">
+                                            <strong>{event.name.clone()}</strong>
+                                            <p class="muted">{format!(
+                                                "{} · {} · removed on {}",
+                                                crate::components::format_when(event.start_time, event.end_time),
+                                                match event.attendee_count { 1 => "1 attendee".to_owned(), n => format!("{n} attendees") },
+                                                event.purge_at.format("%-d %b %Y"),
+                                            )}</p>
+                                        </div>
+                                        <ActionForm action=restore>
+                                            <input type="hidden" name="id" value=event.id/>
+                                            <button type="submit" class="button secondary small" aria-label=format!("Restore {}", event.name)>"Restore"</button>
+                                        </ActionForm>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        </section>
+                    }.into_any(),
+                    _ => ().into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let session = SessionActions::get();
+    let restore = ServerAction::<RestoreEvent>::new();
     let events = Resource::new(
-        move || session.user.get().map(|u| u.ok().flatten().is_some()),
+        move || {
+            (
+                session.user.get().map(|u| u.ok().flatten().is_some()),
+                restore.version().get(),
+            )
+        },
         |_| my_events(),
     );
     view! {
@@ -107,5 +184,6 @@ pub fn DashboardPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <DeletedEvents restore/>
     }
 }

@@ -151,6 +151,14 @@ impl SessionActions {
         let rsvp = ServerAction::<RsvpWithProfile>::new();
         let cancel_rsvp = ServerAction::<CancelRsvp>::new();
         let reset_password = ServerAction::<super::password::ResetPassword>::new();
+        // Logged out: this browser keeps nothing of the person (pages cached by the service
+        // worker, the door's offline list).
+        #[cfg(feature = "hydrate")]
+        Effect::new(move |_| {
+            if let Some(Ok(())) = logout.value().get() {
+                leptos::task::spawn_local(crate::door_store::forget_this_browser());
+            }
+        });
         let user = Resource::new(
             move || {
                 (

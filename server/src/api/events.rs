@@ -3,7 +3,7 @@ use super::ApiErrors;
 use crate::AppState;
 use app::auth::AuthSession;
 use app::domain::Caller;
-use app::domain::{accounts, attendees, events};
+use app::domain::{accounts, attendees, deleted_events, events};
 use app::error::AppError;
 use app::inputs::{EventInput, EventPatch, PageParams};
 use app::models::{Attendee, Event, Page};
@@ -88,11 +88,11 @@ async fn update(
     path = "/events/{id}",
     tag = "events",
     params(("id" = i32, Path, description = "The record's id")),
-    responses((status = 204, description = "Deleted"), ApiErrors)
+    responses((status = 204, description = "Deleted: hidden at once, restorable for 30 days (POST /organizer/events/{id}/restore), then removed with its attendees; attendees of an event not yet over are mailed 10 minutes later unless it is restored by then"), ApiErrors)
 )]
 async fn remove(caller: Caller, Id(id): Id) -> Result<StatusCode, AppError> {
     let (actor, mut conn) = caller.open().await?;
-    events::delete(&mut conn, &actor, id).await?;
+    deleted_events::delete(&mut conn, &actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -4,11 +4,11 @@ use crate::AppState;
 use app::auth::AuthSession;
 use app::domain::badges::{self, Layout, Selection};
 use app::domain::Caller;
-use app::domain::{accounts::actor, attendees, checkin, staff, stats};
+use app::domain::{accounts::actor, attendees, checkin, deleted_events, staff, stats};
 use app::error::AppError;
 use app::inputs::{CheckinInput, PageParams};
 use app::models::EventStats;
-use app::models::{CheckinResult, DoorPerson, Page, StaffAccess};
+use app::models::{CheckinResult, DeletedEvent, DoorPerson, Event, Page, StaffAccess};
 use axum::extract::Path;
 use axum::extract::State;
 use axum::http::header;
@@ -29,6 +29,35 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_staff, create_staff))
         .routes(routes!(revoke_staff))
         .routes(routes!(undo_check_in))
+        .routes(routes!(list_deleted))
+        .routes(routes!(restore))
+}
+
+#[utoipa::path(
+    get,
+    path = "/organizer/events/deleted",
+    tag = "organizer",
+    params(PageParams),
+    responses((status = 200, description = "My deleted events that can still be restored, the latest deleted first", body = Page<DeletedEvent>), ApiErrors)
+)]
+async fn list_deleted(
+    caller: Caller,
+    ApiQuery(page): ApiQuery<PageParams>,
+) -> Result<Json<Page<DeletedEvent>>, AppError> {
+    let (actor, mut conn) = caller.open().await?;
+    Ok(Json(deleted_events::list(&mut conn, &actor, page).await?))
+}
+
+#[utoipa::path(
+    post,
+    path = "/organizer/events/{id}/restore",
+    tag = "organizer",
+    params(("id" = i32, Path, description = "The record's id")),
+    responses((status = 200, description = "Restored with its attendees (a live event is answered as it is)", body = Event), ApiErrors)
+)]
+async fn restore(caller: Caller, Id(id): Id) -> Result<Json<Event>, AppError> {
+    let (actor, mut conn) = caller.open().await?;
+    Ok(Json(deleted_events::restore(&mut conn, &actor, id).await?))
 }
 
 #[utoipa::path(

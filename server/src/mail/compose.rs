@@ -4,6 +4,7 @@
 //! event's wall-clock times, with its zone named.
 
 use super::Mailer;
+use crate::calendar::Revision;
 use app::badge_html::escape;
 use app::domain::notifications::{Unsubscribe, UnsubscribeSigner};
 use app::domain::outbox::{Letter, MailKind, MeetingInfo};
@@ -291,6 +292,50 @@ fn draft(mailer: &Mailer, letter: &Letter) -> Result<Draft, String> {
                 ],
             )
         }
+        MailKind::EventCancelled => {
+            attachments.push((
+                format!("{}.ics", event.code),
+                crate::calendar::calendar_at(event, &event_link, Revision::Cancelled),
+            ));
+            (
+                format!("Cancelled: {}", event.name),
+                format!("{} is cancelled", event.name),
+                vec![
+                    Block::Text(hello),
+                    Block::Text(format!(
+                        "The organiser has cancelled {}. Your registration and ticket no \
+                         longer apply; there is nothing you need to do.",
+                        event.name
+                    )),
+                    Block::Facts(event_facts(event)),
+                    Block::Text(
+                        "Open the attached calendar file to remove the event from your calendar."
+                            .into(),
+                    ),
+                ],
+            )
+        }
+        MailKind::EventRestored => {
+            attachments.push((
+                format!("{}.ics", event.code),
+                crate::calendar::calendar_at(event, &event_link, Revision::Restored),
+            ));
+            (
+                format!("Back on: {}", event.name),
+                format!("{} is back on", event.name),
+                vec![
+                    Block::Text(hello),
+                    Block::Text(format!(
+                        "The organiser has restored {}, which we told you was cancelled. \
+                         Your registration stands and your ticket works at the door.",
+                        event.name
+                    )),
+                    Block::Facts(event_facts(event)),
+                    Block::Button("Open the event".into(), event_link.clone()),
+                    Block::Text("The event is attached as a calendar file.".into()),
+                ],
+            )
+        }
         MailKind::PasswordReset => unreachable!("handled above"),
     };
     Ok(Draft {
@@ -478,8 +523,11 @@ pub fn message(
         for (name, calendar) in &draft.attachments {
             let part: SinglePart = Attachment::new(name.clone()).body(
                 calendar.clone(),
-                ContentType::parse("text/calendar; charset=utf-8; method=PUBLISH")
-                    .map_err(|e| e.to_string())?,
+                ContentType::parse(&format!(
+                    "text/calendar; charset=utf-8; method={}",
+                    crate::calendar::method_of(calendar)
+                ))
+                .map_err(|e| e.to_string())?,
             );
             mixed = mixed.singlepart(part);
         }

@@ -88,8 +88,22 @@ impl Scanner {
     }
 
     fn unreachable(self, error: &AppError) {
-        if matches!(error, AppError::Transport(_)) {
-            self.online.try_set(false);
+        match error {
+            AppError::Transport(_) => {
+                self.online.try_set(false);
+            }
+            // Logged out, or no longer allowed at this door: the list does not stay here.
+            AppError::Unauthenticated | AppError::Forbidden | AppError::NotFound(_) => {
+                let id = self.event_id.get_untracked();
+                self.roster.update_value(|roster| roster.clear());
+                self.saved.try_set(None);
+                leptos::task::spawn_local(async move {
+                    if let Ok(store) = DoorStore::open().await {
+                        let _ = store.forget_roster(id).await;
+                    }
+                });
+            }
+            _ => {}
         }
     }
 
