@@ -27,7 +27,7 @@ db:
 	@.ci/ensure-db.sh
 
 release: tools
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 
 ## Build in release mode, migrate, seed the demo on first start and serve on :3000, with its
 ## mail going to a local mail catcher (maildev) whose inbox is on :1080.

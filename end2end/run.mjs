@@ -4,7 +4,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -28,7 +28,7 @@ function sql(statement) {
 const siteRoot = [process.env.LEPTOS_SITE_ROOT, 'target/site', process.env.CARGO_TARGET_DIR && path.join(process.env.CARGO_TARGET_DIR, 'site')]
   .filter(Boolean)
   .map((dir) => path.resolve(root, dir))
-  .find((dir) => existsSync(path.join(dir, 'pkg', 'netevent.js')));
+  .find((dir) => existsSync(path.join(dir, 'pkg')) && readdirSync(path.join(dir, 'pkg')).some((f) => /^netevent(\.[\w-]+)?\.js$/.test(f)));
 if (!siteRoot) throw new Error('no built site found: run `cargo leptos build` first');
 
 // A real SMTP server (maildev, installed by .ci/install-tools.sh) receives the servers' mail;

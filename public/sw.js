@@ -4,21 +4,27 @@
 // server marks every answer to them `no-store`, and the worker stores no such answer. The
 // scanner opens offline from a copy fetched without cookies (the page as anyone gets it),
 // which fills itself from the list the phone keeps. Logging out deletes these caches.
-const SHELL = 'netevent-shell-v2';
-const PAGES = 'netevent-pages-v2';
-// Pages kept for opening offline, as a copy without the person's cookies.
-const DOOR_PAGES = [/^\/dashboard\/events\/\d+\/scan$/];
-
-const mayStore = (response) => response.ok && !/no-store/i.test(response.headers.get('cache-control') || '');
+//
+// The server serves this file with the build's file names set first (`static_files.rs`):
+// a new build is a new worker, its shell a new cache, the old one deleted on activation.
+// Content-named files come from the browser's HTTP cache on install (the page has just
+// loaded them, immutable), so installing downloads nothing twice.
+const BUILD = self.__NETEVENT_BUILD__ || 'dev';
+const SHELL = `netevent-shell-${BUILD}`;
+const PAGES = `netevent-pages-${BUILD}`;
 const SHELL_FILES = [
-  '/pkg/netevent.js',
-  '/pkg/netevent.wasm',
-  '/pkg/netevent.css',
+  ...(self.__NETEVENT_SHELL__ || ['/pkg/netevent.js', '/pkg/netevent.wasm', '/pkg/netevent.css']),
   '/favicon.svg',
   '/manifest.webmanifest',
   '/icons/icon-192.png',
   '/icons/icon-512.png',
 ];
+// Pages kept for opening offline, as a copy without the person's cookies.
+const DOOR_PAGES = [/^\/dashboard\/events\/\d+\/scan$/];
+// `netevent.<content hash>.wasm`: never changes, so the kept copy is always right.
+const CONTENT_NAMED = /\.[A-Za-z0-9_-]{16,}\.(js|wasm|css)$/;
+
+const mayStore = (response) => response.ok && !/no-store/i.test(response.headers.get('cache-control') || '');
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll(SHELL_FILES)).then(() => self.skipWaiting()));
@@ -56,6 +62,18 @@ self.addEventListener('fetch', (event) => {
           return response;
         })
         .catch(() => caches.match(request, { ignoreVary: true }).then((hit) => hit || caches.match('/', { ignoreVary: true }))),
+    );
+    return;
+  }
+  if (CONTENT_NAMED.test(url.pathname)) {
+    event.respondWith(
+      caches.match(request).then((hit) => hit || fetch(request).then((response) => {
+        if (mayStore(response)) {
+          const copy = response.clone();
+          caches.open(SHELL).then((cache) => cache.put(request, copy));
+        }
+        return response;
+      })),
     );
     return;
   }

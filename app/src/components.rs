@@ -159,6 +159,8 @@ pub fn Field(
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
+    // What was typed before a form posted without the app came back (never a password).
+    let value = crate::form_flash::typed(name).unwrap_or(value);
     let problem = move || error.get().and_then(|e| e.field_error(name));
     let described = format!("{id}-note");
     view! {
@@ -197,12 +199,18 @@ pub fn Submit(
 }
 
 /// The error of an action's latest run, if it failed.
+/// Before it has run here, the error of the same form posted without the app
+/// (`form_flash`).
 pub fn action_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
 where
     S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     S::Output: Clone + Send + Sync + 'static,
 {
-    Signal::derive(move || action.value().get().and_then(|result| result.err()))
+    let posted = crate::form_flash::for_function(S::PATH).map(|flash| flash.error);
+    Signal::derive(move || match action.value().get() {
+        Some(result) => result.err(),
+        None => posted.clone(),
+    })
 }
 
 pub fn format_when(start: NaiveDateTime, end: NaiveDateTime) -> String {

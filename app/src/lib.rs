@@ -1,6 +1,7 @@
 //! NetEvent's application: pages, server functions and, under the `ssr` feature, the domain.
 
 pub mod error;
+pub mod form_flash;
 pub mod inputs;
 pub mod models;
 pub mod validate;
@@ -31,11 +32,15 @@ pub mod pages;
 
 use components::Header;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 pub use pages::session::SessionActions;
+
+/// This code's build (see `build.rs`): a page names it, and the wasm hydrates only a page of
+/// its own build.
+pub const BUILD_ID: &str = env!("NETEVENT_BUILD_ID");
 
 /// The HTML document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -50,6 +55,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#4338ca"/>
                 <link rel="manifest" href="/manifest.webmanifest"/>
                 <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
+                <meta name="netevent-build" content=BUILD_ID/>
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -100,6 +107,85 @@ pub mod security {
     }
 }
 
+/// The browser's start: hydrate a page of this build only.
+#[cfg(feature = "hydrate")]
+pub mod boot {
+    use leptos::prelude::{document, window};
+    use wasm_bindgen::JsValue;
+
+    const RELOADED: &str = "netevent-reloaded-for";
+
+    /// The build the page names (`<meta name="netevent-build">`).
+    fn page_build() -> Option<String> {
+        document()
+            .query_selector("meta[name=netevent-build]")
+            .ok()
+            .flatten()
+            .and_then(|meta| meta.get_attribute("content"))
+    }
+
+    fn session_storage() -> Option<JsValue> {
+        js_sys::Reflect::get(&window(), &"sessionStorage".into())
+            .ok()
+            .filter(|storage| !storage.is_undefined() && !storage.is_null())
+    }
+
+    fn call(target: &JsValue, method: &str, args: &[&str]) -> Option<JsValue> {
+        use wasm_bindgen::JsCast;
+        let function: js_sys::Function = js_sys::Reflect::get(target, &method.into())
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        let args: js_sys::Array = args.iter().map(|a| JsValue::from_str(a)).collect();
+        function.apply(target, &args).ok()
+    }
+
+    /// Whether this wasm may hydrate the page. A page of another build (an old copy, a
+    /// deploy between the page and its script) is reloaded once to get a matching pair;
+    /// if that does not help, the page stays as the server rendered it, working without
+    /// the app, and says why in the console instead of hydrating half of it.
+    pub fn page_is_of_this_build() -> bool {
+        let Some(page) = page_build() else {
+            return true;
+        };
+        if page == super::BUILD_ID {
+            return true;
+        }
+        let storage = session_storage();
+        let tried = storage
+            .as_ref()
+            .and_then(|s| call(s, "getItem", &[RELOADED]))
+            .and_then(|v| v.as_string());
+        if tried.as_deref() != Some(page.as_str()) {
+            if let Some(storage) = &storage {
+                call(storage, "setItem", &[RELOADED, &page]);
+            }
+            let _ = window().location().reload();
+        } else {
+            leptos::logging::error!(
+                "NetEvent: this page (build {page}) and the app (build {}) differ; not hydrating",
+                super::BUILD_ID
+            );
+        }
+        false
+    }
+
+    /// Marks the page hydrated once hydration has returned: the browser tests wait for the
+    /// attribute, and `performance` gets a `hydrated` mark for the first-visit measurement.
+    pub fn mark_hydrated() {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+        if let Ok(performance) = js_sys::Reflect::get(&window(), &"performance".into()) {
+            call(&performance, "mark", &["hydrated"]);
+        }
+        // A form posted before the app ran came back with errors: start at the first one.
+        if let Ok(Some(field)) = document().query_selector("[aria-invalid=true]") {
+            call(&field, "focus", &[]);
+        }
+    }
+}
+
 /// Installs `/sw.js`, which keeps the app shell for offline use, where the browser can.
 fn register_service_worker() {
     #[cfg(feature = "hydrate")]
@@ -123,16 +209,11 @@ fn register_service_worker() {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    form_flash::provide();
     let session = SessionActions::provide();
     // Effects run only in the browser: this marks the page as hydrated (tests wait on it).
-    Effect::new(move |_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-        register_service_worker();
-    });
+    Effect::new(move |_| register_service_worker());
     view! {
-        <Stylesheet id="leptos" href="/pkg/netevent.css"/>
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg"/>
         <Meta name="description" content="NetEvent: RSVP, meet the right people and book 1:1 meetings at your event."/>
         <Title formatter=|text: String| if text.is_empty() { "NetEvent".to_owned() } else { format!("{text} · NetEvent") }/>

@@ -1,5 +1,7 @@
 import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 export const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
 export const SECOND_URL = process.env.SECOND_URL;
@@ -25,19 +27,38 @@ export async function phone(browser) {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   context.browserErrors = [];
   context.on('console', (message) => {
-    if (message.type() === 'error' && /hydrat|panicked|Content Security Policy/i.test(message.text())) {
+    if (message.type() === 'error' && /hydrat|panicked|Content Security Policy|NetEvent:/i.test(message.text())) {
       context.browserErrors.push(message.text().split('\n')[0]);
     }
   });
+  // An exception nobody caught (a panic in an event handler, a script that failed).
+  context.on('weberror', (error) => context.browserErrors.push(String(error.error()).split('\n')[0]));
   return context;
 }
 
-/** Opens `path`, waits until Leptos has hydrated the page, and fails on a hydration error. */
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's critical and serious violations on the page as it is now (WCAG 2.1 A and AA). */
+export async function accessibilityProblems(page) {
+  // Evaluated by the browser's tools, not by the page: the page's script policy allows no eval.
+  if (!(await page.evaluate(() => Boolean(window.axe)))) await page.evaluate(AXE);
+  return page.evaluate(async () => {
+    const { violations } = await window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] });
+    return violations
+      .filter((v) => v.impact === 'critical' || v.impact === 'serious')
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
+
+/** Opens `path`, waits until Leptos has hydrated the page, and fails on a hydration error or
+ * on a critical or serious accessibility violation that axe-core finds. */
 export async function open(page, path, base = BASE_URL) {
   await page.goto(`${base}${path}`);
   await page.waitForSelector('body[data-hydrated="true"]', { timeout: 20_000 });
   const errors = page.context().browserErrors ?? [];
   if (errors.length) throw new Error(`browser errors on ${path}: ${errors.join(' | ')}`);
+  const problems = await accessibilityProblems(page);
+  if (problems.length) throw new Error(`accessibility problems on ${path}: ${problems.join(' | ')}`);
 }
 
 /** Registers a person for the event at `link` in a browser of their own, then closes it. */

@@ -8,10 +8,12 @@ pub mod conference;
 pub mod config;
 pub mod csrf;
 pub mod downloads;
+pub mod form_posts;
 pub mod mail;
 pub mod seed;
 pub mod server_fn_status;
 pub mod session_store;
+pub mod static_files;
 
 use app::auth::Backend;
 use app::db::{self, DbPool};
@@ -39,13 +41,17 @@ pub struct AppState {
     pub pool: DbPool,
     pub leptos_options: LeptosOptions,
     pub photos: Arc<dyn PhotoStore>,
+    /// This build's script, wasm and style names.
+    pub assets: Arc<static_files::Assets>,
 }
 
 impl AppState {
     pub fn new(pool: DbPool, config: &Config) -> Self {
+        let leptos_options = leptos_options(config);
         Self {
             pool,
-            leptos_options: leptos_options(config),
+            assets: Arc::new(static_files::Assets::of_this_build(&leptos_options)),
+            leptos_options,
             photos: Arc::new(LocalPhotoStore::new(&config.upload_dir)),
         }
     }
@@ -63,6 +69,9 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         .site_root(config.site_root.as_str())
         .site_pkg_dir("pkg")
         .site_addr(config.addr)
+        // cargo-leptos names the files by their content (`hash-files`) and says how beside
+        // the binary; a binary built otherwise (the integration tests) uses plain names.
+        .hash_files(static_files::hash_file().is_some())
         .build()
 }
 
@@ -103,9 +112,14 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route("/readyz", get(readyz))
         .nest("/api", api::router())
         .merge(downloads::routes())
+        .merge(static_files::routes(
+            &config.site_root,
+            state.assets.clone(),
+        ))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(server_fn_status::use_app_error_status))
+        .layer(middleware::from_fn(form_posts::keep_failed_forms))
         .layer(middleware::from_fn(renew_sessions_daily))
         .layer(middleware::from_fn(no_store_when_logged_in))
         .layer(auth_layer)
@@ -121,7 +135,28 @@ pub fn router(state: AppState, config: &Config) -> Router {
             run_to_completion,
         ))
         .with_state(state);
-    with_security_headers(app).layer(TraceLayer::new_for_http())
+    with_security_headers(app)
+        .layer(compression())
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Pages and JSON of more than 1 KB go compressed (brotli, else gzip) to browsers that take
+/// it, at a quality that costs little CPU per response; the app's files come precompressed
+/// at the highest quality (`static_files`), images and PDFs as they are.
+fn compression(
+) -> tower_http::compression::CompressionLayer<impl tower_http::compression::Predicate> {
+    use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
+    use tower_http::compression::{CompressionLayer, CompressionLevel};
+    CompressionLayer::new()
+        .br(true)
+        .gzip(true)
+        .quality(CompressionLevel::Precise(4))
+        .compress_when(
+            SizeAbove::new(1024)
+                .and(NotForContentType::IMAGES)
+                .and(NotForContentType::SSE)
+                .and(NotForContentType::const_new("application/pdf")),
+        )
 }
 
 /// Headers every response carries; pages set their own Content-Security-Policy (with the

@@ -167,7 +167,8 @@ pub fn NewEventPage() -> impl IntoView {
 #[component]
 fn EventFields(event: Option<Event>, error: Signal<Option<AppError>>) -> impl IntoView {
     let value = |f: fn(&Event) -> String| event.as_ref().map(f).unwrap_or_default();
-    let description = value(|e| e.description.clone().unwrap_or_default());
+    let description = crate::form_flash::typed("description")
+        .unwrap_or_else(|| value(|e| e.description.clone().unwrap_or_default()));
     let description_problem = move || error.get().and_then(|e| e.field_error("description"));
     view! {
         <Field label="Name" name="name" required=true value=value(|e| e.name.clone()) error/>
@@ -193,6 +194,7 @@ fn EventFields(event: Option<Event>, error: Signal<Option<AppError>>) -> impl In
 fn TimeZoneField(value: String, error: Signal<Option<AppError>>) -> impl IntoView {
     let input = NodeRef::<leptos::html::Input>::new();
     let zones = NodeRef::<leptos::html::Datalist>::new();
+    let value = crate::form_flash::typed("timezone").unwrap_or(value);
     let problem = move || error.get().and_then(|e| e.field_error("timezone"));
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
@@ -423,7 +425,7 @@ fn AttendeeList(event_id: i32) -> impl IntoView {
                             let shown_to = offset.get_untracked() + page.items.len() as i64;
                             view! {
                                 <p class="muted" aria-live="polite">{format!("{shown_from}–{shown_to} of {total}")}</p>
-                                <div class="table-scroll">
+                                <div class="table-scroll" tabindex="0" role="region" aria-label="Attendee table">
                                     <table class="attendees">
                                         <thead><tr><th scope="col">"Name"</th><th scope="col">"Organisation"</th><th scope="col">"Role"</th><th scope="col">"Email"</th><th scope="col">"Checked in"</th></tr></thead>
                                         <tbody>

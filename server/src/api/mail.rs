@@ -108,6 +108,7 @@ async fn set_notifications(
     responses((status = 200, description = "A page with an Unsubscribe button", body = String, content_type = "text/html"), ApiErrors)
 )]
 async fn unsubscribe_page(
+    State(state): State<AppState>,
     ApiPath((attendee_id, what, signature)): ApiPath<(i32, String, String)>,
 ) -> Result<impl IntoResponse, AppError> {
     let what = notifications::Unsubscribe::parse(&what)
@@ -121,11 +122,12 @@ async fn unsubscribe_page(
         [(header::CACHE_CONTROL, "no-store")],
         Html(format!(
             "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-             <title>Unsubscribe · NetEvent</title><link rel=\"stylesheet\" href=\"/pkg/netevent.css\"></head>\
+             <title>Unsubscribe · NetEvent</title><link rel=\"stylesheet\" href=\"{css}\"></head>\
              <body><main class=\"container\"><section class=\"card narrow\"><h1>Unsubscribe</h1>\
              <p>Stop mails about {label}? You can turn them on again in your settings.</p>\
              <form method=\"post\" action=\"{action}\"><button type=\"submit\" class=\"button\">Unsubscribe</button></form>\
-             </section></main></body></html>"
+             </section></main></body></html>",
+            css = state.assets.css,
         )),
     ))
 }

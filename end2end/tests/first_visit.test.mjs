@@ -1,0 +1,45 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useBrowser, phone, open, demoEventCode, BASE_URL } from './helpers.mjs';
+
+const browser = useBrowser();
+
+test("a phone's first visit gets content-named files compressed and cached for good, and a repeat visit moves only the page", async () => {
+  const code = await demoEventCode();
+  const context = await phone(browser());
+  const page = await context.newPage();
+  const seen = [];
+  page.on('response', (response) => seen.push(response));
+  await open(page, `/e/${code}`);
+
+  const header = (response, name) => response.headers()[name] ?? '';
+  const app = seen.filter((r) => new URL(r.url()).pathname.startsWith('/pkg/'));
+  for (const kind of ['js', 'wasm', 'css']) {
+    const file = app.find((r) => new URL(r.url()).pathname.endsWith(`.${kind}`));
+    assert.ok(file, `the page loads its ${kind}`);
+    const name = new URL(file.url()).pathname;
+    assert.match(name, /^\/pkg\/netevent\.[\w-]{16,}\./, `${name} is named by its content`);
+    assert.equal(header(file, 'cache-control'), 'public, max-age=31536000, immutable', name);
+    assert.match(header(file, 'content-encoding'), /^(br|gzip)$/, `${name} travels compressed`);
+    assert.match(header(file, 'vary'), /accept-encoding/i, name);
+  }
+  const html = seen.find((r) => new URL(r.url()).pathname === `/e/${code}`);
+  assert.match(header(html, 'content-encoding'), /^(br|gzip)$/, 'the page travels compressed');
+
+  // Once the service worker runs, a repeat visit loads the app's files from the phone.
+  await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+  seen.length = 0;
+  await page.reload();
+  await page.waitForSelector('body[data-hydrated="true"]');
+  const fromNetwork = seen.filter((r) => new URL(r.url()).pathname.startsWith('/pkg/') && !r.fromServiceWorker());
+  assert.deepEqual(fromNetwork.map((r) => r.url()), [], 'no app file comes over the network again');
+
+  // Files without a content name answer a conditional request with 304.
+  const icon = await fetch(`${BASE_URL}/favicon.svg`);
+  const modified = icon.headers.get('last-modified');
+  assert.ok(modified, 'a static file says when it changed');
+  const again = await fetch(`${BASE_URL}/favicon.svg`, { headers: { 'if-modified-since': modified } });
+  assert.equal(again.status, 304);
+  assert.deepEqual(context.browserErrors, []);
+  await context.close();
+});
