@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, phone, open, demoEventCode, uniqueEmail, BASE_URL } from './helpers.mjs';
+import { useBrowser, phone, open, demoEventCode, uniqueEmail, BASE_URL, DEMO_PASSWORD } from './helpers.mjs';
 
 const browser = useBrowser();
 
@@ -39,6 +39,35 @@ test('a form sent before the app runs comes back with its error shown and its va
   assert.equal(await tab.inputValue('#field-email'), email);
   assert.equal(await tab.inputValue('#field-organisation'), 'BBN');
   assert.equal(await tab.getAttribute('#field-password', 'aria-invalid'), 'true');
+  assert.deepEqual(context.browserErrors, []);
+  await context.close();
+});
+
+test('a meeting request sent before the app runs keeps its note, place and length', async () => {
+  const code = await demoEventCode();
+  const context = await phone(browser());
+  const login = await context.request.post(`${BASE_URL}/api/auth/attendee/login`, {
+    data: { email: 'ada@demo.netevent.dev', password: DEMO_PASSWORD, event_code: code },
+  });
+  assert.equal(login.status(), 200);
+  const ada = await login.json();
+  const eventId = ada.attendee?.event_id ?? ada.event_id;
+  const people = await (await context.request.get(`${BASE_URL}/api/events/${eventId}/attendees?q=Grace`)).json();
+  const grace = people.items[0];
+  const page = await context.newPage();
+  await open(page, `/me/people/${grace.id}`);
+  const action = await page.locator('form:has(input[name="target_id"])').getAttribute('action');
+  await context.request.post(`${BASE_URL}${action}`, {
+    form: { target_id: String(grace.id), appointment_time: '2001-01-01T10:00', duration_minutes: '45', location: 'Coffee bar', notes: 'Rust in space' },
+    headers: { accept: 'text/html', referer: `${BASE_URL}/me/people/${grace.id}` },
+    maxRedirects: 0,
+  });
+  await open(page, `/me/people/${grace.id}`);
+  await page.locator('.form-error, .field.invalid').first().waitFor();
+  assert.equal(await page.inputValue('#field-notes'), 'Rust in space');
+  assert.equal(await page.inputValue('#field-location'), 'Coffee bar');
+  assert.equal(await page.inputValue('#field-duration_minutes'), '45');
+  assert.equal(await page.inputValue('#field-appointment_time'), '2001-01-01T10:00');
   assert.deepEqual(context.browserErrors, []);
   await context.close();
 });

@@ -223,6 +223,12 @@ fn MeetingRequest(person: Attendee, event: Event) -> impl IntoView {
         event.end_time.format("%H:%M"),
         event.timezone
     );
+    // What was typed before a request posted without the app came back with an error.
+    let typed = crate::form_flash::typed;
+    let when = typed("appointment_time").unwrap_or_else(|| minute(event.start_time));
+    let duration = typed("duration_minutes").unwrap_or_else(|| "30".into());
+    let durations = [("15", "15 minutes"), ("30", "30 minutes"), ("45", "45 minutes"), ("60", "1 hour")]
+        .map(|(minutes, label)| view! { <option value=minutes selected=duration == minutes>{label}</option> });
     view! {
         <section class="card" aria-labelledby="meet-title">
             <h2 id="meet-title">{format!("Meet {}", person.first_name)}</h2>
@@ -233,29 +239,24 @@ fn MeetingRequest(person: Attendee, event: Event) -> impl IntoView {
                     <div class="field" class:invalid=move || time_problem().is_some()>
                         <label for="field-appointment_time">"When"<span class="req" aria-hidden="true">" *"</span></label>
                         <input id="field-appointment_time" name="appointment_time" type="datetime-local" required
-                            min=minute(event.start_time) max=minute(event.end_time) value=minute(event.start_time)
+                            min=minute(event.start_time) max=minute(event.end_time) value=when
                             aria-describedby="field-appointment_time-note"/>
                         <p class="field-note" id="field-appointment_time-note">{move || time_problem().unwrap_or_else(|| hint.clone())}</p>
                     </div>
                     <div class="field">
                         <label for="field-duration_minutes">"How long"</label>
-                        <select id="field-duration_minutes" name="duration_minutes">
-                            <option value="15">"15 minutes"</option>
-                            <option value="30" selected>"30 minutes"</option>
-                            <option value="45">"45 minutes"</option>
-                            <option value="60">"1 hour"</option>
-                        </select>
+                        <select id="field-duration_minutes" name="duration_minutes">{durations}</select>
                         <p class="field-note"></p>
                     </div>
                 </div>
                 <div class="field">
                     <label for="field-location">"Where"</label>
-                    <input id="field-location" name="location" type="text" placeholder="e.g. Coffee bar, table 4"/>
+                    <input id="field-location" name="location" type="text" placeholder="e.g. Coffee bar, table 4" value=typed("location").unwrap_or_default()/>
                     <p class="field-note">{move || field_error("location")().unwrap_or_default()}</p>
                 </div>
                 <div class="field">
                     <label for="field-notes">"Note"</label>
-                    <textarea id="field-notes" name="notes" rows="3" placeholder="What would you like to talk about?"></textarea>
+                    <textarea id="field-notes" name="notes" rows="3" placeholder="What would you like to talk about?">{typed("notes").unwrap_or_default()}</textarea>
                     <p class="field-note">{move || field_error("notes")().unwrap_or_default()}</p>
                 </div>
                 {move || sent().then(|| view! {

@@ -146,7 +146,7 @@ fn ProfileForm(me: Attendee, save: ServerAction<SaveProfile>) -> impl IntoView {
                     <label for="field-introduction">"Introduction"</label>
                     <textarea id="field-introduction" name="introduction" rows="4" maxlength="2000"
                         placeholder="What you do, and whom you would like to meet"
-                        aria-describedby="field-introduction-note">{me.introduction.clone().unwrap_or_default()}</textarea>
+                        aria-describedby="field-introduction-note">{crate::form_flash::typed("introduction").unwrap_or_else(|| me.introduction.clone().unwrap_or_default())}</textarea>
                     <p class="field-note" id="field-introduction-note">{move || intro_problem().unwrap_or_else(|| "Up to 2,000 characters.".into())}</p>
                 </div>
                 {move || saved().then(|| view! { <p class="saved" role="status">"Saved."</p> })}
