@@ -195,7 +195,7 @@ impl AuthnBackend for Backend {
             } => {
                 let mut query = attendees::table
                     .inner_join(crate::schema::events::table)
-                    .filter(crate::schema::events::deleted_at.is_null())
+                    .filter(crate::domain::events::is_live())
                     .filter(attendees::email.eq(email.as_str()))
                     .select((attendees::id, attendees::event_id, attendees::password_hash))
                     .order((attendees::created_at.desc(), attendees::id.desc()))
@@ -253,7 +253,7 @@ impl AuthnBackend for Backend {
             UserKey::Attendee(id) => attendees::table
                 .inner_join(crate::schema::events::table)
                 .filter(attendees::id.eq(id))
-                .filter(crate::schema::events::deleted_at.is_null())
+                .filter(crate::domain::events::is_live())
                 .select((attendees::event_id, attendees::password_hash))
                 .first::<(i32, String)>(&mut conn)
                 .await
@@ -284,7 +284,7 @@ async fn staff_user(
     let query = staff_access::table
         .inner_join(crate::schema::events::table)
         .filter(staff_access::revoked_at.is_null())
-        .filter(crate::schema::events::deleted_at.is_null())
+        .filter(crate::domain::events::is_live())
         .select((
             staff_access::id,
             staff_access::event_id,

@@ -1,9 +1,9 @@
 //! Deleting an event, and taking it back. A deleted event is hidden at once from everyone
 //! (its page, lists, logins and sessions of its attendees and staff), kept for
-//! `KEPT_FOR_DAYS` under its organiser's "Deleted events" with Restore, then removed for good
+//! `DELETED_EVENTS_KEPT_DAYS` under its organiser's "Deleted events" with Restore, then removed for good
 //! with its attendees and their photos by the server's housekeeping (`purge`).
 //!
-//! Attendees of an event that has not ended are told it is cancelled, `UNDO_MINUTES` later:
+//! Attendees of an event that has not ended are told it is cancelled, `CANCELLATION_MAIL_DELAY_MINUTES` later:
 //! an organiser who restores it at once (a slip) sends no mail at all, and one who restores
 //! it later tells those who were told that it is back on.
 
@@ -20,32 +20,26 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
 
-pub use crate::models::{
-    CANCELLATION_MAIL_DELAY_MINUTES as UNDO_MINUTES, DELETED_EVENTS_KEPT_DAYS as KEPT_FOR_DAYS,
-};
+use crate::models::{CANCELLATION_MAIL_DELAY_MINUTES, DELETED_EVENTS_KEPT_DAYS};
 
 /// Events removed by one statement of the purge (each takes its attendees with it).
 const PURGED_AT_ONCE: i64 = 5;
 
 fn kept_since(now: NaiveDateTime) -> NaiveDateTime {
-    now - Duration::days(KEPT_FOR_DAYS)
+    now - Duration::days(DELETED_EVENTS_KEPT_DAYS)
 }
 
-/// Deletes the organiser's event (it can be restored for `KEPT_FOR_DAYS`) and queues the
+/// Deletes the organiser's event (it can be restored for `DELETED_EVENTS_KEPT_DAYS`) and queues the
 /// mail that tells its attendees, unless it is over.
 pub async fn delete(conn: &mut DbConn<'_>, actor: &Actor, id: i32) -> Result<(), AppError> {
     let event = events::owned_row(conn, actor, id).await?;
     let now = utc_now();
     let over = event.end_time < event.now();
     conn.transaction::<_, AppError, _>(async |conn| {
-        let hidden = diesel::update(
-            events_table::table
-                .find(id)
-                .filter(events_table::deleted_at.is_null()),
-        )
-        .set(events_table::deleted_at.eq(now))
-        .execute(conn)
-        .await?;
+        let hidden = diesel::update(events_table::table.find(id).filter(events::is_live()))
+            .set(events_table::deleted_at.eq(now))
+            .execute(conn)
+            .await?;
         if hidden == 0 {
             // Deleted by another request in between.
             return Err(AppError::not_found("Event"));
@@ -58,7 +52,7 @@ pub async fn delete(conn: &mut DbConn<'_>, actor: &Actor, id: i32) -> Result<(),
             .select((attendees::id, attendees::email))
             .load(conn)
             .await?;
-        let due = now + Duration::minutes(UNDO_MINUTES);
+        let due = now + Duration::minutes(CANCELLATION_MAIL_DELAY_MINUTES);
         for chunk in people.chunks(1000) {
             let mails = chunk
                 .iter()
@@ -118,7 +112,7 @@ pub async fn list(
                 timezone: row.timezone,
                 attendee_count: i64::from(row.attendee_count),
                 deleted_at,
-                purge_at: deleted_at + Duration::days(KEPT_FOR_DAYS),
+                purge_at: deleted_at + Duration::days(DELETED_EVENTS_KEPT_DAYS),
             })
         })
         .collect();
@@ -127,7 +121,7 @@ pub async fn list(
 
 /// Brings a deleted event back as it was, attendees and all. Cancellation mail not sent yet
 /// is dropped; those already told get a mail that it is back on. Restoring a live event
-/// changes nothing; one past its `KEPT_FOR_DAYS` is gone (404).
+/// changes nothing; one past its `DELETED_EVENTS_KEPT_DAYS` is gone (404).
 pub async fn restore(conn: &mut DbConn<'_>, actor: &Actor, id: i32) -> Result<Event, AppError> {
     let organizer_id = actor.organizer_id()?;
     let row: EventRow = events_table::table
@@ -170,13 +164,12 @@ pub async fn restore(conn: &mut DbConn<'_>, actor: &Actor, id: i32) -> Result<Ev
             ))
             .execute(conn)
             .await?;
-        let mut told: Vec<(Option<i32>, String)> = cancellations()
+        let told: Vec<(Option<i32>, String)> = cancellations()
             .filter(outbox_table::status.eq("sent"))
             .select((outbox_table::attendee_id, outbox_table::recipient))
+            .distinct()
             .load(conn)
             .await?;
-        told.sort();
-        told.dedup();
         let mails = told
             .iter()
             .filter_map(|(attendee, email)| {
@@ -189,7 +182,7 @@ pub async fn restore(conn: &mut DbConn<'_>, actor: &Actor, id: i32) -> Result<Ev
     events::get(conn, id).await
 }
 
-/// Removes for good the events deleted more than `KEPT_FOR_DAYS` before `now`, with their
+/// Removes for good the events deleted more than `DELETED_EVENTS_KEPT_DAYS` before `now`, with their
 /// attendees (ON DELETE CASCADE) and the photos no other registration shows. Answers how
 /// many events went.
 pub async fn purge(

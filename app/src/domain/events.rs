@@ -216,11 +216,18 @@ fn models(rows: Vec<EventRow>) -> Vec<Event> {
     rows.into_iter().map(EventRow::into_model).collect()
 }
 
+/// The one rule for which events exist for everyone but their organiser's "Deleted events":
+/// those not deleted (`deleted_events`). Every read of events, logins and sessions included,
+/// filters with it.
+pub(crate) fn is_live() -> diesel::dsl::IsNull<events::deleted_at> {
+    events::deleted_at.is_null()
+}
+
 /// A live (not deleted) event.
 pub(crate) async fn find_row(conn: &mut DbConn<'_>, id: i32) -> Result<EventRow, AppError> {
     events::table
         .find(id)
-        .filter(events::deleted_at.is_null())
+        .filter(is_live())
         .select(EventRow::as_select())
         .first(conn)
         .await
@@ -250,13 +257,13 @@ pub async fn list_upcoming(
     let now = utc_now();
     let total: i64 = events::table
         .filter(events::end_utc.ge(now))
-        .filter(events::deleted_at.is_null())
+        .filter(is_live())
         .count()
         .get_result(conn)
         .await?;
     let rows = events::table
         .filter(events::end_utc.ge(now))
-        .filter(events::deleted_at.is_null())
+        .filter(is_live())
         .order((events::start_utc.asc(), events::id.asc()))
         .limit(page.limit())
         .offset(page.offset())
@@ -279,13 +286,13 @@ pub async fn list_mine(
     let now = utc_now();
     let total: i64 = events::table
         .filter(events::organizer_id.eq(organizer_id))
-        .filter(events::deleted_at.is_null())
+        .filter(is_live())
         .count()
         .get_result(conn)
         .await?;
     let rows = events::table
         .filter(events::organizer_id.eq(organizer_id))
-        .filter(events::deleted_at.is_null())
+        .filter(is_live())
         .order((
             events::end_utc.lt(now).asc(),
             // Upcoming soonest first; for past events this key is NULL and the next decides.
@@ -354,7 +361,7 @@ pub async fn get_by_code(conn: &mut DbConn<'_>, code: &str) -> Result<Event, App
     let code = EventCode::parse(code).map_err(|_| AppError::not_found("Event"))?;
     let row = events::table
         .filter(events::code.eq(code.as_str()))
-        .filter(events::deleted_at.is_null())
+        .filter(is_live())
         .select(EventRow::as_select())
         .first(conn)
         .await

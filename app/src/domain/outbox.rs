@@ -38,7 +38,7 @@ pub enum MailKind {
     /// 15 minutes before an accepted meeting, to both.
     MeetingReminder,
     PasswordReset,
-    /// Its organiser deleted the event (sent `deleted_events::UNDO_MINUTES` later, and only
+    /// Its organiser deleted the event (sent `CANCELLATION_MAIL_DELAY_MINUTES` later, and only
     /// if it is still deleted then), with a calendar cancellation.
     EventCancelled,
     /// A deleted event was restored: to those who were told it was cancelled.
