@@ -21,6 +21,16 @@ pub enum Revision {
     Restored,
 }
 
+impl Revision {
+    /// The iTIP method the file carries (RFC 5546): in the file and in its MIME type.
+    pub fn method(self) -> &'static str {
+        match self {
+            Revision::Cancelled => "CANCEL",
+            Revision::Published | Revision::Restored => "PUBLISH",
+        }
+    }
+}
+
 /// The event as one VEVENT.
 pub fn calendar(event: &Event, url: &str) -> String {
     calendar_at(event, url, Revision::Published)
@@ -51,21 +61,9 @@ pub fn calendar_at(event: &Event, url: &str, revision: Revision) -> String {
     let mut calendar = Calendar::new();
     calendar.name(&event.name);
     if revision == Revision::Cancelled {
-        calendar.append_property(icalendar::Property::new("METHOD", "CANCEL"));
+        calendar.append_property(icalendar::Property::new("METHOD", revision.method()));
     }
     calendar.push(entry.done()).done().to_string()
-}
-
-/// The iTIP method a calendar file carries (RFC 5546), for its MIME type.
-pub fn method_of(calendar: &str) -> &'static str {
-    if calendar
-        .lines()
-        .any(|line| line.trim_end() == "METHOD:CANCEL")
-    {
-        "CANCEL"
-    } else {
-        "PUBLISH"
-    }
 }
 
 /// One VEVENT per meeting; `zone` is the zone of their event.

@@ -75,13 +75,30 @@ enum Block {
     Ticket,
 }
 
+/// An attached calendar file.
+struct CalendarFile {
+    name: String,
+    body: String,
+    revision: Revision,
+}
+
+impl CalendarFile {
+    fn of_event(event: &Event, link: &str, revision: Revision) -> Self {
+        Self {
+            name: format!("{}.ics", event.code),
+            body: crate::calendar::calendar_at(event, link, revision),
+            revision,
+        }
+    }
+}
+
 struct Draft {
     subject: String,
     heading: String,
     blocks: Vec<Block>,
     /// Why the reader gets this (the footer).
     reason: String,
-    attachments: Vec<(String, String)>,
+    attachments: Vec<CalendarFile>,
     ticket_png: Option<Vec<u8>>,
 }
 
@@ -170,9 +187,10 @@ fn draft(mailer: &Mailer, letter: &Letter) -> Result<Draft, String> {
         MailKind::Registered => {
             let token = letter.ticket.as_deref().ok_or("no ticket")?;
             ticket_png = Some(ticket_qr_png(token)?);
-            attachments.push((
-                format!("{}.ics", event.code),
-                crate::calendar::calendar(event, &event_link),
+            attachments.push(CalendarFile::of_event(
+                event,
+                &event_link,
+                Revision::Published,
             ));
             (
                 format!("You're in: {}", event.name),
@@ -237,10 +255,11 @@ fn draft(mailer: &Mailer, letter: &Letter) -> Result<Draft, String> {
         }
         MailKind::MeetingAccepted => {
             let meeting = letter.meeting.as_ref().ok_or("no meeting")?;
-            attachments.push((
-                format!("meeting-{}.ics", meeting.id),
-                meeting_calendar(letter, meeting, event)?,
-            ));
+            attachments.push(CalendarFile {
+                name: format!("meeting-{}.ics", meeting.id),
+                body: meeting_calendar(letter, meeting, event)?,
+                revision: Revision::Published,
+            });
             let (subject, line) = if meeting.recipient_asked {
                 (
                     format!("{name} accepted your meeting"),
@@ -293,9 +312,10 @@ fn draft(mailer: &Mailer, letter: &Letter) -> Result<Draft, String> {
             )
         }
         MailKind::EventCancelled => {
-            attachments.push((
-                format!("{}.ics", event.code),
-                crate::calendar::calendar_at(event, &event_link, Revision::Cancelled),
+            attachments.push(CalendarFile::of_event(
+                event,
+                &event_link,
+                Revision::Cancelled,
             ));
             (
                 format!("Cancelled: {}", event.name),
@@ -316,9 +336,10 @@ fn draft(mailer: &Mailer, letter: &Letter) -> Result<Draft, String> {
             )
         }
         MailKind::EventRestored => {
-            attachments.push((
-                format!("{}.ics", event.code),
-                crate::calendar::calendar_at(event, &event_link, Revision::Restored),
+            attachments.push(CalendarFile::of_event(
+                event,
+                &event_link,
+                Revision::Restored,
             ));
             (
                 format!("Back on: {}", event.name),
@@ -520,12 +541,12 @@ pub fn message(
         content
     } else {
         let mut mixed = MultiPart::mixed().multipart(content);
-        for (name, calendar) in &draft.attachments {
-            let part: SinglePart = Attachment::new(name.clone()).body(
-                calendar.clone(),
+        for file in &draft.attachments {
+            let part: SinglePart = Attachment::new(file.name.clone()).body(
+                file.body.clone(),
                 ContentType::parse(&format!(
                     "text/calendar; charset=utf-8; method={}",
-                    crate::calendar::method_of(calendar)
+                    file.revision.method()
                 ))
                 .map_err(|e| e.to_string())?,
             );
