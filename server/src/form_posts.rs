@@ -11,11 +11,10 @@ use axum::extract::Request;
 use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use leptos::server_fn::error::{ServerFnUrlError, SERVER_FN_ERROR_HEADER};
+use leptos::server_fn::error::ServerFnUrlError;
 
 /// A form's fields are a few KB; the server function refuses what it cannot read anyway.
 const MAX_FORM: usize = 64 * 1024;
-const MAX_ERROR_BODY: usize = 64 * 1024;
 
 fn is_plain_form_post(request: &Request) -> bool {
     let header = |name| {
@@ -47,14 +46,8 @@ pub async fn keep_failed_forms(request: Request, next: Next) -> Response {
     let response = next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;
-    if !response.headers().contains_key(SERVER_FN_ERROR_HEADER) {
-        return response;
-    }
-    let (mut parts, body) = response.into_parts();
-    let Ok(body) = axum::body::to_bytes(body, MAX_ERROR_BODY).await else {
-        return Response::from_parts(parts, Body::empty());
-    };
-    if let Ok(error) = serde_json::from_slice::<AppError>(&body) {
+    let (mut parts, body, error) = crate::server_fn_status::take_app_error(response).await;
+    if let Some(error) = error {
         let flash = FormFlash::new(&path, error, fields);
         let cookie = format!(
             "{COOKIE}={}; Path=/; Max-Age=60; HttpOnly; SameSite=Lax",
@@ -79,5 +72,5 @@ pub async fn keep_failed_forms(request: Request, next: Next) -> Response {
             }
         }
     }
-    Response::from_parts(parts, Body::from(body))
+    Response::from_parts(parts, body)
 }
