@@ -213,30 +213,15 @@ async fn renew_sessions_daily(
 
 /// Shared phones keep nothing of a logged-in person: every answer to them is `no-store`, so
 /// neither the browser's cache nor the service worker (which stores only what may be
-/// stored) keeps it. The app's own files, the same for everyone, and content-named files
-/// (`immutable`, a photo's name changes with the photo) are left as they are.
+/// stored) keeps it. An answer that says itself how it may be kept keeps that: the app's own
+/// files (`static_files`), content-named photos, the event's public QR code.
 async fn no_store_when_logged_in(
     session: tower_sessions::Session,
     request: axum::extract::Request,
     next: middleware::Next,
 ) -> Response {
-    const SHARED: [&str; 5] = [
-        "/pkg/",
-        "/icons/",
-        "/favicon.svg",
-        "/manifest.webmanifest",
-        "/sw.js",
-    ];
-    let shared = SHARED
-        .iter()
-        .any(|prefix| request.uri().path().starts_with(prefix));
     let mut response = next.run(request).await;
-    let named_by_content = response
-        .headers()
-        .get(header::CACHE_CONTROL)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.contains("immutable"));
-    if !shared && !named_by_content && !session.is_empty().await {
+    if !response.headers().contains_key(header::CACHE_CONTROL) && !session.is_empty().await {
         response
             .headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
