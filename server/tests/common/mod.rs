@@ -162,6 +162,17 @@ impl TestApp {
         client.get(self.url(path)).send().await.unwrap()
     }
 
+    /// The JSON body of a GET that must succeed.
+    pub async fn get_json(&self, client: &Client, path: &str) -> Value {
+        let response = self.get(client, path).await;
+        assert!(
+            response.status().is_success(),
+            "GET {path}: {}",
+            response.status()
+        );
+        response.json().await.unwrap()
+    }
+
     /// Posts as a well-behaved client does where passwords are hashed: a 503 (the process's
     /// hashing queue full, e.g. while another test's burst runs) is tried again after its
     /// `Retry-After`.

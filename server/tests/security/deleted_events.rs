@@ -39,12 +39,7 @@ async fn a_deleted_event_is_hidden_everywhere_restorable_for_30_days_then_purged
         StatusCode::OK
     );
     let path = format!("/api/events/{event}");
-    let code = app
-        .get(&organizer, &path)
-        .await
-        .json::<Value>()
-        .await
-        .unwrap()["code"]
+    let code = app.get_json(&organizer, &path).await["code"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -74,12 +69,7 @@ async fn a_deleted_event_is_hidden_everywhere_restorable_for_30_days_then_purged
         app.get(&app.client(), &format!("/e/{code}")).await.status(),
         StatusCode::NOT_FOUND
     );
-    let listed: Value = app
-        .get(&app.client(), "/api/events")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let listed: Value = app.get_json(&app.client(), "/api/events").await;
     assert!(listed["items"]
         .as_array()
         .unwrap()
@@ -132,12 +122,7 @@ async fn a_deleted_event_is_hidden_everywhere_restorable_for_30_days_then_purged
     );
 
     // Listed for its organiser only, with the day it goes for good; only they restore it.
-    let deleted: Value = app
-        .get(&organizer, deleted_list)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let deleted: Value = app.get_json(&organizer, deleted_list).await;
     assert_eq!(deleted["total"], 1);
     let entry = &deleted["items"][0];
     assert_eq!(
@@ -155,7 +140,7 @@ async fn a_deleted_event_is_hidden_everywhere_restorable_for_30_days_then_purged
         day("purge_at") - day("deleted_at"),
         chrono::Duration::days(30)
     );
-    let others: Value = app.get(&mallory, deleted_list).await.json().await.unwrap();
+    let others: Value = app.get_json(&mallory, deleted_list).await;
     assert_eq!(others["total"], 0);
     assert_eq!(
         app.post(&mallory, &restore, json!({})).await.status(),
@@ -179,12 +164,7 @@ async fn a_deleted_event_is_hidden_everywhere_restorable_for_30_days_then_purged
             .status(),
         StatusCode::OK
     );
-    let deleted: Value = app
-        .get(&organizer, deleted_list)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let deleted: Value = app.get_json(&organizer, deleted_list).await;
     assert_eq!(deleted["total"], 0);
 
     // Deleted again and left: kept through day 29, removed with its photo after day 30.
