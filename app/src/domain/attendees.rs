@@ -490,34 +490,44 @@ pub async fn set_photo(
     // The new photo is in place: an old file that cannot be removed now is logged, not
     // turned into a failed upload.
     if let Some(before) = before {
-        let forgotten = async { forget_photo(&mut pool.get().await?, store, &before).await };
+        let forgotten = async { forget_photos(&mut pool.get().await?, store, &[before]).await };
         if let Err(error) = forgotten.await {
-            tracing::warn!(%error, photo = %before, "could not delete a replaced photo");
+            tracing::warn!(%error, "could not look up a replaced photo");
         }
     }
     Ok(address)
 }
 
-/// Deletes a replaced photo once no profile shows it. An RSVP copies the photo's address to
-/// the new registration, so the file stays while another registration still shows it.
-pub(crate) async fn forget_photo(
+/// Deletes replaced or removed photos once no profile shows them, with one query for all. An
+/// RSVP copies the photo's address to the new registration, so a file stays while another
+/// registration still shows it. A file that cannot be deleted is logged and the rest go on.
+pub(crate) async fn forget_photos(
     conn: &mut DbConn<'_>,
     store: &dyn PhotoStore,
-    address: &str,
+    addresses: &[String],
 ) -> Result<(), AppError> {
-    let Some(name) = address
-        .strip_prefix(PHOTO_PATH)
-        .and_then(|n| n.strip_prefix('/'))
-    else {
+    if addresses.is_empty() {
         return Ok(());
-    };
-    let shown: i64 = attendees::table
-        .filter(attendees::profile_picture.eq(address))
-        .count()
-        .get_result(conn)
+    }
+    let shown: Vec<Option<String>> = attendees::table
+        .filter(attendees::profile_picture.eq_any(addresses))
+        .select(attendees::profile_picture)
+        .distinct()
+        .load(conn)
         .await?;
-    if shown == 0 {
-        store.delete(name).await?;
+    for address in addresses {
+        if shown.iter().flatten().any(|still| still == address) {
+            continue;
+        }
+        let Some(name) = address
+            .strip_prefix(PHOTO_PATH)
+            .and_then(|n| n.strip_prefix('/'))
+        else {
+            continue;
+        };
+        if let Err(error) = store.delete(name).await {
+            tracing::warn!(%error, photo = %address, "could not delete a photo no one shows");
+        }
     }
     Ok(())
 }

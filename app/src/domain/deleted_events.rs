@@ -220,10 +220,9 @@ pub async fn purge(
             return Ok(purged);
         }
         purged += removed;
-        for photo in photos.into_iter().flatten() {
-            if let Err(error) = super::attendees::forget_photo(conn, store, &photo).await {
-                tracing::warn!(%error, %photo, "could not delete the photo of a purged event");
-            }
+        let photos: Vec<String> = photos.into_iter().flatten().collect();
+        if let Err(error) = super::attendees::forget_photos(conn, store, &photos).await {
+            tracing::warn!(%error, "could not look up the photos of purged events");
         }
     }
 }
