@@ -83,6 +83,36 @@ test('the door phone scans a ticket from the camera; staff links open only the s
     // The staff session may not see the organiser's tools.
     const stats = await page.evaluate(async (url) => (await fetch(url)).status, `/api/organizer/events/${page.url().match(/events\/(\d+)/)[1]}/stats`);
     assert.equal(stats, 403);
+
+    // Revoked, the link's phone keeps no list: the next time the scanner asks, the server
+    // says no (401) and the event's list leaves IndexedDB.
+    const eventId = Number(page.url().match(/events\/(\d+)/)[1]);
+    const listKept = () => page.evaluate((id) => new Promise((resolve) => {
+      const open = indexedDB.open('netevent-door');
+      open.onerror = () => resolve(false);
+      open.onsuccess = () => {
+        const database = open.result;
+        const read = database.transaction('rosters').objectStore('rosters').get(id);
+        read.onsuccess = () => { resolve(read.result !== undefined); database.close(); };
+        read.onerror = () => { resolve(false); database.close(); };
+      };
+    }), eventId);
+    await page.getByTestId('door-status').getByText(/\d+ people saved for offline/).waitFor();
+    assert.equal(await listKept(), true, 'the list is on the phone while the link works');
+    const revoked = await admin.evaluate(async (id) => {
+      const list = await (await fetch(`/api/organizer/events/${id}/staff`)).json();
+      const sam = (list.items ?? list).filter((s) => s.name === 'Door 1 — Sam' && !s.revoked_at).pop();
+      return (await fetch(`/api/organizer/events/${id}/staff/${sam.id}`, { method: 'DELETE' })).status;
+    }, eventId);
+    assert.equal(revoked, 204);
+    await page.reload();
+    await page.waitForSelector('body[data-hydrated="true"]');
+    await page.waitForFunction(async (id) => {
+      const database = await new Promise((resolve) => { const open = indexedDB.open('netevent-door'); open.onsuccess = () => resolve(open.result); });
+      const kept = await new Promise((resolve) => { const read = database.transaction('rosters').objectStore('rosters').get(id); read.onsuccess = () => resolve(read.result !== undefined); });
+      database.close();
+      return !kept;
+    }, eventId, { timeout: 15_000 });
     await organiser.close();
     await door.close();
   } finally {

@@ -43,3 +43,30 @@ test("a phone's first visit gets content-named files compressed and cached for g
   assert.deepEqual(context.browserErrors, []);
   await context.close();
 });
+
+test('a page of another build is reloaded once, then left as the server rendered it, never half hydrated', async () => {
+  const context = await phone(browser());
+  const page = await context.newPage();
+  const messages = [];
+  page.on('console', (message) => messages.push(message.text()));
+  // Every copy of the page names a build the wasm is not (an old page, a deploy in between).
+  let served = 0;
+  await page.route(`${BASE_URL}/`, async (route) => {
+    served += 1;
+    const response = await route.fetch();
+    const html = (await response.text()).replace(/(<meta name="netevent-build" content=")[^"]*"/, '$1another-build"');
+    const headers = { ...response.headers() };
+    delete headers['content-encoding'];
+    delete headers['content-length'];
+    await route.fulfill({ status: response.status(), headers, body: html });
+  });
+  await page.goto(`${BASE_URL}/`);
+  const differ = /NetEvent: this page \(build another-build\) and the app .* differ/;
+  for (let i = 0; i < 100 && !messages.some((m) => differ.test(m)); i++) await page.waitForTimeout(100);
+  assert.ok(messages.some((m) => differ.test(m)), messages.join('\n'));
+  assert.equal(served, 2, 'reloaded once to get a matching page, not again');
+  assert.equal(await page.getAttribute('body', 'data-hydrated'), null, 'not hydrated');
+  // The server-rendered page still works without the app: its links lead on.
+  await page.getByRole('link', { name: 'NetEvent' }).first().waitFor();
+  await context.close();
+});
