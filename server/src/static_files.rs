@@ -73,7 +73,12 @@ pub fn routes(site_root: &str, assets: Arc<Assets>) -> Router<AppState> {
     let pkg = ServeDir::new(Path::new(site_root).join("pkg"))
         .precompressed_br()
         .precompressed_gzip();
-    let worker = std::fs::read_to_string(Path::new(site_root).join("sw.js")).unwrap_or_default();
+    let source = Path::new(site_root).join("sw.js");
+    let worker = std::fs::read_to_string(&source).unwrap_or_else(|error| {
+        // Without its source the worker only names the files: pages still work, offline not.
+        tracing::warn!(%error, path = %source.display(), "no service worker source");
+        String::new()
+    });
     let worker = Arc::new(service_worker(&worker, &assets));
     let public = |name: &str| ServeFile::new(Path::new(site_root).join(name));
     Router::new()
