@@ -2,7 +2,7 @@
 //! file must read back to exactly what was written.
 #![no_main]
 
-use app::domain::attendees::spreadsheet_safe;
+use app::domain::attendee_lists::spreadsheet_safe;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|cell: &str| {

@@ -322,8 +322,7 @@ async fn a_session_in_use_is_renewed_once_a_day() {
             json!({ "email": "olga@example.com", "password": "password123" }),
         )
         .await;
-    let cookie = login.headers()["set-cookie"].to_str().unwrap();
-    let cookie = cookie.split(';').next().unwrap().to_owned();
+    let cookie = common::session_cookie(&login);
     let me = || {
         client
             .get(app.url("/api/auth/me"))

@@ -588,7 +588,3 @@ pub async fn ticket(
     }
     Ok((get(conn, actor, me).await?, event))
 }
-
-pub use super::attendee_lists::{
-    export_csv, list_for_event, search, spreadsheet_safe, AttendeeSort,
-};

@@ -101,7 +101,7 @@ pub async fn event_attendees(
         limit: Some(ATTENDEES_PER_PAGE),
         offset: Some(offset),
     };
-    use crate::domain::attendees::{list_for_event, AttendeeSort};
+    use crate::domain::attendee_lists::{list_for_event, AttendeeSort};
     list_for_event(
         &mut conn,
         &actor,

@@ -18,7 +18,8 @@ pub async fn directory(q: String, offset: i64) -> Result<(Page<Attendee>, i32), 
         limit: Some(PAGE_SIZE),
         offset: Some(offset),
     };
-    let people = crate::domain::attendees::search(&mut conn, &actor, None, Some(&q), page).await?;
+    let people =
+        crate::domain::attendee_lists::search(&mut conn, &actor, None, Some(&q), page).await?;
     Ok((people, me))
 }
 

@@ -74,7 +74,7 @@ pub async fn find_at_door(event_id: i32, q: String) -> Result<Page<Attendee>, Ap
         limit: Some(8),
         offset: Some(0),
     };
-    use crate::domain::attendees::{list_for_event, AttendeeSort};
+    use crate::domain::attendee_lists::{list_for_event, AttendeeSort};
     list_for_event(
         &mut conn,
         &actor,

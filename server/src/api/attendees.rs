@@ -3,7 +3,7 @@ use super::ApiErrors;
 use crate::AppState;
 use app::auth::AuthSession;
 use app::domain::Caller;
-use app::domain::{accounts::actor, attendees};
+use app::domain::{accounts::actor, attendee_lists, attendees};
 use app::error::AppError;
 use app::inputs::{PageParams, ProfilePatch};
 use app::models::{Attendee, Page};
@@ -51,7 +51,7 @@ async fn search(
         offset: query.offset,
     };
     Ok(Json(
-        attendees::search(&mut conn, &actor, query.event_id, query.q.as_deref(), page).await?,
+        attendee_lists::search(&mut conn, &actor, query.event_id, query.q.as_deref(), page).await?,
     ))
 }
 

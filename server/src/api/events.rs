@@ -3,7 +3,7 @@ use super::ApiErrors;
 use crate::AppState;
 use app::auth::AuthSession;
 use app::domain::Caller;
-use app::domain::{accounts, attendees, deleted_events, events};
+use app::domain::{accounts, attendee_lists, deleted_events, events};
 use app::error::AppError;
 use app::inputs::{EventInput, EventPatch, PageParams};
 use app::models::{Attendee, Event, Page};
@@ -123,12 +123,12 @@ async fn list_attendees(
         offset: query.offset,
     };
     Ok(Json(
-        attendees::list_for_event(
+        attendee_lists::list_for_event(
             &mut conn,
             &actor,
             id,
             query.q.as_deref(),
-            attendees::AttendeeSort::parse(query.sort.as_deref()),
+            attendee_lists::AttendeeSort::parse(query.sort.as_deref()),
             page,
         )
         .await?,

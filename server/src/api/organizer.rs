@@ -4,7 +4,7 @@ use crate::AppState;
 use app::auth::AuthSession;
 use app::domain::badges::{self, Layout, Selection};
 use app::domain::Caller;
-use app::domain::{accounts::actor, attendees, checkin, deleted_events, staff, stats};
+use app::domain::{accounts::actor, attendee_lists, checkin, deleted_events, staff, stats};
 use app::error::AppError;
 use app::inputs::{CheckinInput, PageParams};
 use app::models::EventStats;
@@ -92,7 +92,7 @@ async fn event_stats(caller: Caller, Id(id): Id) -> Result<Json<EventStats>, App
 )]
 async fn export_attendees(caller: Caller, Id(id): Id) -> Result<impl IntoResponse, AppError> {
     let (actor, mut conn) = caller.open().await?;
-    let csv = attendees::export_csv(&mut conn, &actor, id).await?;
+    let csv = attendee_lists::export_csv(&mut conn, &actor, id).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
