@@ -5,9 +5,8 @@ use crate::api::extract::Id;
 use crate::api::ApiErrors;
 use crate::calendar::{calendar, meetings_calendar};
 use crate::AppState;
-use app::auth::AuthSession;
 use app::domain::attendees::PHOTO_PATH;
-use app::domain::{accounts::actor, appointments, events};
+use app::domain::{appointments, events, Caller};
 use app::error::AppError;
 use app::models::Event;
 use axum::extract::{Path, State};
@@ -124,12 +123,8 @@ fn calendar_file(filename: &str, body: String) -> impl IntoResponse {
     tag = "appointments",
     responses((status = 200, description = "iCalendar", body = String, content_type = "text/calendar"), ApiErrors)
 )]
-pub(crate) async fn agenda_calendar(
-    State(state): State<AppState>,
-    auth: AuthSession,
-) -> Result<impl IntoResponse, AppError> {
-    let mut conn = state.pool.get().await?;
-    let actor = actor(&auth);
+pub(crate) async fn agenda_calendar(caller: Caller) -> Result<impl IntoResponse, AppError> {
+    let (actor, mut conn) = caller.open().await?;
     let meetings = appointments::accepted(&mut conn, &actor).await?;
     let event = events::get(&mut conn, actor.attendee()?.1).await?;
     Ok(calendar_file(
@@ -147,12 +142,10 @@ pub(crate) async fn agenda_calendar(
     responses((status = 200, description = "iCalendar", body = String, content_type = "text/calendar"), ApiErrors)
 )]
 pub(crate) async fn appointment_calendar(
-    State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     Id(id): Id,
 ) -> Result<impl IntoResponse, AppError> {
-    let mut conn = state.pool.get().await?;
-    let actor = actor(&auth);
+    let (actor, mut conn) = caller.open().await?;
     let meeting = appointments::get(&mut conn, &actor, id).await?;
     if meeting.status != app::models::RequestStatus::Accepted {
         return Err(AppError::conflict(

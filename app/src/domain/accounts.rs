@@ -148,6 +148,6 @@ pub async fn me(auth: &AuthSession) -> Result<Me, AppError> {
     }
 }
 
-pub fn actor(auth: &AuthSession) -> Actor {
+pub(crate) fn actor(auth: &AuthSession) -> Actor {
     Actor::from_user(auth.user.as_ref())
 }

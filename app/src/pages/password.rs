@@ -10,9 +10,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[server(prefix = "/rpc")]
 pub async fn request_password_reset(email: String, role: String) -> Result<(), AppError> {
-    let auth = super::server::auth_session().await?;
+    let caller = crate::domain::Caller::current().await?;
     let role = crate::domain::password_reset::parse_role(&role)?;
-    crate::domain::password_reset::request(auth.backend.pool(), role, &email).await
+    crate::domain::password_reset::request(caller.pool(), role, &email).await
 }
 
 #[server(prefix = "/rpc")]

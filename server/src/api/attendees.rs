@@ -1,9 +1,8 @@
 use super::extract::{ApiJson, ApiQuery, Id};
 use super::ApiErrors;
 use crate::AppState;
-use app::auth::AuthSession;
 use app::domain::Caller;
-use app::domain::{accounts::actor, attendee_lists, attendees};
+use app::domain::{attendee_lists, attendees};
 use app::error::AppError;
 use app::inputs::{PageParams, ProfilePatch};
 use app::models::{Attendee, Page};
@@ -96,13 +95,13 @@ async fn update(
 )]
 async fn upload_photo(
     State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     Id(id): Id,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Json<serde_json::Value>, AppError> {
-    let actor = actor(&auth);
+    let (actor, pool) = (caller.actor, caller.pool());
     // Refused before a byte of the body is read: someone else's profile, or too many uploads.
-    attendees::may_upload_photo(&mut state.pool.get().await?, &actor, id).await?;
+    attendees::may_upload_photo(&mut pool.get().await?, &actor, id).await?;
     let multipart = multipart.map_err(|_| {
         AppError::UnsupportedMediaType(
             "Send the photo as multipart/form-data in the field \"photo\".".into(),
@@ -110,8 +109,7 @@ async fn upload_photo(
     })?;
     let bytes = read_photo_field(multipart).await?;
     // The upload streams in from a phone with no database connection held.
-    let address =
-        attendees::set_photo(&state.pool, state.photos.as_ref(), &actor, id, bytes).await?;
+    let address = attendees::set_photo(pool, state.photos.as_ref(), &actor, id, bytes).await?;
     Ok(Json(serde_json::json!({ "profile_picture": address })))
 }
 

@@ -1,16 +1,14 @@
 use super::extract::{ApiJson, ApiQuery, Id};
 use super::ApiErrors;
 use crate::AppState;
-use app::auth::AuthSession;
 use app::domain::badges::{self, Layout, Selection};
 use app::domain::Caller;
-use app::domain::{accounts::actor, attendee_lists, checkin, deleted_events, staff, stats};
+use app::domain::{attendee_lists, checkin, deleted_events, staff, stats};
 use app::error::AppError;
 use app::inputs::{CheckinInput, PageParams};
 use app::models::EventStats;
 use app::models::{CheckinResult, DeletedEvent, DoorPerson, Event, Page, StaffAccess};
 use axum::extract::Path;
-use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -127,8 +125,7 @@ struct BadgeQuery {
     responses((status = 200, description = "The PDF (format=pdf) or the print-ready HTML sheet", body = String, content_type = "application/pdf"), ApiErrors)
 )]
 async fn badge_sheet(
-    State(state): State<AppState>,
-    auth: AuthSession,
+    caller: Caller,
     Id(id): Id,
     ApiQuery(query): ApiQuery<BadgeQuery>,
 ) -> Result<Response, AppError> {
@@ -139,7 +136,7 @@ async fn badge_sheet(
         None | Some("") | Some("html") => false,
         Some(_) => return Err(AppError::field("format", "Use format=pdf or format=html.")),
     };
-    let actor = actor(&auth);
+    let (actor, pool) = (caller.actor, caller.pool());
     if !pdf {
         let mut pdf_href = format!(
             "/api/organizer/events/{id}/badges?format=pdf&layout={}",
@@ -151,8 +148,7 @@ async fn badge_sheet(
         if selection.not_printed {
             pdf_href.push_str("&only=not_printed");
         }
-        let html =
-            badges::print_view(&state.pool, &actor, id, &selection, layout, pdf_href).await?;
+        let html = badges::print_view(pool, &actor, id, &selection, layout, pdf_href).await?;
         return Ok((
             [
                 (header::CONTENT_TYPE, "text/html; charset=utf-8"),
@@ -162,7 +158,7 @@ async fn badge_sheet(
         )
             .into_response());
     }
-    let (event, sheet, ids) = badges::print(&state.pool, &actor, id, &selection, layout).await?;
+    let (event, sheet, ids) = badges::print(pool, &actor, id, &selection, layout).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_owned()),
