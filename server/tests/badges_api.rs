@@ -327,3 +327,56 @@ async fn the_html_sheet_and_who_may_print() {
     let anonymous = app.get(&app.client(), &format!("{path}?format=pdf")).await;
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
 }
+
+/// The page's "mark as printed" marks the sheet it printed, not the event as it is now: one
+/// who registered after the sheet was made, or one printed before and left out of a
+/// "not printed" sheet, keeps their state.
+#[tokio::test]
+async fn marking_a_sheet_printed_leaves_who_registered_after_it() {
+    use leptos::server_fn::ServerFn;
+    let app = TestApp::spawn().await;
+    let (organizer, event, people) = event_with_attendees(&app).await;
+    let sheet = app
+        .get(
+            &organizer,
+            &format!("/api/organizer/events/{event}/badges?format=pdf"),
+        )
+        .await;
+    assert_eq!(sheet.status(), StatusCode::OK);
+    let up_to_id = sheet.headers()["x-badge-last-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        up_to_id,
+        people.iter().map(|p| p.id).max().unwrap().to_string()
+    );
+    app.attendee(&app.client(), event, "late@example.com", "Latecomer")
+        .await;
+
+    let marked = app
+        .server_fn(
+            &organizer,
+            app::pages::badges::MarkBadgesPrinted::PATH,
+            &format!("event_id={event}&only_not_printed=true&up_to_id={up_to_id}"),
+        )
+        .await;
+    assert_eq!(marked.status(), StatusCode::OK);
+    assert_eq!(marked.text().await.unwrap(), people.len().to_string());
+    let only_late = text_of(&pdf(&app, &organizer, event, "&only=not_printed").await);
+    assert!(only_late.contains("Latecomer"), "{only_late}");
+    assert!(!only_late.contains("Lovelace"));
+
+    // The same sheet marked again: nobody left on it, the latecomer still not printed.
+    let again = app
+        .server_fn(
+            &organizer,
+            app::pages::badges::MarkBadgesPrinted::PATH,
+            &format!("event_id={event}&only_not_printed=true&up_to_id={up_to_id}"),
+        )
+        .await;
+    assert_eq!(again.text().await.unwrap(), "0");
+    assert!(
+        text_of(&pdf(&app, &organizer, event, "&only=not_printed").await).contains("Latecomer")
+    );
+}

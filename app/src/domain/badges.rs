@@ -143,7 +143,8 @@ pub async fn for_event(
     selection: &Selection,
 ) -> Result<(Event, Vec<Badge>), AppError> {
     let event = events::get_owned(conn, actor, event_id).await?;
-    let badges = selected(event_id, selection)
+    let badges = attendees::table
+        .filter(selected(event_id, selection))
         .order((
             attendees::last_name.asc(),
             attendees::first_name.asc(),
@@ -155,18 +156,20 @@ pub async fn for_event(
     Ok((event, badges))
 }
 
+/// A condition on attendees, for a read and an update alike.
+type Condition =
+    Box<dyn BoxableExpression<attendees::table, Mysql, SqlType = diesel::sql_types::Bool>>;
+
 /// The attendees of the event that `selection` puts on a sheet.
-fn selected(event_id: i32, selection: &Selection) -> attendees::BoxedQuery<'static, Mysql> {
-    let mut query = attendees::table
-        .filter(attendees::event_id.eq(event_id))
-        .into_boxed();
+fn selected(event_id: i32, selection: &Selection) -> Condition {
+    let mut condition: Condition = Box::new(attendees::event_id.eq(event_id));
     if let Some(ids) = &selection.ids {
-        query = query.filter(attendees::id.eq_any(ids.clone()));
+        condition = Box::new(condition.and(attendees::id.eq_any(ids.clone())));
     }
     if selection.not_printed {
-        query = query.filter(attendees::badge_printed_at.is_null());
+        condition = Box::new(condition.and(attendees::badge_printed_at.is_null()));
     }
-    query
+    condition
 }
 
 /// The PDF sheet of the selected badges, for the event's organiser. Nothing is recorded:
@@ -226,46 +229,49 @@ pub async fn mark_printed(
     printed: Printed,
 ) -> Result<usize, AppError> {
     events::owned_row(conn, actor, event_id).await?;
-    let ids = match printed {
-        Printed::Ids(mut ids) => {
-            ids.sort_unstable();
-            ids.dedup();
-            if ids.is_empty() || ids.len() > MAX_PRINTED_IDS {
-                return Err(AppError::field(
-                    "attendee_ids",
-                    format!("Name between 1 and {MAX_PRINTED_IDS} attendees."),
-                ));
-            }
-            let mut found = 0;
-            for chunk in ids.chunks(1_000) {
-                let count: i64 = attendees::table
-                    .filter(attendees::event_id.eq(event_id))
-                    .filter(attendees::id.eq_any(chunk))
-                    .count()
-                    .get_result(conn)
-                    .await?;
-                found += count as usize;
-            }
-            if found != ids.len() {
-                return Err(AppError::field(
-                    "attendee_ids",
-                    "Some of these are not attendees of this event.",
-                ));
-            }
-            ids
-        }
+    let now = utc_now();
+    let mut ids = match printed {
+        Printed::Ids(ids) => ids,
+        // The sheet's attendees as they are now, up to its last id: one statement.
         Printed::Sheet {
             selection,
             up_to_id,
         } => {
-            selected(event_id, &selection)
-                .filter(attendees::id.le(up_to_id))
-                .select(attendees::id)
-                .load(conn)
-                .await?
+            let marked = diesel::update(
+                attendees::table
+                    .filter(selected(event_id, &selection))
+                    .filter(attendees::id.le(up_to_id)),
+            )
+            .set(attendees::badge_printed_at.eq(now))
+            .execute(conn)
+            .await?;
+            return Ok(marked);
         }
     };
-    let now = utc_now();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() || ids.len() > MAX_PRINTED_IDS {
+        return Err(AppError::field(
+            "attendee_ids",
+            format!("Name between 1 and {MAX_PRINTED_IDS} attendees."),
+        ));
+    }
+    let mut found = 0;
+    for chunk in ids.chunks(1_000) {
+        let count: i64 = attendees::table
+            .filter(attendees::event_id.eq(event_id))
+            .filter(attendees::id.eq_any(chunk))
+            .count()
+            .get_result(conn)
+            .await?;
+        found += count as usize;
+    }
+    if found != ids.len() {
+        return Err(AppError::field(
+            "attendee_ids",
+            "Some of these are not attendees of this event.",
+        ));
+    }
     // All or nothing, however many chunks.
     conn.transaction::<_, AppError, _>(async |conn| {
         for chunk in ids.chunks(1_000) {
