@@ -48,14 +48,18 @@ FAULT_TESTS := a_database_crash two_instances_share sigterm_finishes a_mail_serv
 faults: tools db
 	cargo test -p server --features app/ssr --test faults -- --nocapture --test-threads=1
 
+## The debug build and what tests it use the browser-test site, never make run's.
+build e2e fuzz-api: export LEPTOS_SITE_ROOT := $(TEST_SITE_ROOT)
+e2e fuzz-api: export SERVER_BIN := $(TARGET_DIR)/debug/server
+
 build: tools
-	LEPTOS_SITE_ROOT=$(TEST_SITE_ROOT) cargo leptos build
+	cargo leptos build
 
 e2e: build browser-tools db
-	LEPTOS_SITE_ROOT=$(TEST_SITE_ROOT) SERVER_BIN=$(TARGET_DIR)/debug/server node end2end/run.mjs
+	node end2end/run.mjs
 
 fuzz-api: build db
-	LEPTOS_SITE_ROOT=$(TEST_SITE_ROOT) SERVER_BIN=$(TARGET_DIR)/debug/server end2end/api-fuzz/run.sh
+	end2end/api-fuzz/run.sh
 
 fuzz-parsers:
 	fuzz/run.sh

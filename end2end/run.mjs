@@ -24,8 +24,10 @@ function sql(statement) {
   { env: { ...process.env, MYSQL_PWD: decodeURIComponent(dbUrl.password) }, stdio: 'inherit' });
 }
 
-// cargo-leptos writes the site under the workspace or, with CARGO_TARGET_DIR, under that.
-const siteRoot = [process.env.LEPTOS_SITE_ROOT, 'target/site', process.env.CARGO_TARGET_DIR && path.join(process.env.CARGO_TARGET_DIR, 'site')]
+// The site `make build` wrote (LEPTOS_SITE_ROOT); run by hand, the one under the workspace or,
+// with CARGO_TARGET_DIR, under that. A named site that is missing is an error, not a reason
+// to test another build's.
+const siteRoot = (process.env.LEPTOS_SITE_ROOT ? [process.env.LEPTOS_SITE_ROOT] : ['target/site', process.env.CARGO_TARGET_DIR && path.join(process.env.CARGO_TARGET_DIR, 'site')])
   .filter(Boolean)
   .map((dir) => path.resolve(root, dir))
   .find((dir) => existsSync(path.join(dir, 'pkg')) && readdirSync(path.join(dir, 'pkg')).some((f) => /^netevent(\.[\w-]+)?\.js$/.test(f)));

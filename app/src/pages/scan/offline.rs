@@ -31,26 +31,26 @@ impl Scanner {
             return;
         };
         let id = self.event_id.get_untracked();
+        let queued = match store.queued(id).await {
+            Ok(queued) => {
+                self.waiting.try_set(queued.len());
+                queued
+            }
+            Err(_) => Vec::new(),
+        };
         if let Ok(Some(saved)) = store.roster(id).await {
-            self.keep(saved, &store).await;
-        }
-        if let Ok(queued) = store.queued(id).await {
-            self.waiting.try_set(queued.len());
+            self.keep(saved, &queued);
         }
     }
 
     /// Puts a list into memory, with the scans still queued marked as checked in.
-    async fn keep(self, saved: SavedRoster, store: &DoorStore) {
+    fn keep(self, saved: SavedRoster, queued: &[QueuedScan]) {
         let mut roster: std::collections::HashMap<_, _> = saved
             .people
             .into_iter()
             .map(|person| (person.token_hash.clone(), person))
             .collect();
-        for scan in store
-            .queued(self.event_id.get_untracked())
-            .await
-            .unwrap_or_default()
-        {
+        for scan in queued {
             if let Some(person) = roster.get_mut(&ticket_hash(&scan.token)) {
                 person.checked_in_at.get_or_insert(scan.local_time);
             }
@@ -81,10 +81,20 @@ impl Scanner {
             }
         }
         let saved = SavedRoster { event_name, people };
-        if let Ok(store) = DoorStore::open().await {
-            let _ = store.save_roster(id, &saved).await;
-            self.keep(saved, &store).await;
-        }
+        let queued = match DoorStore::open().await {
+            Ok(store) => {
+                // A full quota or a private window: the list works until the page closes.
+                if let Err(error) = store.save_roster(id, &saved).await {
+                    leptos::logging::error!("the door's list was not saved on this phone: {error}");
+                }
+                store.queued(id).await.unwrap_or_default()
+            }
+            Err(error) => {
+                leptos::logging::error!("the door's list was not saved on this phone: {error}");
+                Vec::new()
+            }
+        };
+        self.keep(saved, &queued);
     }
 
     fn unreachable(self, error: &AppError) {
