@@ -103,7 +103,7 @@ try {
   await waitReady(first); // the first one migrates and seeds; then the second joins
   const second = startServer(3111, false);
   await waitReady(second);
-  const runner = spawn(process.execPath, ['--test', '--test-concurrency=1', 'tests/'], {
+  const runner = spawn(process.execPath, ['--test', '--test-concurrency=1', ...(process.env.E2E_ONLY ? process.env.E2E_ONLY.split(' ') : ['tests/'])], {
     cwd: path.join(root, 'end2end'),
     env: { ...process.env, BASE_URL: first, SECOND_URL: second, MAILDEV_URL: mailbox },
     stdio: 'inherit',

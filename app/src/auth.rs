@@ -42,6 +42,9 @@ impl fmt::Display for UserKey {
 pub struct SessionUser {
     pub key: UserKey,
     pub event_id: Option<i32>,
+    /// For door staff: what their link may do, and the list it is bound to.
+    pub staff_role: crate::models::StaffRole,
+    pub staff_list: Option<i32>,
     password_hash: String,
 }
 
@@ -182,11 +185,7 @@ impl AuthnBackend for Backend {
                 };
                 Ok(verify_password(password, hash.clone())
                     .await?
-                    .then_some(SessionUser {
-                        key: UserKey::Organizer(id),
-                        event_id: None,
-                        password_hash: hash,
-                    }))
+                    .then(|| SessionUser::new(UserKey::Organizer(id), None, hash)))
             }
             Credentials::Attendee {
                 email,
@@ -220,11 +219,11 @@ impl AuthnBackend for Backend {
                 candidates.retain(|(_, _, hash)| seen.insert(hash.clone()));
                 for (id, event_id, hash) in candidates.into_iter().take(DISTINCT_HASHES_TRIED) {
                     if verify_password(password.clone(), hash.clone()).await? {
-                        return Ok(Some(SessionUser {
-                            key: UserKey::Attendee(id),
-                            event_id: Some(event_id),
-                            password_hash: hash,
-                        }));
+                        return Ok(Some(SessionUser::new(
+                            UserKey::Attendee(id),
+                            Some(event_id),
+                            hash,
+                        )));
                     }
                 }
                 Ok(None)
@@ -244,11 +243,7 @@ impl AuthnBackend for Backend {
                 .first::<String>(&mut conn)
                 .await
                 .optional()?
-                .map(|hash| SessionUser {
-                    key: *key,
-                    event_id: None,
-                    password_hash: hash,
-                }),
+                .map(|hash| SessionUser::new(*key, None, hash)),
             // A deleted event's registrations find nothing: their sessions end.
             UserKey::Attendee(id) => attendees::table
                 .inner_join(crate::schema::events::table)
@@ -258,11 +253,7 @@ impl AuthnBackend for Backend {
                 .first::<(i32, String)>(&mut conn)
                 .await
                 .optional()?
-                .map(|(event_id, hash)| SessionUser {
-                    key: *key,
-                    event_id: Some(event_id),
-                    password_hash: hash,
-                }),
+                .map(|(event_id, hash)| SessionUser::new(*key, Some(event_id), hash)),
             // A revoked access finds nothing: its sessions end with the next request.
             UserKey::Staff(id) => staff_user(&mut conn, StaffBy::Id(id)).await?,
         };
@@ -289,6 +280,8 @@ async fn staff_user(
             staff_access::id,
             staff_access::event_id,
             staff_access::token,
+            staff_access::role,
+            staff_access::list_id,
         ))
         .into_boxed();
     let query = match by {
@@ -296,12 +289,15 @@ async fn staff_user(
         StaffBy::Token(token) => query.filter(staff_access::token.eq(token.trim().to_owned())),
     };
     Ok(query
-        .first::<(i32, i32, String)>(conn)
+        .first::<(i32, i32, String, String, Option<i32>)>(conn)
         .await
         .optional()?
-        .map(|(id, event_id, token)| SessionUser {
+        .map(|(id, event_id, token, role, list_id)| SessionUser {
             key: UserKey::Staff(id),
             event_id: Some(event_id),
+            // The column's CHECK admits only the two names.
+            staff_role: crate::models::StaffRole::parse(&role).unwrap_or_default(),
+            staff_list: list_id,
             // The token stands in for a password: a new link would end old sessions.
             password_hash: token,
         }))
@@ -313,6 +309,8 @@ impl SessionUser {
         Self {
             key,
             event_id,
+            staff_role: crate::models::StaffRole::default(),
+            staff_list: None,
             password_hash,
         }
     }

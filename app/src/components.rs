@@ -113,6 +113,15 @@ pub fn AnswerButtons(
     }
 }
 
+/// "Unlisted" beside an event its organiser sees, so nobody wonders why it is not on the
+/// home page; nothing for public events.
+#[component]
+pub fn VisibilityTag(visibility: crate::models::EventVisibility) -> impl IntoView {
+    (visibility == crate::models::EventVisibility::Unlisted).then(|| {
+        view! { <p><span class="tag" title="Only people with the link can find it">"Unlisted"</span></p> }
+    })
+}
+
 /// Previous / Next through `total` items shown `page_size` at a time from `offset`.
 #[component]
 pub fn Pager(offset: RwSignal<i64>, page_size: i64, total: i64) -> impl IntoView {

@@ -29,6 +29,12 @@ pub struct QueuedScan {
     pub scanned_at: String,
     /// The same moment on the phone's clock, for showing "already checked in at".
     pub local_time: chrono::NaiveDateTime,
+    /// The list chosen on the scanner when it was made, and which way (scans queued before
+    /// lists existed have neither: the link's list or the default, in).
+    #[serde(default)]
+    pub list_id: Option<i32>,
+    #[serde(default)]
+    pub direction: Option<crate::models::DoorDirection>,
 }
 
 pub struct DoorStore {

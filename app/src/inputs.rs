@@ -49,6 +49,9 @@ pub struct EventInput {
     pub max_attendees: Option<i64>,
     /// IANA zone name; the server's default zone when absent.
     pub timezone: Option<String>,
+    /// `"public"` (listed; the default) or `"unlisted"` (reached only by its link).
+    #[cfg_attr(feature = "ssr", schema(example = "public"))]
+    pub visibility: Option<String>,
 }
 
 /// A partial update: absent fields stay as they are; `max_attendees: null` means unlimited.
@@ -66,6 +69,8 @@ pub struct EventPatch {
     #[serde(deserialize_with = "present")]
     pub max_attendees: Option<Option<i64>>,
     pub timezone: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(example = "unlisted"))]
+    pub visibility: Option<String>,
 }
 
 /// A partial profile update: absent fields stay; `null` clears an optional one.
@@ -118,6 +123,34 @@ pub struct CheckinInput {
     pub token: String,
     pub scanned_at: Option<String>,
     pub device: Option<String>,
+    /// Instead of `token`: checks this attendee in by hand (organiser and supervisors).
+    pub attendee_id: Option<i32>,
+    /// The check-in list; the event's default list when absent.
+    pub list_id: Option<i32>,
+    /// `"in"` (the default) or `"out"`, the latter only on lists that count exits.
+    #[cfg_attr(feature = "ssr", schema(example = "in"))]
+    pub direction: Option<String>,
+}
+
+/// A new check-in list.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ListInput {
+    pub name: String,
+    #[serde(default)]
+    pub counts_exits: bool,
+}
+
+/// A new door link.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct StaffInput {
+    pub name: String,
+    /// `"steward"` (the default: scans only) or `"supervisor"`.
+    #[cfg_attr(feature = "ssr", schema(example = "steward"))]
+    pub role: Option<String>,
+    /// Binds the link to one of the event's check-in lists.
+    pub list_id: Option<i32>,
 }
 
 /// Tells a field sent as `null` (`Some(None)`) from one left out (`None`).

@@ -30,6 +30,7 @@ pub struct Event {
     /// The IANA zone the event's times are wall-clock times in.
     #[cfg_attr(feature = "ssr", schema(example = "Europe/Berlin"))]
     pub timezone: String,
+    pub visibility: EventVisibility,
     #[cfg_attr(feature = "ssr", schema(value_type = String, example = "2026-05-04T09:30:00"))]
     pub created_at: NaiveDateTime,
     pub attendee_count: i64,
@@ -38,6 +39,34 @@ pub struct Event {
     /// Only for the event's organiser: how many have been checked in.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub checked_in: Option<i64>,
+}
+
+/// Who finds an event: public ones are listed (`GET /api/events`, the home page); unlisted
+/// ones are reached only by their link (id or code).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum EventVisibility {
+    #[default]
+    Public,
+    Unlisted,
+}
+
+impl EventVisibility {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Public => "public",
+            Self::Unlisted => "unlisted",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "public" => Some(Self::Public),
+            "unlisted" => Some(Self::Unlisted),
+            _ => None,
+        }
+    }
 }
 
 impl Event {
@@ -192,6 +221,83 @@ pub struct StaffAccess {
     pub created_at: NaiveDateTime,
     #[cfg_attr(feature = "ssr", schema(value_type = Option<String>, example = "2026-05-04T09:30:00"))]
     pub revoked_at: Option<NaiveDateTime>,
+    pub role: StaffRole,
+    /// The check-in list this link scans into; `None`: the person picks (the default list
+    /// when they do not).
+    pub list_id: Option<i32>,
+}
+
+/// What a door link may do. A steward only scans tickets; a supervisor also finds people by
+/// name, checks them in by hand, undoes a check-in and reads the counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum StaffRole {
+    #[default]
+    Steward,
+    Supervisor,
+}
+
+impl StaffRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Steward => "steward",
+            Self::Supervisor => "supervisor",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "steward" => Some(Self::Steward),
+            "supervisor" => Some(Self::Supervisor),
+            _ => None,
+        }
+    }
+}
+
+/// A check-in list (a gate): the main entrance, a workshop room. Every event has one default
+/// list, which scans without a list go to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CheckinList {
+    pub id: i32,
+    pub event_id: i32,
+    pub name: String,
+    /// Whether people are also scanned out here, so that the list knows who is inside.
+    pub counts_exits: bool,
+    pub is_default: bool,
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "2026-05-04T09:30:00"))]
+    pub created_at: NaiveDateTime,
+}
+
+/// A list's figures in the stats: people who came in, and who is inside now where the list
+/// counts exits (`None` where it does not).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ListCount {
+    pub id: i32,
+    pub name: String,
+    pub checked_in: i64,
+    pub inside: Option<i64>,
+}
+
+/// Which way a scan goes through a list's door.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum DoorDirection {
+    #[default]
+    In,
+    Out,
+}
+
+impl DoorDirection {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::In => "in",
+            Self::Out => "out",
+        }
+    }
 }
 
 /// What a door link opens, shown before anyone logs in with it.
@@ -213,6 +319,9 @@ pub struct CheckinResult {
     #[cfg_attr(feature = "ssr", schema(value_type = String, example = "2026-05-04T09:30:00"))]
     pub checked_in_at: NaiveDateTime,
     pub already_checked_in: bool,
+    /// The list the scan went to, and which way.
+    pub list_id: i32,
+    pub direction: DoorDirection,
 }
 
 /// One person on the door's list, as a scanner phone keeps it for checking tickets while the
@@ -369,6 +478,8 @@ pub struct EventStats {
     pub checkins_over_time: Vec<TimeCount>,
     pub top_organisations: Vec<NameCount>,
     pub top_roles: Vec<NameCount>,
+    /// Each check-in list, the default one first.
+    pub lists: Vec<ListCount>,
 }
 
 /// One page of a list, as API.md's `{"items": [...], "total": N}`.

@@ -27,6 +27,7 @@ diesel::table! {
         start_utc -> Datetime,
         end_utc -> Datetime,
         deleted_at -> Nullable<Datetime>,
+        visibility -> Varchar,
     }
 }
 
@@ -94,6 +95,30 @@ diesel::table! {
         token -> Varchar,
         created_at -> Timestamp,
         revoked_at -> Nullable<Datetime>,
+        role -> Varchar,
+        list_id -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    checkin_lists (id) {
+        id -> Integer,
+        event_id -> Integer,
+        name -> Varchar,
+        counts_exits -> Bool,
+        default_for -> Nullable<Integer>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    list_passes (list_id, attendee_id) {
+        list_id -> Integer,
+        attendee_id -> Integer,
+        inside -> Bool,
+        entries -> Integer,
+        first_in_at -> Datetime,
+        last_scan_at -> Datetime,
     }
 }
 
@@ -156,6 +181,9 @@ diesel::joinable!(attendees -> events (event_id));
 diesel::joinable!(appointments -> events (event_id));
 diesel::joinable!(staff_access -> events (event_id));
 diesel::joinable!(checkins -> attendees (attendee_id));
+diesel::joinable!(checkin_lists -> events (event_id));
+diesel::joinable!(list_passes -> checkin_lists (list_id));
+diesel::joinable!(list_passes -> attendees (attendee_id));
 diesel::joinable!(notification_settings -> attendees (attendee_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -171,4 +199,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     notification_settings,
     password_resets,
     server_keys,
+    checkin_lists,
+    list_passes,
 );

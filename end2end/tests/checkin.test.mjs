@@ -50,6 +50,8 @@ test('the door phone scans a ticket from the camera; staff links open only the s
     await admin.getByRole('link', { name: 'NetEvent Demo Day' }).click();
     await admin.getByRole('heading', { name: 'Check-in staff' }).waitFor();
     await admin.fill('#field-staff_name', 'Door 1 — Sam');
+    // A supervisor: the door's lead, who also finds people by name and sees the counts.
+    await admin.selectOption('#field-staff_role', 'supervisor');
     await admin.getByRole('button', { name: 'Create link' }).click();
     const link = admin.locator('.staff-link a').first();
     await link.waitFor();
@@ -81,8 +83,8 @@ test('the door phone scans a ticket from the camera; staff links open only the s
     await result.getByText('Grace Hopper').waitFor();
 
     // The staff session may not see the organiser's tools.
-    const stats = await page.evaluate(async (url) => (await fetch(url)).status, `/api/organizer/events/${page.url().match(/events\/(\d+)/)[1]}/stats`);
-    assert.equal(stats, 403);
+    const staffList = await page.evaluate(async (url) => (await fetch(url)).status, `/api/organizer/events/${page.url().match(/events\/(\d+)/)[1]}/staff`);
+    assert.equal(staffList, 403);
 
     // Revoked, the link's phone keeps no list: the next time the scanner asks, the server
     // says no (401) and the event's list leaves IndexedDB.

@@ -50,6 +50,7 @@ pub async fn seed_demo(pool: &DbPool, addr: SocketAddr) -> Result<(), String> {
                     location: Some("Congress Centre, Hall B".into()),
                     max_attendees: Some(200),
                     timezone: None,
+                    visibility: None,
                 },
             )
             .await

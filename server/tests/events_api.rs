@@ -440,3 +440,217 @@ async fn the_invite_page_names_the_event_for_link_previews() {
     assert!(html.contains("0 going · 10 spots left"), "{html}");
     assert!(!html.contains("Loading event…"), "{html}");
 }
+
+/// The listing an outside client and the home page read: public events that have not ended,
+/// never unlisted ones; those are reached by their id and link only.
+#[tokio::test]
+async fn unlisted_events_are_reached_by_their_link_and_never_listed() {
+    let app = TestApp::spawn().await;
+    let organizer = app.client();
+    app.organizer(&organizer, "olga@example.com").await;
+    let created = |name: &str, location: &str, visibility: Option<&str>| {
+        let mut body = json!({ "name": name, "location": location, "start_time": "2030-05-04T09:00", "end_time": "2030-05-04T17:00" });
+        if let Some(visibility) = visibility {
+            body["visibility"] = json!(visibility);
+        }
+        body
+    };
+    let public: Value = app
+        .post(
+            &organizer,
+            "/api/events",
+            created("Rust Meetup", "Berlin", None),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(public["visibility"], "public", "the default: {public}");
+    let unlisted: Value = app
+        .post(
+            &organizer,
+            "/api/events",
+            created("Board Retreat", "Berlin", Some("unlisted")),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(unlisted["visibility"], "unlisted", "{unlisted}");
+
+    // A visibility that is neither: 400 on the field, and nothing created.
+    let wrong = app
+        .post(
+            &organizer,
+            "/api/events",
+            created("Secret", "Paris", Some("secret")),
+        )
+        .await;
+    assert_eq!(wrong.status(), StatusCode::BAD_REQUEST);
+    let wrong: Value = wrong.json().await.unwrap();
+    assert_eq!(wrong["error"]["code"], "invalid_input", "{wrong}");
+    assert!(
+        wrong["error"]["fields"]["visibility"].is_string(),
+        "{wrong}"
+    );
+
+    let anonymous = app.client();
+    let names = |list: &Value| -> Vec<String> {
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // Neither the unlisted event nor the refused one ("Secret") is listed.
+    let list = app.get_json(&anonymous, "/api/events").await;
+    assert_eq!(names(&list), ["Rust Meetup"], "{list}");
+    assert_eq!(list["total"], 1);
+
+    // Unlisted: by id, and its invite page by code, like any other event.
+    let by_id = app
+        .get_json(&anonymous, &format!("/api/events/{}", unlisted["id"]))
+        .await;
+    assert_eq!(by_id["name"], "Board Retreat");
+    let invite = app
+        .get(
+            &anonymous,
+            &format!("/e/{}", unlisted["code"].as_str().unwrap()),
+        )
+        .await;
+    assert_eq!(invite.status(), StatusCode::OK);
+    assert!(invite.text().await.unwrap().contains("Board Retreat"));
+
+    // The home page lists what the API lists.
+    let home = app.get(&anonymous, "/").await.text().await.unwrap();
+    assert!(home.contains("Rust Meetup"), "{home}");
+    assert!(!home.contains("Board Retreat"), "{home}");
+
+    // Switching it either way takes effect at once; other fields stay.
+    let listed = app
+        .put(
+            &organizer,
+            &format!("/api/events/{}", unlisted["id"]),
+            json!({ "visibility": "public" }),
+        )
+        .await;
+    assert_eq!(listed.status(), StatusCode::OK);
+    let listed: Value = listed.json().await.unwrap();
+    assert_eq!(listed["visibility"], "public");
+    assert_eq!(listed["location"], "Berlin");
+    assert_eq!(app.get_json(&anonymous, "/api/events").await["total"], 2);
+    let hidden: Value = app
+        .put(
+            &organizer,
+            &format!("/api/events/{}", public["id"]),
+            json!({ "visibility": "unlisted" }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(hidden["visibility"], "unlisted");
+    assert_eq!(
+        names(&app.get_json(&anonymous, "/api/events").await),
+        ["Board Retreat"]
+    );
+    // An edit that leaves visibility out keeps it.
+    let renamed: Value = app
+        .put(
+            &organizer,
+            &format!("/api/events/{}", public["id"]),
+            json!({ "name": "Rust Meetup II" }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(renamed["visibility"], "unlisted", "{renamed}");
+}
+
+#[tokio::test]
+async fn the_listing_searches_names_and_places_and_hides_past_events() {
+    let app = TestApp::spawn().await;
+    let organizer = app.client();
+    app.organizer(&organizer, "olga@example.com").await;
+    for (name, location, start, end) in [
+        (
+            "Rust Meetup",
+            "Berlin",
+            "2030-05-04T09:00",
+            "2030-05-04T17:00",
+        ),
+        ("Design Day", "Lyon", "2030-06-01T09:00", "2030-06-01T17:00"),
+        (
+            "Rust Retro",
+            "Berlin",
+            "2001-01-01T09:00",
+            "2001-01-01T10:00",
+        ),
+        (
+            "100% Growth",
+            "Paris_Nord",
+            "2030-07-01T09:00",
+            "2030-07-01T10:00",
+        ),
+    ] {
+        let answer = app
+            .post(
+                &organizer,
+                "/api/events",
+                json!({ "name": name, "location": location, "start_time": start, "end_time": end }),
+            )
+            .await;
+        assert_eq!(answer.status(), StatusCode::CREATED);
+    }
+    let anonymous = app.client();
+    let names = |list: Value| -> Vec<String> {
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        names(app.get_json(&anonymous, "/api/events?q=rust").await),
+        ["Rust Meetup"],
+        "the past Rust Retro is never listed"
+    );
+    assert_eq!(
+        names(app.get_json(&anonymous, "/api/events?q=LYON").await),
+        ["Design Day"]
+    );
+    assert_eq!(
+        names(
+            app.get_json(&anonymous, "/api/events?q=berlin%20meetup")
+                .await
+        ),
+        ["Rust Meetup"]
+    );
+    assert!(names(app.get_json(&anonymous, "/api/events?q=rust%20lyon").await).is_empty());
+    // `%` and `_` are letters here, not patterns.
+    assert_eq!(
+        names(app.get_json(&anonymous, "/api/events?q=100%25").await),
+        ["100% Growth"]
+    );
+    assert!(names(app.get_json(&anonymous, "/api/events?q=%25%25").await).is_empty());
+    assert!(names(app.get_json(&anonymous, "/api/events?q=s_N").await)
+        .contains(&"100% Growth".to_owned()));
+    assert!(names(app.get_json(&anonymous, "/api/events?q=x_y").await).is_empty());
+    let too_long = app
+        .get(&anonymous, &format!("/api/events?q={}", "a".repeat(101)))
+        .await;
+    assert_eq!(
+        error_code(too_long, StatusCode::BAD_REQUEST).await,
+        "invalid_input"
+    );
+
+    // The home page's search box asks the same: without script, as a plain GET.
+    let home = app.get(&anonymous, "/?q=lyon").await.text().await.unwrap();
+    assert!(home.contains("Design Day"), "{home}");
+    assert!(!home.contains("Rust Meetup"), "{home}");
+    let nothing = app.get(&anonymous, "/?q=zzz").await.text().await.unwrap();
+    assert!(nothing.contains("No upcoming event matches"), "{nothing}");
+}

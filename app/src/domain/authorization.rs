@@ -4,6 +4,7 @@
 use crate::auth::{AuthSession, SessionUser, UserKey};
 use crate::db::{DbConn, DbPool};
 use crate::error::AppError;
+use crate::models::StaffRole;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Actor {
@@ -15,10 +16,14 @@ pub enum Actor {
         id: i32,
         event_id: i32,
     },
-    /// Check-in staff of one event: may check people in there, nothing else.
+    /// Check-in staff of one event: may check people in there (a supervisor also finds
+    /// them by name, undoes and reads counts), nothing else.
     Staff {
         id: i32,
         event_id: i32,
+        role: StaffRole,
+        /// The check-in list their link is bound to.
+        list_id: Option<i32>,
     },
 }
 
@@ -35,6 +40,8 @@ impl Actor {
                 UserKey::Staff(id) => Actor::Staff {
                     id,
                     event_id: user.event_id.unwrap_or_default(),
+                    role: user.staff_role,
+                    list_id: user.staff_list,
                 },
             },
         }

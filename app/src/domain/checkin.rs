@@ -1,16 +1,21 @@
 //! Checking attendees in at the door. A scan is idempotent: the first one records who, when,
 //! by whom and from which device; every later scan of the same token answers that first
 //! check-in. A scan queued offline carries the time it was made, and the earliest time wins.
+//! Each scan goes through a check-in list (`checkin_lists`): the event-wide check-in is the
+//! first entry on any of them.
 
 use super::attendees;
 use super::authorization::{Relation, Visibility};
+use super::checkin_lists::{self, ListRow, Passed};
 use super::events;
 use super::Actor;
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::inputs::CheckinInput;
 use crate::inputs::PageParams;
-use crate::models::{normalise_ticket, ticket_hash, CheckinResult, DoorPerson, Page};
+use crate::models::{
+    normalise_ticket, ticket_hash, CheckinResult, DoorDirection, DoorPerson, Page, StaffRole,
+};
 use crate::schema::{attendees as attendees_table, checkins};
 use crate::validate::{optional_text, parse_local_datetime};
 use chrono::{Duration, NaiveDateTime};
@@ -37,8 +42,10 @@ fn parse_scan_time(raw: &str, zone: chrono_tz::Tz) -> Result<NaiveDateTime, Stri
 const SCANS_BEFORE_START_HOURS: i64 = 24;
 
 /// Checks in the attendee whose QR code holds `input.token`, for the event's organiser or
-/// its check-in staff.
-/// A token of another event is as unknown as one that does not exist: 404.
+/// its check-in staff, through the list named (else the staff link's own, else the default)
+/// and in the direction given. A token of another event is as unknown as one that does not
+/// exist: 404. `attendee_id` instead of a token is a check-in by hand (no ticket at hand):
+/// not for stewards.
 pub async fn check_in(
     conn: &mut DbConn<'_>,
     actor: &Actor,
@@ -47,12 +54,36 @@ pub async fn check_in(
 ) -> Result<CheckinResult, AppError> {
     let keeper = door_keeper(conn, actor, event_id).await?;
     let token = normalise_ticket(&input.token);
-    if token.is_empty() {
-        return Err(AppError::field(
-            "token",
-            "Scan or type the code of a ticket.",
-        ));
+    let direction = match input.direction.as_deref().map(str::trim) {
+        None | Some("") | Some("in") => DoorDirection::In,
+        Some("out") => DoorDirection::Out,
+        Some(_) => {
+            return Err(AppError::field(
+                "direction",
+                "Direction is \"in\" or \"out\".",
+            ))
+        }
+    };
+    let by_hand = match (token.is_empty(), input.attendee_id) {
+        (true, None) => {
+            return Err(AppError::field(
+                "token",
+                "Scan or type the code of a ticket.",
+            ))
+        }
+        (false, Some(_)) => {
+            return Err(AppError::field(
+                "attendee_id",
+                "Send a ticket's token or an attendee's id, not both.",
+            ))
+        }
+        (true, Some(id)) => Some(id),
+        (false, None) => None,
+    };
+    if by_hand.is_some() {
+        keeper.supervises()?;
     }
+    let list = keeper.list(conn, event_id, input.list_id).await?;
     let device = optional_text(input.device.as_deref().unwrap_or(""), 100, "Device")
         .map_err(|problem| AppError::field("device", problem))?;
     let (zone, start) = keeper.clock(conn, event_id).await?;
@@ -82,18 +113,30 @@ pub async fn check_in(
             whole_seconds(at)
         }
     };
-    let row = attendees_table::table
-        .filter(attendees_table::checkin_token.eq(&token))
-        .filter(attendees_table::event_id.eq(event_id))
-        .select(attendees::AttendeeRow::as_select())
-        .first(conn)
-        .await
-        .optional()?
-        .ok_or_else(|| AppError::not_found("Ticket"))?;
-    record(conn, event_id, row, scanned_at, &keeper, device).await
+    let row = match by_hand {
+        Some(id) => attendees::find_in_event(conn, id, event_id).await?,
+        None => attendees_table::table
+            .filter(attendees_table::checkin_token.eq(&token))
+            .filter(attendees_table::event_id.eq(event_id))
+            .select(attendees::AttendeeRow::as_select())
+            .first(conn)
+            .await
+            .optional()?
+            .ok_or_else(|| AppError::not_found("Ticket"))?,
+    };
+    let device = if by_hand.is_some() {
+        Some("manual".to_owned())
+    } else {
+        device
+    };
+    record(
+        conn, event_id, row, scanned_at, &keeper, &list, direction, device,
+    )
+    .await
 }
 
-/// Checks in an attendee found by name at the door (no ticket at hand).
+/// Checks in an attendee found by name at the door (no ticket at hand): the organiser and
+/// supervisors, through the staff link's list or the default one.
 pub async fn check_in_by_id(
     conn: &mut DbConn<'_>,
     actor: &Actor,
@@ -101,28 +144,76 @@ pub async fn check_in_by_id(
     attendee_id: i32,
 ) -> Result<CheckinResult, AppError> {
     let keeper = door_keeper(conn, actor, event_id).await?;
+    keeper.supervises()?;
+    let list = keeper.list(conn, event_id, None).await?;
     let row = attendees::find_in_event(conn, attendee_id, event_id).await?;
     let now = whole_seconds(crate::zone::now_in(keeper.zone(conn, event_id).await?));
-    record(conn, event_id, row, now, &keeper, Some("manual".into())).await
+    record(
+        conn,
+        event_id,
+        row,
+        now,
+        &keeper,
+        &list,
+        DoorDirection::In,
+        Some("manual".into()),
+    )
+    .await
 }
 
-/// Writes the check-in unless there is one; the earliest time wins.
+/// Records the pass through the list, then the event-wide check-in unless there is one (the
+/// earliest time wins). Both steps are safe to repeat: a scan retried after a failure in
+/// between completes what the first attempt began.
+#[allow(clippy::too_many_arguments)]
 async fn record(
     conn: &mut DbConn<'_>,
     event_id: i32,
     row: attendees::AttendeeRow,
     scanned_at: NaiveDateTime,
     keeper: &DoorKeeper,
+    list: &ListRow,
+    direction: DoorDirection,
     device: Option<String>,
 ) -> Result<CheckinResult, AppError> {
+    let passed = checkin_lists::pass(conn, list, row.id, direction, scanned_at).await?;
+    if passed.went_in() {
+        check_in_event_wide(conn, event_id, row.id, scanned_at, keeper, device).await?;
+    }
+    let checked_in_at = match passed {
+        Passed::Entered(since) | Passed::AlreadyInside(since) => since,
+        Passed::Reentered | Passed::Left | Passed::NotInside => scanned_at,
+    };
+    // The door needs a name and a face, not contact details.
+    let visibility = Visibility::of(match keeper {
+        DoorKeeper::Staff { .. } => Relation::DoorStaff,
+        DoorKeeper::Organizer(_) => Relation::EventOrganizer,
+    });
+    Ok(CheckinResult {
+        attendee: row.view(visibility),
+        checked_in_at,
+        already_checked_in: passed.changed_nothing(),
+        list_id: list.id,
+        direction,
+    })
+}
+
+/// The event-wide check-in: one row per attendee, the earliest scan's time.
+async fn check_in_event_wide(
+    conn: &mut DbConn<'_>,
+    event_id: i32,
+    attendee_id: i32,
+    scanned_at: NaiveDateTime,
+    keeper: &DoorKeeper,
+    device: Option<String>,
+) -> Result<(), AppError> {
     let (organizer_id, staff_id) = match keeper {
         DoorKeeper::Organizer(event) => (Some(event.organizer_id), None),
-        DoorKeeper::Staff(id) => (None, Some(*id)),
+        DoorKeeper::Staff { id, .. } => (None, Some(*id)),
     };
     let inserted = diesel::insert_into(checkins::table)
         .values((
             checkins::event_id.eq(event_id),
-            checkins::attendee_id.eq(row.id),
+            checkins::attendee_id.eq(attendee_id),
             checkins::checked_in_at.eq(scanned_at),
             checkins::checked_in_by_organizer_id.eq(organizer_id),
             checkins::checked_in_by_staff_id.eq(staff_id),
@@ -130,48 +221,76 @@ async fn record(
         ))
         .execute(conn)
         .await;
-    let (already_checked_in, checked_in_at) = match inserted {
-        Ok(_) => (false, scanned_at),
+    match inserted {
+        Ok(_) => Ok(()),
         // Scanned before, here or on another device: one row per attendee.
         Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
             diesel::update(
                 checkins::table
-                    .filter(checkins::attendee_id.eq(row.id))
+                    .filter(checkins::attendee_id.eq(attendee_id))
                     .filter(checkins::checked_in_at.gt(scanned_at)),
             )
             .set(checkins::checked_in_at.eq(scanned_at))
             .execute(conn)
             .await?;
-            let first: NaiveDateTime = checkins::table
-                .filter(checkins::attendee_id.eq(row.id))
-                .select(checkins::checked_in_at)
-                .first(conn)
-                .await?;
-            (true, first)
+            Ok(())
         }
-        Err(other) => return Err(other.into()),
-    };
-    // The door needs a name and a face, not contact details.
-    let visibility = Visibility::of(match keeper {
-        DoorKeeper::Staff(_) => Relation::DoorStaff,
-        DoorKeeper::Organizer(_) => Relation::EventOrganizer,
-    });
-    Ok(CheckinResult {
-        attendee: row.view(visibility),
-        checked_in_at,
-        already_checked_in,
-    })
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// Who works the door of an event.
 enum DoorKeeper {
     /// Its organiser, with the event's row that proved it.
     Organizer(events::EventRow),
-    /// One of its check-in staff (their id).
-    Staff(i32),
+    /// One of its check-in staff: their id, role and the list their link is bound to.
+    Staff {
+        id: i32,
+        role: StaffRole,
+        list_id: Option<i32>,
+    },
 }
 
 impl DoorKeeper {
+    /// Name search, check-in by hand, undo and counts: the organiser and supervisors, not
+    /// stewards (403).
+    fn supervises(&self) -> Result<(), AppError> {
+        match self {
+            DoorKeeper::Staff {
+                role: StaffRole::Steward,
+                ..
+            } => Err(AppError::Forbidden),
+            _ => Ok(()),
+        }
+    }
+
+    /// The list a scan goes to: a link bound to a list scans only into it (another is 403).
+    async fn list(
+        &self,
+        conn: &mut DbConn<'_>,
+        event_id: i32,
+        asked: Option<i32>,
+    ) -> Result<ListRow, AppError> {
+        let chosen = match (self, asked) {
+            (
+                DoorKeeper::Staff {
+                    list_id: Some(bound),
+                    ..
+                },
+                Some(asked),
+            ) if asked != *bound => return Err(AppError::Forbidden),
+            (
+                DoorKeeper::Staff {
+                    list_id: Some(bound),
+                    ..
+                },
+                _,
+            ) => Some(*bound),
+            (_, asked) => asked,
+        };
+        checkin_lists::resolve(conn, event_id, chosen).await
+    }
+
     /// The event's time zone: from the row the organiser was proved with, else one read.
     async fn zone(&self, conn: &mut DbConn<'_>, event_id: i32) -> Result<chrono_tz::Tz, AppError> {
         Ok(self.clock(conn, event_id).await?.0)
@@ -185,7 +304,7 @@ impl DoorKeeper {
     ) -> Result<(chrono_tz::Tz, NaiveDateTime), AppError> {
         match self {
             DoorKeeper::Organizer(event) => Ok((event.zone(), event.start_time)),
-            DoorKeeper::Staff(_) => {
+            DoorKeeper::Staff { .. } => {
                 use crate::schema::events as events_table;
                 let (name, start): (String, NaiveDateTime) = events_table::table
                     .find(event_id)
@@ -208,7 +327,9 @@ async fn door_keeper(
         Actor::Staff {
             id,
             event_id: theirs,
-        } if theirs == event_id => Ok(DoorKeeper::Staff(id)),
+            role,
+            list_id,
+        } if theirs == event_id => Ok(DoorKeeper::Staff { id, role, list_id }),
         Actor::Staff { .. } => Err(AppError::Forbidden),
         _ => Ok(DoorKeeper::Organizer(
             events::owned_row(conn, actor, event_id).await?,
@@ -216,14 +337,16 @@ async fn door_keeper(
     }
 }
 
-/// Undoes a mistaken check-in; the organiser only. Not checked in is 404.
+/// Undoes a mistaken check-in, on every list; the organiser and supervisors. Not checked in
+/// is 404.
 pub async fn undo(
     conn: &mut DbConn<'_>,
     actor: &Actor,
     event_id: i32,
     attendee_id: i32,
 ) -> Result<(), AppError> {
-    events::owned_row(conn, actor, event_id).await?;
+    door_keeper(conn, actor, event_id).await?.supervises()?;
+    checkin_lists::forget(conn, event_id, attendee_id).await?;
     let removed = diesel::delete(
         checkins::table
             .filter(checkins::event_id.eq(event_id))
@@ -237,20 +360,47 @@ pub async fn undo(
     Ok(())
 }
 
-/// The door's header: (event name, checked in, registered), for the organiser and the
-/// event's staff.
+/// The door's header: the event's name and, for the organiser and supervisors, (checked in,
+/// registered); stewards see no counts.
 pub async fn door(
     conn: &mut DbConn<'_>,
     actor: &Actor,
     event_id: i32,
-) -> Result<(String, i64, i64), AppError> {
+) -> Result<(String, Option<(i64, i64)>), AppError> {
+    let keeper = door_keeper(conn, actor, event_id).await?;
+    let counts_shown = keeper.supervises().is_ok();
     // The organiser's right was checked on the event's row: no second read.
-    let event = match door_keeper(conn, actor, event_id).await? {
+    let event = match keeper {
         DoorKeeper::Organizer(event) => event,
-        DoorKeeper::Staff(_) => events::find_row(conn, event_id).await?,
+        DoorKeeper::Staff { .. } => events::find_row(conn, event_id).await?,
     };
+    if !counts_shown {
+        return Ok((event.name, None));
+    }
     let (registered, checked_in) = super::stats::attendance(conn, &event).await?;
-    Ok((event.name, checked_in, registered))
+    Ok((event.name, Some((checked_in, registered))))
+}
+
+/// For the organiser and the event's staff: the list their link is bound to, if any.
+pub(crate) async fn door_list_binding(
+    conn: &mut DbConn<'_>,
+    actor: &Actor,
+    event_id: i32,
+) -> Result<Option<i32>, AppError> {
+    Ok(match door_keeper(conn, actor, event_id).await? {
+        DoorKeeper::Staff { list_id, .. } => list_id,
+        DoorKeeper::Organizer(_) => None,
+    })
+}
+
+/// Whether the actor may read counts and search names at this event's door: the organiser
+/// and supervisors (stewards are 403).
+pub(crate) async fn supervisor_or_organiser(
+    conn: &mut DbConn<'_>,
+    actor: &Actor,
+    event_id: i32,
+) -> Result<(), AppError> {
+    door_keeper(conn, actor, event_id).await?.supervises()
 }
 
 /// id, first name, last name, organisation, photo, check-in token.

@@ -2,7 +2,7 @@ use super::Actor;
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::inputs::{EventInput, EventPatch, PageParams};
-use crate::models::{Event, Page};
+use crate::models::{Event, EventVisibility, Page};
 use crate::schema::{attendees, checkins, events};
 use crate::validate::{
     optional_paragraphs, optional_text, parse_local_datetime, required_text, Checker, EventCode,
@@ -34,6 +34,7 @@ pub(crate) struct EventRow {
     /// Set while the event is deleted (UTC): hidden from everything but its organiser's
     /// "Deleted events" until restored or purged.
     pub deleted_at: Option<NaiveDateTime>,
+    pub visibility: String,
 }
 
 impl EventRow {
@@ -63,6 +64,8 @@ impl EventRow {
             location: self.location,
             max_attendees: self.max_attendees,
             timezone: self.timezone,
+            // The column's CHECK admits only the two names.
+            visibility: EventVisibility::parse(&self.visibility).unwrap_or_default(),
             created_at: self.created_at,
             attendee_count,
             spots_left,
@@ -84,6 +87,20 @@ struct EventFields {
     timezone: String,
     start_utc: NaiveDateTime,
     end_utc: NaiveDateTime,
+    visibility: &'static str,
+}
+
+fn check_visibility(checker: &mut Checker, raw: Option<&str>) -> EventVisibility {
+    match raw.map(str::trim) {
+        None | Some("") => EventVisibility::default(),
+        Some(name) => EventVisibility::parse(name).unwrap_or_else(|| {
+            checker.fail(
+                "visibility",
+                "Visibility must be \"public\" (listed) or \"unlisted\" (only by its link).",
+            );
+            EventVisibility::default()
+        }),
+    }
 }
 
 fn check_capacity(checker: &mut Checker, raw: Option<i64>) -> Option<i32> {
@@ -137,6 +154,7 @@ impl EventFields {
             None => Some(zone::default_zone()),
             Some(name) => checker.check("timezone", zone::parse(name)),
         };
+        let visibility = check_visibility(&mut checker, input.visibility.as_deref());
         check_times(&mut checker, start_time, end_time);
         checker.finish()?;
         let (zone, start_time, end_time) = (zone.unwrap(), start_time.unwrap(), end_time.unwrap());
@@ -150,6 +168,7 @@ impl EventFields {
             timezone: zone.name().to_owned(),
             start_utc: zone::to_utc(start_time, zone).naive_utc(),
             end_utc: zone::to_utc(end_time, zone).naive_utc(),
+            visibility: visibility.as_str(),
         })
     }
 }
@@ -249,21 +268,41 @@ pub(crate) async fn owned_row(
     Ok(row)
 }
 
-/// Events that have not ended yet, soonest first. Public.
+/// The listed events that have not ended yet (`events_listed` answers it).
+fn listed(
+    now: NaiveDateTime,
+    search: &[String],
+) -> diesel::helper_types::IntoBoxed<'static, events::table, diesel::mysql::Mysql> {
+    let mut query = events::table
+        .filter(events::visibility.eq(EventVisibility::Public.as_str()))
+        .filter(is_live())
+        .filter(events::end_utc.ge(now))
+        .into_boxed();
+    for word in search {
+        let pattern = format!("%{}%", super::attendee_lists::escape_like(word));
+        query = query.filter(
+            events::name
+                .like(pattern.clone())
+                .or(events::location.like(pattern)),
+        );
+    }
+    query
+}
+
+/// Public events that have not ended yet, soonest first, those whose name or place holds
+/// every word of `q` when given. For everyone.
 pub async fn list_upcoming(
     conn: &mut DbConn<'_>,
+    q: Option<&str>,
     page: PageParams,
 ) -> Result<Page<Event>, AppError> {
+    // Checked as every search is; each word typed must appear in the name or the place.
+    let search: Vec<String> = super::directory::search_text(q)?
+        .map(|q| q.split_whitespace().map(str::to_owned).collect())
+        .unwrap_or_default();
     let now = utc_now();
-    let total: i64 = events::table
-        .filter(events::end_utc.ge(now))
-        .filter(is_live())
-        .count()
-        .get_result(conn)
-        .await?;
-    let rows = events::table
-        .filter(events::end_utc.ge(now))
-        .filter(is_live())
+    let total: i64 = listed(now, &search).count().get_result(conn).await?;
+    let rows = listed(now, &search)
         .order((events::start_utc.asc(), events::id.asc()))
         .limit(page.limit())
         .offset(page.offset())
@@ -418,6 +457,7 @@ pub async fn update(
             .max_attendees
             .unwrap_or(current.max_attendees.map(i64::from)),
         timezone: Some(patch.timezone.unwrap_or(current.timezone)),
+        visibility: Some(patch.visibility.unwrap_or(current.visibility)),
     };
     let fields = EventFields::parse(&merged)?;
     conn.transaction::<_, AppError, _>(async |conn| {

@@ -8,6 +8,7 @@ pub mod attendees;
 pub mod authorization;
 pub mod badges;
 pub mod checkin;
+pub mod checkin_lists;
 pub mod connections;
 pub mod deleted_events;
 pub mod directory;

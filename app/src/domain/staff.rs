@@ -6,7 +6,8 @@ use super::{random_hex, Actor};
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::inputs::PageParams;
-use crate::models::{Page, StaffAccess, StaffLinkPreview};
+use crate::inputs::StaffInput;
+use crate::models::{Page, StaffAccess, StaffLinkPreview, StaffRole};
 use crate::schema::staff_access;
 use crate::validate::required_text;
 use chrono::NaiveDateTime;
@@ -22,6 +23,8 @@ struct StaffRow {
     token: String,
     created_at: NaiveDateTime,
     revoked_at: Option<NaiveDateTime>,
+    role: String,
+    list_id: Option<i32>,
 }
 
 impl StaffRow {
@@ -42,24 +45,50 @@ impl StaffRow {
             token: None,
             created_at: self.created_at,
             revoked_at: self.revoked_at,
+            // The column's CHECK admits only the two names.
+            role: StaffRole::parse(&self.role).unwrap_or_default(),
+            list_id: self.list_id,
         }
     }
 }
 
+/// A new door link: a steward unless `role` says supervisor, bound to `list_id` when given
+/// (one of this event's lists).
 pub async fn create(
     conn: &mut DbConn<'_>,
     actor: &Actor,
     event_id: i32,
-    name: &str,
+    input: StaffInput,
 ) -> Result<StaffAccess, AppError> {
     events::owned_row(conn, actor, event_id).await?;
-    let name = required_text(name, 100, "Name").map_err(|p| AppError::field("name", p))?;
+    let name = required_text(&input.name, 100, "Name").map_err(|p| AppError::field("name", p))?;
+    let role = match input.role.as_deref().map(str::trim) {
+        None | Some("") => StaffRole::default(),
+        Some(raw) => StaffRole::parse(raw).ok_or_else(|| {
+            AppError::field(
+                "role",
+                "Role is \"steward\" (scans only) or \"supervisor\".",
+            )
+        })?,
+    };
+    if let Some(list_id) = input.list_id {
+        super::checkin_lists::resolve(conn, event_id, Some(list_id))
+            .await
+            .map_err(|error| match error {
+                AppError::NotFound(_) => {
+                    AppError::field("list_id", "That check-in list is not this event's.")
+                }
+                other => other,
+            })?;
+    }
     let token = random_hex(32);
     diesel::insert_into(staff_access::table)
         .values((
             staff_access::event_id.eq(event_id),
             staff_access::name.eq(&name),
             staff_access::token.eq(&token),
+            staff_access::role.eq(role.as_str()),
+            staff_access::list_id.eq(input.list_id),
         ))
         .execute(conn)
         .await?;

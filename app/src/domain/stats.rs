@@ -41,7 +41,14 @@ pub async fn for_event(
     actor: &Actor,
     event_id: i32,
 ) -> Result<EventStats, AppError> {
-    let event = events::owned_row(conn, actor, event_id).await?;
+    // The organiser, and the event's door supervisors for the counts.
+    let event = match actor {
+        Actor::Staff { .. } => {
+            super::checkin::supervisor_or_organiser(conn, actor, event_id).await?;
+            events::find_row(conn, event_id).await?
+        }
+        _ => events::owned_row(conn, actor, event_id).await?,
+    };
     let (registered, checked_in) = attendance(conn, &event).await?;
     // Floor each check-in to its quarter hour, in the database (index on event_id, time).
     let buckets: Vec<BucketRow> = diesel::sql_query(format!(
@@ -70,6 +77,7 @@ pub async fn for_event(
         checkins_over_time: contiguous(buckets),
         top_organisations: top(conn, event_id, "organisation").await?,
         top_roles: top(conn, event_id, "role").await?,
+        lists: super::checkin_lists::counts(conn, event_id).await?,
     })
 }
 

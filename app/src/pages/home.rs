@@ -1,19 +1,38 @@
-use crate::components::{spots_text, ErrorNote};
+use crate::components::{spots_text, ErrorNote, Pager};
 use crate::error::AppError;
 use crate::models::{Event, Page};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
+use leptos_router::components::{Form, A};
+use leptos_router::hooks::use_query_map;
+
+/// Events a page of the home page shows.
+const EVENTS_PER_PAGE: i64 = 24;
 
 #[server(prefix = "/rpc")]
-pub async fn upcoming_events() -> Result<Page<Event>, AppError> {
+pub async fn upcoming_events(q: String, offset: i64) -> Result<Page<Event>, AppError> {
     let (_, mut conn) = crate::domain::Caller::current().await?.open().await?;
-    crate::domain::events::list_upcoming(&mut conn, crate::inputs::PageParams::default()).await
+    let page = crate::inputs::PageParams {
+        limit: Some(EVENTS_PER_PAGE),
+        offset: Some(offset),
+    };
+    crate::domain::events::list_upcoming(&mut conn, Some(&q), page).await
 }
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let events = Resource::new(|| (), |_| upcoming_events());
+    let query = use_query_map();
+    let q = Memo::new(move |_| query.with(|map| map.get("q").unwrap_or_default()));
+    let offset = RwSignal::new(0_i64);
+    // A new search starts at its first page.
+    Effect::new(move |_| {
+        q.track();
+        offset.set(0);
+    });
+    let events = Resource::new(
+        move || (q.get(), offset.get()),
+        |(q, offset)| upcoming_events(q, offset),
+    );
     view! {
         <Title text="Events"/>
         <section class="hero">
@@ -28,17 +47,30 @@ pub fn HomePage() -> impl IntoView {
         </section>
         <section id="upcoming" aria-labelledby="upcoming-title">
             <h2 id="upcoming-title">"Upcoming events"</h2>
+            <Form method="GET" action="/" attr:class="search-row" attr:role="search">
+                <label for="event-search" class="visually-hidden">"Search events"</label>
+                <input id="event-search" type="search" name="q" maxlength="100"
+                    placeholder="Search by name or place" prop:value=move || q.get()/>
+                <button type="submit" class="button secondary">"Search"</button>
+            </Form>
             <Suspense fallback=|| view! { <p class="muted" aria-busy="true">"Loading events…"</p> }>
                 {move || Suspend::new(async move {
                     match events.await {
+                        Ok(page) if page.items.is_empty() && !q.get_untracked().trim().is_empty() => view! {
+                            <p class="empty" role="status">"No upcoming event matches “" {q.get_untracked()} "”."</p>
+                        }.into_any(),
                         Ok(page) if page.items.is_empty() => view! {
                             <p class="empty">"No upcoming events yet. Organisers: create the first one!"</p>
                         }.into_any(),
-                        Ok(page) => view! {
-                            <ul class="event-grid">
-                                {page.items.into_iter().map(|event| view! { <EventCard event/> }).collect_view()}
-                            </ul>
-                        }.into_any(),
+                        Ok(page) => {
+                            let total = page.total;
+                            view! {
+                                <ul class="event-grid">
+                                    {page.items.into_iter().map(|event| view! { <EventCard event/> }).collect_view()}
+                                </ul>
+                                {(total > EVENTS_PER_PAGE).then(|| view! { <Pager offset page_size=EVENTS_PER_PAGE total/> })}
+                            }.into_any()
+                        }
                         Err(error) => view! { <ErrorNote error/> }.into_any(),
                     }
                 })}

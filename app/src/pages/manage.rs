@@ -3,7 +3,7 @@
 use super::id_param;
 use crate::components::{action_error, spots_text, ErrorNote, Field, FormError, Pager, Submit};
 use crate::error::AppError;
-use crate::models::{Attendee, Event, Page};
+use crate::models::{Attendee, Event, EventVisibility, Page};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -34,6 +34,7 @@ pub async fn create_event(
     location: String,
     max_attendees: String,
     timezone: String,
+    visibility: String,
 ) -> Result<(), AppError> {
     let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     let input = crate::inputs::EventInput {
@@ -45,6 +46,7 @@ pub async fn create_event(
         max_attendees: capacity(&max_attendees)?,
         // Empty: the browser did not say (no script yet); the server's default zone.
         timezone: Some(timezone).filter(|zone| !zone.trim().is_empty()),
+        visibility: Some(visibility),
     };
     let event = crate::domain::events::create(&mut conn, &actor, input).await?;
     leptos_axum::redirect(&format!("/dashboard/events/{}", event.id));
@@ -61,6 +63,7 @@ pub async fn update_event(
     location: String,
     max_attendees: String,
     timezone: String,
+    visibility: String,
 ) -> Result<Event, AppError> {
     let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     let patch = crate::inputs::EventPatch {
@@ -71,6 +74,7 @@ pub async fn update_event(
         location: Some(Some(location)),
         max_attendees: Some(capacity(&max_attendees)?),
         timezone: Some(timezone).filter(|zone| !zone.trim().is_empty()),
+        visibility: Some(visibility),
     };
     crate::domain::events::update(&mut conn, &actor, id, patch).await
 }
@@ -129,13 +133,65 @@ pub async fn staff_links(event_id: i32) -> Result<Vec<crate::models::StaffAccess
 pub async fn add_staff(
     event_id: i32,
     staff_name: String,
+    staff_role: String,
+    staff_list: String,
 ) -> Result<crate::models::StaffAccess, AppError> {
     let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
+    let list_id = match staff_list.trim() {
+        "" => None,
+        raw => Some(
+            raw.parse()
+                .map_err(|_| AppError::field("staff_list", "Choose one of the lists."))?,
+        ),
+    };
     // The form calls its field `staff_name` (the event form on the same page has `name`).
-    crate::domain::staff::create(&mut conn, &actor, event_id, &staff_name)
+    let input = crate::inputs::StaffInput {
+        name: staff_name,
+        role: Some(staff_role),
+        list_id,
+    };
+    crate::domain::staff::create(&mut conn, &actor, event_id, input)
+        .await
+        .map_err(|error| {
+            if let Some(problem) = error.field_error("name") {
+                AppError::field("staff_name", problem)
+            } else if let Some(problem) = error.field_error("list_id") {
+                AppError::field("staff_list", problem)
+            } else {
+                error
+            }
+        })
+}
+
+/// The event's check-in lists, the default first (an event has at most 50).
+#[server(prefix = "/rpc")]
+pub async fn checkin_lists(event_id: i32) -> Result<Vec<crate::models::CheckinList>, AppError> {
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
+    use crate::domain::checkin_lists::{list, MAX_LISTS};
+    let page = crate::inputs::PageParams {
+        limit: Some(MAX_LISTS),
+        offset: None,
+    };
+    Ok(list(&mut conn, &actor, event_id, page).await?.items)
+}
+
+/// A new check-in list; `counts_exits` is the checkbox, present when ticked.
+#[server(prefix = "/rpc")]
+pub async fn add_checkin_list(
+    event_id: i32,
+    list_name: String,
+    counts_exits: Option<String>,
+) -> Result<crate::models::CheckinList, AppError> {
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
+    let input = crate::inputs::ListInput {
+        name: list_name,
+        counts_exits: counts_exits.is_some(),
+    };
+    // The form calls its field `list_name` (the event form on the same page has `name`).
+    crate::domain::checkin_lists::create(&mut conn, &actor, event_id, input)
         .await
         .map_err(|error| match error.field_error("name") {
-            Some(problem) => AppError::field("staff_name", problem),
+            Some(problem) => AppError::field("list_name", problem),
             None => error,
         })
 }
@@ -178,12 +234,42 @@ fn EventFields(event: Option<Event>, error: Signal<Option<AppError>>) -> impl In
         </div>
         <TimeZoneField value=value(|e| e.timezone.clone()) error/>
         <Field label="Location" name="location" value=value(|e| e.location.clone().unwrap_or_default()) error/>
+        <VisibilityField value=event.as_ref().map(|e| e.visibility).unwrap_or_default() error/>
         <Field label="Capacity" name="max_attendees" kind="number" hint="Leave empty for unlimited." value=value(|e| e.max_attendees.map(|m| m.to_string()).unwrap_or_default()) error/>
         <div class="field" class:invalid=move || description_problem().is_some()>
             <label for="field-description">"Description"</label>
             <textarea id="field-description" name="description" rows="5">{description}</textarea>
             <p class="field-note">{move || description_problem().unwrap_or_default()}</p>
         </div>
+    }
+}
+
+/// Who finds the event: listed on the home page, or reached only by its link.
+#[component]
+fn VisibilityField(value: EventVisibility, error: Signal<Option<AppError>>) -> impl IntoView {
+    let value = crate::form_flash::typed("visibility")
+        .and_then(|typed| EventVisibility::parse(&typed))
+        .unwrap_or(value);
+    let problem = move || error.get().and_then(|e| e.field_error("visibility"));
+    let choice = move |option: EventVisibility, label: &'static str, note: &'static str| {
+        let id = format!("field-visibility-{}", option.as_str());
+        let note_id = format!("{id}-note");
+        view! {
+            <div class="choice">
+                <input type="radio" name="visibility" id=id.clone() value=option.as_str()
+                    checked=value == option aria-describedby=note_id.clone()/>
+                <label for=id>{label}</label>
+                <p class="field-note" id=note_id>{note}</p>
+            </div>
+        }
+    };
+    view! {
+        <fieldset class="choices" class:invalid=move || problem().is_some()>
+            <legend>"Who can find it"</legend>
+            {choice(EventVisibility::Public, "Public", "Listed on NetEvent's home page and in search.")}
+            {choice(EventVisibility::Unlisted, "Unlisted", "Only people with the link can see it and register.")}
+            <p class="field-note" role="alert">{move || problem().unwrap_or_default()}</p>
+        </fieldset>
     }
 }
 
@@ -275,12 +361,14 @@ fn ManageEvent(event: Event, update: ServerAction<UpdateEvent>) -> impl IntoView
     let link = format!("/e/{}", event.code);
     let id = event.id;
     let for_delete = event.clone();
+    let add_list = ServerAction::<AddCheckinList>::new();
     view! {
         <Title text=event.name.clone()/>
         <div class="page-head">
             <div>
                 <p class="event-date">{event.when()}</p>
                 <h1>{event.name.clone()}</h1>
+                <crate::components::VisibilityTag visibility=event.visibility/>
                 <p class="spots">{spots_text(event.spots_left, event.attendee_count)}</p>
                 <p class="muted">{format!("{} checked in", event.checked_in.unwrap_or(0))}</p>
             </div>
@@ -292,7 +380,8 @@ fn ManageEvent(event: Event, update: ServerAction<UpdateEvent>) -> impl IntoView
         </nav>
         <InviteLink link=link.clone()/>
         <super::badges::PrintBadges event_id=id attendees=event.attendee_count/>
-        <DoorStaff event_id=id/>
+        <DoorLists event_id=id add_list/>
+        <DoorStaff event_id=id add_list/>
         <AttendeeList event_id=id/>
         <section class="card">
             <h2>"Edit event"</h2>
@@ -452,10 +541,55 @@ fn AttendeeList(event_id: i32) -> impl IntoView {
     }
 }
 
+/// The event's doors and rooms (check-in lists): every event has its main entrance; the
+/// organiser adds others, each optionally counting exits so it knows who is inside.
+#[component]
+fn DoorLists(event_id: i32, add_list: ServerAction<AddCheckinList>) -> impl IntoView {
+    let error = action_error(add_list);
+    let lists = Resource::new(
+        move || add_list.version().get(),
+        move |_| checkin_lists(event_id),
+    );
+    view! {
+        <section class="card" aria-labelledby="lists-title">
+            <h2 id="lists-title">"Doors and rooms"</h2>
+            <p class="muted">"Each door or room keeps its own check-in list. Scans without one go to the main entrance."</p>
+            <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading lists…"</p> }>
+                {move || Suspend::new(async move {
+                    match lists.await {
+                        Ok(lists) => view! {
+                            <ul class="plain-list" data-testid="checkin-lists">
+                                {lists.into_iter().map(|list| view! {
+                                    <li>
+                                        <strong>{list.name}</strong>
+                                        {list.is_default.then(|| view! { " " <span class="tag">"Default"</span> })}
+                                        {list.counts_exits.then(|| view! { " " <span class="tag ok">"Counts who is inside"</span> })}
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorNote error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <ActionForm action=add_list>
+                <FormError error/>
+                <input type="hidden" name="event_id" value=event_id/>
+                <Field label="New list" name="list_name" hint="e.g. Workshop room A" required=true error/>
+                <div class="choice">
+                    <input type="checkbox" id="field-counts_exits" name="counts_exits" value="on"/>
+                    <label for="field-counts_exits">"Also scan people out, to count who is inside"</label>
+                </div>
+                <Submit label="Add list" busy="Adding…" pending=Signal::from(add_list.pending())/>
+            </ActionForm>
+        </section>
+    }
+}
+
 /// Links for the people at the door: each opens the scanner for this event only, and can be
 /// revoked at once. The QR code lets a staff phone open its link without typing.
 #[component]
-fn DoorStaff(event_id: i32) -> impl IntoView {
+fn DoorStaff(event_id: i32, add_list: ServerAction<AddCheckinList>) -> impl IntoView {
     let add = ServerAction::<AddStaff>::new();
     let revoke = ServerAction::<RevokeStaff>::new();
     let error = action_error(add);
@@ -463,6 +597,11 @@ fn DoorStaff(event_id: i32) -> impl IntoView {
         move || (add.version().get(), revoke.version().get()),
         move |_| staff_links(event_id),
     );
+    let lists = Resource::new(
+        move || add_list.version().get(),
+        move |_| checkin_lists(event_id),
+    );
+    let list_problem = move || error.get().and_then(|e| e.field_error("staff_list"));
     view! {
         <section class="card" aria-labelledby="staff-title">
             <h2 id="staff-title">"Check-in staff"</h2>
@@ -472,10 +611,33 @@ fn DoorStaff(event_id: i32) -> impl IntoView {
                 <input type="hidden" name="event_id" value=event_id/>
                 <div class="row">
                     <Field label="Name" name="staff_name" hint="e.g. Door 1 — Sam" required=true error/>
-                    <div class="field"><label class="visually-hidden" for="add-staff">"Add"</label>
-                        <Submit label="Create link" busy="Creating…" pending=Signal::from(add.pending())/>
+                    <div class="field">
+                        <label for="field-staff_role">"Role"</label>
+                        <select id="field-staff_role" name="staff_role" aria-describedby="field-staff_role-note">
+                            <option value="steward" selected>"Steward"</option>
+                            <option value="supervisor">"Supervisor"</option>
+                        </select>
+                        <p class="field-note" id="field-staff_role-note">"Stewards only scan tickets; supervisors also find people by name, check in by hand and see the counts."</p>
                     </div>
                 </div>
+                <div class="field" class:invalid=move || list_problem().is_some()>
+                    <label for="field-staff_list">"Door or room"</label>
+                    <Transition fallback=|| view! { <select id="field-staff_list" name="staff_list" disabled=true><option value="">"Loading…"</option></select> }>
+                        {move || Suspend::new(async move {
+                            let lists = lists.await.unwrap_or_default();
+                            view! {
+                                <select id="field-staff_list" name="staff_list" aria-describedby="field-staff_list-note">
+                                    <option value="">"Any — they choose on the scanner"</option>
+                                    {lists.into_iter().map(|list| view! {
+                                        <option value=list.id>{list.name}</option>
+                                    }).collect_view()}
+                                </select>
+                            }
+                        })}
+                    </Transition>
+                    <p class="field-note" id="field-staff_list-note">{move || list_problem().unwrap_or_else(|| "A link for one door scans into that list only.".to_owned())}</p>
+                </div>
+                <Submit label="Create link" busy="Creating…" pending=Signal::from(add.pending())/>
             </ActionForm>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
@@ -491,6 +653,10 @@ fn DoorStaff(event_id: i32) -> impl IntoView {
                                             {link.clone().map(|l| view! { <img class="qr" src=format!("{l}/qr.svg") alt=format!("QR code of {}'s link", access.name) width="96" height="96"/> })}
                                             <div class="person-text">
                                                 <p class="person-name">{access.name.clone()}</p>
+                                                <p class="muted">{match access.role {
+                                                    crate::models::StaffRole::Steward => "Steward · scans tickets",
+                                                    crate::models::StaffRole::Supervisor => "Supervisor · search, check in by hand, counts",
+                                                }}{access.list_id.map(|_| " · one door")}</p>
                                                 {match link {
                                                     Some(l) => view! { <p><a href=l.clone()>{l.clone()}</a></p> }.into_any(),
                                                     None => view! { <p class="muted">"Revoked"</p> }.into_any(),

@@ -174,6 +174,7 @@ pub fn DashboardPage() -> impl IntoView {
                                 <li class="card event-card">
                                     <p class="event-date">{event.when()}</p>
                                     <h3><A href=format!("/dashboard/events/{}", event.id)>{event.name.clone()}</A></h3>
+                                    <crate::components::VisibilityTag visibility=event.visibility/>
                                     <p class="spots">{spots_text(event.spots_left, event.attendee_count)}</p>
                                     <p class="muted" data-testid="checked-in">{format!("{} checked in", event.checked_in.unwrap_or(0))}</p>
                                     <p class="muted">"Link: " <code>{format!("/e/{}", event.code)}</code></p>

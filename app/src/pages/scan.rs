@@ -10,7 +10,7 @@
 use super::network::AttendeeGate;
 use crate::components::{Avatar, ErrorNote};
 use crate::error::AppError;
-use crate::models::{Attendee, CheckinResult, DoorPerson, Page};
+use crate::models::{Attendee, CheckinList, CheckinResult, DoorDirection, DoorPerson, Page};
 use chrono::NaiveDateTime;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -19,22 +19,39 @@ use std::collections::HashMap;
 /// The camera and its QR decoding, in the browser only.
 #[cfg(feature = "hydrate")]
 mod camera;
+/// Tones and vibration after each scan, in the browser only.
+#[cfg(feature = "hydrate")]
+mod feedback;
+/// USB and Bluetooth barcode scanners that type, in the browser only.
+#[cfg(feature = "hydrate")]
+mod hardware;
 /// The door's list and queue in IndexedDB, in the browser only.
 #[cfg(feature = "hydrate")]
 mod offline;
 
 #[server(prefix = "/rpc")]
-pub async fn door(event_id: i32) -> Result<(String, i64, i64), AppError> {
+/// The event's name and, for the organiser and supervisors, (checked in, registered).
+pub async fn door(event_id: i32) -> Result<(String, Option<(i64, i64)>), AppError> {
     let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     crate::domain::checkin::door(&mut conn, &actor, event_id).await
 }
 
-/// A scan; `scanned_at` (RFC 3339) when it was made offline and is synced now.
+/// The lists this door phone may scan into: only its own for a link bound to one.
+#[server(prefix = "/rpc")]
+pub async fn door_lists(event_id: i32) -> Result<Vec<CheckinList>, AppError> {
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
+    crate::domain::checkin_lists::for_door(&mut conn, &actor, event_id).await
+}
+
+/// A scan; `scanned_at` (RFC 3339) when it was made offline and is synced now; through
+/// `list_id` (else the link's list or the default) in `direction` (else in).
 #[server(prefix = "/rpc")]
 pub async fn scan_ticket(
     event_id: i32,
     token: String,
     scanned_at: Option<String>,
+    list_id: Option<i32>,
+    direction: Option<DoorDirection>,
 ) -> Result<CheckinResult, AppError> {
     let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     let device = if scanned_at.is_some() {
@@ -46,6 +63,9 @@ pub async fn scan_ticket(
         token,
         scanned_at,
         device: Some(device.into()),
+        attendee_id: None,
+        list_id,
+        direction: direction.map(|d| d.as_str().to_owned()),
     };
     crate::domain::checkin::check_in(&mut conn, &actor, event_id, input).await
 }
@@ -126,12 +146,21 @@ enum Outcome {
         person: Seen,
         at: NaiveDateTime,
     },
+    /// Scanned out of a list that counts who is inside; `was_inside` false: they were not.
+    Left {
+        person: Seen,
+        was_inside: bool,
+    },
     Refused(String),
 }
 
 impl Outcome {
     fn answered(result: Result<CheckinResult, AppError>) -> Self {
         match result {
+            Ok(r) if r.direction == DoorDirection::Out => Self::Left {
+                person: Seen::from(&r.attendee),
+                was_inside: !r.already_checked_in,
+            },
             Ok(r) if r.already_checked_in => Self::Already {
                 person: Seen::from(&r.attendee),
                 at: r.checked_in_at,
@@ -165,6 +194,9 @@ struct Scanner {
     roster: StoredValue<HashMap<String, DoorPerson>>,
     saved: RwSignal<Option<usize>>,
     event_name: RwSignal<Option<String>>,
+    /// The list scans go to (`None`: the link's own or the event's default) and which way.
+    list: RwSignal<Option<i32>>,
+    direction: RwSignal<DoorDirection>,
     /// A sync is under way (browser only).
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     syncing: StoredValue<bool>,
@@ -182,6 +214,8 @@ impl Scanner {
             roster: StoredValue::new(HashMap::new()),
             saved: RwSignal::new(None),
             event_name: RwSignal::new(None),
+            list: RwSignal::new(None),
+            direction: RwSignal::new(DoorDirection::In),
             syncing: StoredValue::new(false),
         }
     }
@@ -189,14 +223,23 @@ impl Scanner {
     /// Checks a ticket: with the server while it answers, from this phone's list otherwise.
     async fn scan(self, token: String) -> Outcome {
         if self.online.get_untracked() {
-            let result = scan_ticket(self.event_id.get_untracked(), token.clone(), None).await;
+            let result = scan_ticket(
+                self.event_id.get_untracked(),
+                token.clone(),
+                None,
+                self.list.get_untracked(),
+                Some(self.direction.get_untracked()),
+            )
+            .await;
             match result {
                 Err(AppError::Transport(_)) => {
                     self.online.try_set(false);
                 }
                 result => {
                     if let Ok(r) = &result {
-                        self.remember(&token, r.checked_in_at);
+                        if r.direction == DoorDirection::In {
+                            self.remember(&token, r.checked_in_at);
+                        }
                     }
                     return Outcome::answered(result);
                 }
@@ -218,13 +261,16 @@ impl Scanner {
     fn show(self, next: Outcome) {
         #[cfg(feature = "hydrate")]
         {
-            // A buzz the person at the door feels without looking: short for yes, long for no.
-            let pattern = match next {
-                Outcome::CheckedIn { .. } => 80,
-                Outcome::Already { .. } => 250,
-                Outcome::Refused(_) => 600,
-            };
-            let _ = window().navigator().vibrate_with_duration(pattern);
+            // What the person at the door hears and feels without looking.
+            use feedback::Signal;
+            feedback::play(match next {
+                Outcome::CheckedIn { .. }
+                | Outcome::Left {
+                    was_inside: true, ..
+                } => Signal::Yes,
+                Outcome::Already { .. } | Outcome::Left { .. } => Signal::Already,
+                Outcome::Refused(_) => Signal::No,
+            });
         }
         // The page may have been left while the answer was on its way.
         self.outcome.try_set(Some(next));
@@ -299,41 +345,121 @@ pub fn ScanPage() -> impl IntoView {
         },
     );
     let submit = move |token: String| scanner.submit(token);
+    #[cfg(feature = "hydrate")]
+    hardware::listen(submit);
+    let lists = Resource::new(move || event_id.get(), door_lists);
+    // Stewards scan only: no counts and no search by name (the server refuses both). Told
+    // once the header's answer is in, after hydration, so both renders start alike.
+    let supervises = RwSignal::new(true);
+    Effect::new(move |_| {
+        if let Some(answer) = info.get() {
+            supervises.set(!matches!(answer, Ok((_, None))));
+        }
+    });
+    let supervises = Signal::from(supervises);
     view! {
         <Title text="Check-in scanner"/>
         <Suspense fallback=|| view! { <p class="muted" aria-busy="true">"Opening the scanner…"</p> }>
             {move || Suspend::new(async move {
                 match info.await {
-                    Ok((name, checked_in, registered)) => view! {
-                        <DoorHead name checked_in registered/>
-                    }.into_any(),
+                    Ok((name, counts)) => view! { <DoorHead name counts/> }.into_any(),
                     // Offline: the list on this phone tells the counts as this phone knows them.
                     Err(AppError::Transport(_)) => {
                         let (checked_in, registered) = scanner.roster.with_value(|roster| {
                             (roster.values().filter(|p| p.checked_in_at.is_some()).count() as i64, roster.len() as i64)
                         });
                         let name = scanner.event_name.get_untracked().unwrap_or_else(|| "Check-in".into());
-                        view! { <DoorHead name checked_in registered/> }.into_any()
+                        view! { <DoorHead name counts=Some((checked_in, registered))/> }.into_any()
                     }
                     Err(error) => view! { <AttendeeGate error/> }.into_any(),
                 }
             })}
         </Suspense>
         <DoorStatus scanner/>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                // Offline the phone scans where it was; the choice needs the server.
+                lists.await.ok().map(|lists| view! { <ListPicker scanner lists/> })
+            })}
+        </Transition>
         <ResultPanel outcome=scanner.outcome/>
         <Camera on_code=submit/>
-        <ManualEntry scanner on_token=submit/>
+        <ManualEntry scanner supervises on_token=submit/>
     }
 }
 
+/// Where this phone scans: the event's doors and rooms to choose from (a link bound to one
+/// shows just it), and in or out where the list counts who is inside.
 #[component]
-fn DoorHead(name: String, checked_in: i64, registered: i64) -> impl IntoView {
+fn ListPicker(scanner: Scanner, lists: Vec<CheckinList>) -> impl IntoView {
+    if lists.len() < 2 && !lists.iter().any(|l| l.counts_exits) {
+        // Only the main entrance: nothing to choose.
+        return ().into_any();
+    }
+    let lists = StoredValue::new(lists);
+    let current = move || {
+        let chosen = scanner.list.get();
+        lists.with_value(|all| {
+            chosen
+                .and_then(|id| all.iter().find(|l| l.id == id))
+                .or_else(|| all.first())
+                .cloned()
+        })
+    };
+    let counts_exits = move || current().is_some_and(|l| l.counts_exits);
+    let choose = move |ev: leptos::ev::Event| {
+        let id = event_target_value(&ev).parse().ok();
+        scanner.list.set(id);
+        if !counts_exits() {
+            scanner.direction.set(DoorDirection::In);
+        }
+    };
+    let several = lists.with_value(|all| all.len() > 1);
+    let going = move |direction: DoorDirection| scanner.direction.get() == direction;
+    view! {
+        <section class="card door-where" aria-label="Where this phone scans">
+            {if several {
+                view! {
+                    <div class="field">
+                        <label for="door-list">"Scanning at"</label>
+                        <select id="door-list" on:change=choose>
+                            {lists.get_value().into_iter().map(|l| {
+                                let id = l.id;
+                                view! {
+                                    <option value=id selected=move || current().is_some_and(|c| c.id == id)>{l.name}</option>
+                                }
+                            }).collect_view()}
+                        </select>
+                    </div>
+                }.into_any()
+            } else {
+                view! { <p>"Scanning at " <strong>{move || current().map(|l| l.name).unwrap_or_default()}</strong></p> }.into_any()
+            }}
+            <Show when=counts_exits>
+                <div class="segmented" role="group" aria-label="Direction">
+                    <button type="button" aria-pressed=move || going(DoorDirection::In).to_string()
+                        class:on=move || going(DoorDirection::In)
+                        on:click=move |_| scanner.direction.set(DoorDirection::In)>"In"</button>
+                    <button type="button" aria-pressed=move || going(DoorDirection::Out).to_string()
+                        class:on=move || going(DoorDirection::Out)
+                        on:click=move |_| scanner.direction.set(DoorDirection::Out)>"Out"</button>
+                </div>
+            </Show>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn DoorHead(name: String, counts: Option<(i64, i64)>) -> impl IntoView {
     view! {
         <div class="door-head">
             <h1>{name}</h1>
-            <p class="door-count" aria-live="polite" data-testid="door-count">
-                <strong>{checked_in}</strong>" / "{registered}" checked in"
-            </p>
+            {counts.map(|(checked_in, registered)| view! {
+                <p class="door-count" aria-live="polite" data-testid="door-count">
+                    <strong>{checked_in}</strong>" / "{registered}" checked in"
+                </p>
+            })}
         </div>
     }
 }
@@ -378,6 +504,20 @@ fn ResultPanel(outcome: RwSignal<Option<Outcome>>) -> impl IntoView {
                 Outcome::Already { person, at } => (
                     "scan-result warn",
                     format!("Already checked in at {}", at.format("%H:%M")),
+                    Some(person),
+                    None,
+                ),
+                Outcome::Left { person, was_inside } => (
+                    if was_inside {
+                        "scan-result ok"
+                    } else {
+                        "scan-result warn"
+                    },
+                    if was_inside {
+                        "Scanned out ✓".to_owned()
+                    } else {
+                        "Was not inside".to_owned()
+                    },
                     Some(person),
                     None,
                 ),
@@ -473,14 +613,22 @@ fn Camera(on_code: impl Fn(String) + Clone + Send + Sync + 'static) -> impl Into
 #[component]
 fn ManualEntry(
     scanner: Scanner,
+    supervises: Signal<bool>,
     on_token: impl Fn(String) + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
     let event_id = scanner.event_id;
     let query = RwSignal::new(String::new());
     let found = Resource::new(
-        move || (event_id.get(), query.get(), scanner.scans.get()),
-        |(id, q, _)| async move {
-            if q.trim().len() < 2 {
+        move || {
+            (
+                event_id.get(),
+                query.get(),
+                scanner.scans.get(),
+                supervises.get(),
+            )
+        },
+        |(id, q, _, supervises)| async move {
+            if !supervises || q.trim().len() < 2 {
                 return Ok(None);
             }
             find_at_door(id, q).await.map(Some)
@@ -496,10 +644,14 @@ fn ManualEntry(
     view! {
         <section class="card" aria-labelledby="manual-title">
             <h2 id="manual-title">"No ticket?"</h2>
-            <div class="field">
-                <label for="door-search">"Find by name"</label>
-                <input id="door-search" type="search" autocomplete="off" on:input=move |ev| query.set(event_target_value(&ev))/>
-            </div>
+            <Show when=move || supervises.get() fallback=|| view! {
+                <p class="muted">"Type the code under the ticket's QR below; for anything else, call a supervisor."</p>
+            }>
+                <div class="field">
+                    <label for="door-search">"Find by name"</label>
+                    <input id="door-search" type="search" autocomplete="off" on:input=move |ev| query.set(event_target_value(&ev))/>
+                </div>
+            </Show>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     match found.await {

@@ -105,10 +105,34 @@ fn Figures(stats: EventStats) -> impl IntoView {
             <h2>"Check-ins over time"</h2>
             <CheckinChart buckets=stats.checkins_over_time minutes=stats.bucket_minutes/>
         </section>
+        {(stats.lists.len() > 1).then(|| view! { <ListCounts lists=stats.lists/> })}
         <div class="row">
             <Tally title="Top organisations" rows=stats.top_organisations/>
             <Tally title="Top roles" rows=stats.top_roles/>
         </div>
+    }
+}
+
+/// Each check-in list (gate): who came in there, and who is inside now where it counts exits.
+/// Shown once the event has more than its default list.
+#[component]
+fn ListCounts(lists: Vec<crate::models::ListCount>) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="lists-title">
+            <h2 id="lists-title">"Doors and rooms"</h2>
+            <table class="list-counts">
+                <thead><tr><th scope="col">"List"</th><th scope="col">"Came in"</th><th scope="col">"Inside now"</th></tr></thead>
+                <tbody>
+                    {lists.into_iter().map(|list| view! {
+                        <tr>
+                            <th scope="row">{list.name}</th>
+                            <td>{list.checked_in}</td>
+                            <td>{list.inside.map(|n| n.to_string()).unwrap_or_else(|| "—".to_owned())}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
     }
 }
 

@@ -25,15 +25,30 @@ pub fn routes() -> OpenApiRouter<AppState> {
     get,
     path = "/events",
     tag = "events",
-    params(PageParams),
-    responses((status = 200, description = "Upcoming public events", body = Page<Event>), ApiErrors)
+    params(ListQuery),
+    responses((status = 200, description = "Upcoming public events (unlisted ones never), soonest first", body = Page<Event>), ApiErrors)
 )]
 async fn list(
     State(state): State<AppState>,
-    ApiQuery(page): ApiQuery<PageParams>,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<Page<Event>>, AppError> {
     let mut conn = state.pool.get().await?;
-    Ok(Json(events::list_upcoming(&mut conn, page).await?))
+    let page = PageParams {
+        limit: query.limit,
+        offset: query.offset,
+    };
+    Ok(Json(
+        events::list_upcoming(&mut conn, query.q.as_deref(), page).await?,
+    ))
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ListQuery {
+    /// Words that must each appear in the event's name or location.
+    q: Option<String>,
+    limit: Option<i64>,
+    offset: Option<i64>,
 }
 
 #[utoipa::path(

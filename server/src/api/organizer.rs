@@ -3,11 +3,11 @@ use super::ApiErrors;
 use crate::AppState;
 use app::domain::badges::{self, Layout, Selection};
 use app::domain::Caller;
-use app::domain::{attendee_lists, checkin, deleted_events, staff, stats};
+use app::domain::{attendee_lists, checkin, checkin_lists, deleted_events, staff, stats};
 use app::error::AppError;
-use app::inputs::{CheckinInput, PageParams};
+use app::inputs::{CheckinInput, ListInput, PageParams, StaffInput};
 use app::models::EventStats;
-use app::models::{CheckinResult, DeletedEvent, DoorPerson, Event, Page, StaffAccess};
+use app::models::{CheckinList, CheckinResult, DeletedEvent, DoorPerson, Event, Page, StaffAccess};
 use axum::extract::Path;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -22,6 +22,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(badge_sheet))
         .routes(routes!(badges_printed))
         .routes(routes!(check_in))
+        .routes(routes!(list_lists, create_list))
         .routes(routes!(door_roster))
         .routes(routes!(scanner_page))
         .routes(routes!(list_staff, create_staff))
@@ -231,6 +232,43 @@ async fn check_in(
     Ok(Json(checkin::check_in(&mut conn, &actor, id, input).await?))
 }
 
+/// The event's check-in lists (gates), the default one first.
+#[utoipa::path(
+    get,
+    path = "/organizer/events/{id}/lists",
+    tag = "organizer",
+    params(("id" = i32, Path, description = "The record's id"), PageParams),
+    responses((status = 200, description = "The event's check-in lists", body = Page<CheckinList>), ApiErrors)
+)]
+async fn list_lists(
+    caller: Caller,
+    Id(id): Id,
+    ApiQuery(page): ApiQuery<PageParams>,
+) -> Result<Json<Page<CheckinList>>, AppError> {
+    let (actor, mut conn) = caller.open().await?;
+    Ok(Json(
+        checkin_lists::list(&mut conn, &actor, id, page).await?,
+    ))
+}
+
+#[utoipa::path(
+    post,
+    path = "/organizer/events/{id}/lists",
+    tag = "organizer",
+    params(("id" = i32, Path, description = "The record's id")),
+    request_body = ListInput,
+    responses((status = 201, description = "A new check-in list", body = CheckinList), ApiErrors)
+)]
+async fn create_list(
+    caller: Caller,
+    Id(id): Id,
+    ApiJson(input): ApiJson<ListInput>,
+) -> Result<(axum::http::StatusCode, Json<CheckinList>), AppError> {
+    let (actor, mut conn) = caller.open().await?;
+    let list = checkin_lists::create(&mut conn, &actor, id, input).await?;
+    Ok((axum::http::StatusCode::CREATED, Json(list)))
+}
+
 /// The door's list for scanning offline (`limit` up to 1,000): names and ticket hashes.
 #[utoipa::path(
     get,
@@ -274,12 +312,6 @@ async fn undo_check_in(
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
-#[serde(default)]
-struct StaffInput {
-    name: String,
-}
-
 #[utoipa::path(
     post,
     path = "/organizer/events/{id}/staff",
@@ -294,7 +326,7 @@ async fn create_staff(
     ApiJson(input): ApiJson<StaffInput>,
 ) -> Result<(axum::http::StatusCode, Json<StaffAccess>), AppError> {
     let (actor, mut conn) = caller.open().await?;
-    let access = staff::create(&mut conn, &actor, id, &input.name).await?;
+    let access = staff::create(&mut conn, &actor, id, input).await?;
     Ok((axum::http::StatusCode::CREATED, Json(access)))
 }
 

@@ -253,6 +253,22 @@ impl TestApp {
         );
         response.json().await.unwrap()
     }
+
+    /// A new attendee of the event: (their id, the token their ticket's QR code holds).
+    pub async fn ticket_holder(
+        &self,
+        event_id: i64,
+        email: &str,
+        first_name: &str,
+    ) -> (i64, String) {
+        let attendee = self
+            .attendee(&self.client(), event_id, email, first_name)
+            .await;
+        (
+            attendee["id"].as_i64().unwrap(),
+            attendee["checkin_token"].as_str().unwrap().to_owned(),
+        )
+    }
 }
 
 impl TestApp {

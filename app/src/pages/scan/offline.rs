@@ -3,7 +3,7 @@
 use super::{door, door_roster, scan_ticket, Outcome, Scanner, Seen};
 use crate::door_store::{DoorStore, QueuedScan, SavedRoster};
 use crate::error::AppError;
-use crate::models::{normalise_ticket, ticket_hash};
+use crate::models::{normalise_ticket, ticket_hash, DoorDirection};
 use chrono::{NaiveDate, NaiveDateTime};
 use leptos::prelude::*;
 
@@ -136,7 +136,11 @@ impl Scanner {
                 )
             }
         };
-        if let Some(at) = person.checked_in_at {
+        let list_id = self.list.get_untracked();
+        let direction = self.direction.get_untracked();
+        // The phone's list knows the event-wide check-in only: a repeat is told offline on
+        // the default list going in; other scans are queued for the server to count.
+        if let (None, DoorDirection::In, Some(at)) = (list_id, direction, person.checked_in_at) {
             return Outcome::Already {
                 person: Seen::from(&person),
                 at,
@@ -151,6 +155,8 @@ impl Scanner {
             token: normalise_ticket(&token),
             scanned_at: String::from(js_sys::Date::new_0().to_iso_string()),
             local_time: phone_now(),
+            list_id,
+            direction: Some(direction),
         };
         let stored = match DoorStore::open().await {
             Ok(store) => store.queue(&scan).await,
@@ -159,11 +165,19 @@ impl Scanner {
         if let Err(problem) = stored {
             return Outcome::Refused(problem);
         }
-        self.remember(&token, scan.local_time);
+        if direction == DoorDirection::In {
+            self.remember(&token, scan.local_time);
+        }
         self.waiting.try_update(|n| *n += 1);
-        Outcome::CheckedIn {
-            person: Seen::from(&person),
-            queued: true,
+        match direction {
+            DoorDirection::In => Outcome::CheckedIn {
+                person: Seen::from(&person),
+                queued: true,
+            },
+            DoorDirection::Out => Outcome::Left {
+                person: Seen::from(&person),
+                was_inside: true,
+            },
         }
     }
 
@@ -180,8 +194,14 @@ impl Scanner {
             let queued = store.queued(id).await.unwrap_or_default();
             let mut refused = Vec::new();
             for scan in queued {
-                let answer =
-                    scan_ticket(id, scan.token.clone(), Some(scan.scanned_at.clone())).await;
+                let answer = scan_ticket(
+                    id,
+                    scan.token.clone(),
+                    Some(scan.scanned_at.clone()),
+                    scan.list_id,
+                    scan.direction,
+                )
+                .await;
                 match answer {
                     Ok(_) => {
                         self.online.try_set(true);

@@ -1,0 +1,3 @@
+ALTER TABLE events
+  DROP KEY events_listed,
+  DROP COLUMN visibility;
