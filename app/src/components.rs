@@ -10,6 +10,16 @@ use leptos_router::components::A;
 #[component]
 pub fn Header(session: SessionActions) -> impl IntoView {
     let user = session.user;
+    // On an event's pages the visitor is an attendee: their login, no organiser's call.
+    let location = leptos_router::hooks::use_location();
+    let event_code = Memo::new(move |_| {
+        location.pathname.with(|path| {
+            path.strip_prefix("/e/")
+                .and_then(|rest| rest.split('/').next())
+                .filter(|code| !code.is_empty())
+                .map(str::to_owned)
+        })
+    });
     view! {
         <header class="site-header">
             <nav class="container nav" aria-label="Main">
@@ -18,18 +28,28 @@ pub fn Header(session: SessionActions) -> impl IntoView {
                     "NetEvent"
                 </A>
                 <Transition fallback=|| ()>
-                    {move || Suspend::new(async move {
+                    {move || {
+                        let event_code = event_code.get();
+                        Suspend::new(async move {
                         match user.await {
                             Ok(Some(me)) => view! { <UserMenu me session/> }.into_any(),
-                            _ => view! {
-                                <div class="nav-links">
-                                    <A href="/organizer/login">"Log in"</A>
-                                    <A href="/organizer/register" attr:class="button small">"Organise an event"</A>
-                                </div>
-                            }
-                            .into_any(),
+                            _ => match event_code {
+                                Some(code) => view! {
+                                    <div class="nav-links">
+                                        <A href=format!("/e/{code}/login") attr:class="button small secondary">"Attendee log in"</A>
+                                    </div>
+                                }
+                                .into_any(),
+                                None => view! {
+                                    <div class="nav-links">
+                                        <A href="/organizer/login">"Log in"</A>
+                                        <A href="/organizer/register" attr:class="button small">"Organise an event"</A>
+                                    </div>
+                                }
+                                .into_any(),
+                            },
                         }
-                    })}
+                    })}}
                 </Transition>
             </nav>
         </header>
@@ -55,10 +75,21 @@ fn UserMenu(me: Me, session: SessionActions) -> impl IntoView {
     view! {
         <div class="nav-links">
             {link}
-            <span class="who" data-testid="current-user">
-                <span class="who-role">{role}</span>
-                <span class="who-name">{name}</span>
-            </span>
+            {match me {
+                // An attendee's own name opens their profile.
+                Me::Attendee(_) => view! {
+                    <A href="/me/profile" attr:class="who" attr:data-testid="current-user" attr:title="My profile">
+                        <span class="who-role">{role}</span>
+                        <span class="who-name">{name}</span>
+                    </A>
+                }.into_any(),
+                _ => view! {
+                    <span class="who" data-testid="current-user">
+                        <span class="who-role">{role}</span>
+                        <span class="who-name">{name}</span>
+                    </span>
+                }.into_any(),
+            }}
             <ActionForm action=session.logout>
                 <button type="submit" class="link-button">"Log out"</button>
             </ActionForm>
@@ -90,11 +121,26 @@ fn AttendeeTabs() -> impl IntoView {
     };
     view! {
         <nav class="tabbar" aria-label="Networking">
-            <A href="/me/people">"People"</A>
-            <A href="/me/connections">"Connections" {count(|i| i.connection_requests)}</A>
-            <A href="/me/agenda">"Agenda" {count(|i| i.appointment_requests)}</A>
-            <A href="/me/profile">"Profile"</A>
+            <A href="/me/people"><TabIcon path=ICON_PEOPLE/>"People"</A>
+            <A href="/me/connections"><TabIcon path=ICON_CONNECTIONS/>"Connections" {count(|i| i.connection_requests)}</A>
+            <A href="/me/agenda"><TabIcon path=ICON_AGENDA/>"Agenda" {count(|i| i.appointment_requests)}</A>
+            <A href="/me/ticket"><TabIcon path=ICON_TICKET/>"Ticket"</A>
         </nav>
+    }
+}
+
+/// Outline icons of the tab bar, drawn in the page (24 × 24, stroked in the text colour).
+const ICON_PEOPLE: &str = "M16 19v-1.5a3.5 3.5 0 0 0-3.5-3.5h-5A3.5 3.5 0 0 0 4 17.5V19M10 10.5a3 3 0 1 0 0-6 3 3 0 0 0 0 6M20 19v-1.5a3.5 3.5 0 0 0-2.5-3.35M15 4.6a3 3 0 0 1 0 5.8";
+const ICON_CONNECTIONS: &str = "M9 15l6-6M10.5 6.5l1.8-1.8a3.8 3.8 0 0 1 5.4 5.4l-1.8 1.8M13.5 17.5l-1.8 1.8a3.8 3.8 0 0 1-5.4-5.4l1.8-1.8";
+const ICON_AGENDA: &str = "M5 6h14v14H5zM5 10h14M9 4v4M15 4v4";
+const ICON_TICKET: &str = "M4 5h6v6H4zM14 5h6v6h-6zM4 15h6v5H4zM14 15h2M14 18h2v2M18 15h2v5";
+
+#[component]
+fn TabIcon(path: &'static str) -> impl IntoView {
+    view! {
+        <svg class="tab-icon" viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" focusable="false">
+            <path d=path fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"/>
+        </svg>
     }
 }
 

@@ -579,10 +579,14 @@ pub async fn get(conn: &mut DbConn<'_>, actor: &Actor, id: i32) -> Result<Attend
 pub async fn ticket(
     conn: &mut DbConn<'_>,
     actor: &Actor,
-    code: &str,
+    code: Option<&str>,
 ) -> Result<(Attendee, Event), AppError> {
     let (me, event_id) = actor.attendee()?;
-    let event = events::get_by_code(conn, code).await?;
+    // Without a code: the ticket of the event the attendee is logged in to (the tab bar's).
+    let event = match code {
+        Some(code) => events::get_by_code(conn, code).await?,
+        None => events::get(conn, event_id).await?,
+    };
     if event.id != event_id {
         return Err(AppError::Forbidden);
     }

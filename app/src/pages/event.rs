@@ -84,13 +84,64 @@ fn EventDetails(event: Event, me: Option<Me>) -> impl IntoView {
             <header class="event-head">
                 <p class="event-date">{event.when()}</p>
                 <h1>{event.name.clone()}</h1>
-                {event.location.clone().map(|place| view! { <p class="event-place">{place}</p> })}
+                {event.location.clone().map(|place| view! {
+                    <p class="event-place">
+                        {place.clone()} " · "
+                        <a href=map_link(&place) rel="noopener" target="_blank">"Map"<span class="visually-hidden">" (opens OpenStreetMap)"</span></a>
+                    </p>
+                })}
                 <p class="spots" class:full=full>{spots_text(event.spots_left, event.attendee_count)}</p>
-                <p><a href=format!("/e/{}/event.ics", event.code) download>"Add to calendar (.ics)"</a></p>
+                <CalendarChoices event=event.clone()/>
             </header>
             {event.description.clone().map(|text| view! { <p class="event-description">{text}</p> })}
             {rsvp}
         </article>
+    }
+}
+
+fn escaped(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// The place on OpenStreetMap's search: open data, and phones offer their map app from it.
+fn map_link(place: &str) -> String {
+    format!(
+        "https://www.openstreetmap.org/search?query={}",
+        escaped(place)
+    )
+}
+
+/// The event in Google Calendar's form, its wall-clock times in its own zone (`ctz`).
+fn google_calendar_link(event: &Event) -> String {
+    let stamp = |at: chrono::NaiveDateTime| at.format("%Y%m%dT%H%M%S").to_string();
+    let mut link = format!(
+        "https://calendar.google.com/calendar/render?action=TEMPLATE&text={}&dates={}/{}&ctz={}",
+        escaped(&event.name),
+        stamp(event.start_time),
+        stamp(event.end_time),
+        escaped(&event.timezone),
+    );
+    if let Some(place) = &event.location {
+        link.push_str("&location=");
+        link.push_str(&escaped(place));
+    }
+    link
+}
+
+/// "Add to calendar" as a button opening the choices people have: Google's web calendar,
+/// and the .ics file (with its zone) that Apple Calendar and Outlook open.
+#[component]
+fn CalendarChoices(event: Event) -> impl IntoView {
+    let ics = format!("/e/{}/event.ics", event.code);
+    view! {
+        <details class="menu calendar-menu">
+            <summary class="button secondary small">"Add to calendar"</summary>
+            <ul class="menu-list">
+                <li><a href=google_calendar_link(&event) rel="noopener" target="_blank">"Google Calendar"</a></li>
+                <li><a href=ics.clone() download>"Apple Calendar"</a></li>
+                <li><a href=ics download>"Outlook"</a></li>
+            </ul>
+        </details>
     }
 }
 
@@ -196,10 +247,22 @@ pub fn AttendeeLoginPage() -> impl IntoView {
     let code = code_param();
     let action = SessionActions::get().login_attendee;
     let error = action_error(action);
+    let event = Resource::new(move || code.get(), event_by_code);
     view! {
         <Title text="Attendee login"/>
         <section class="card narrow">
             <h1>"Log in to your event"</h1>
+            // Which event this login is for: a person registered for several must know.
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    event.await.ok().map(|event| view! {
+                        <p class="lead" data-testid="login-event">
+                            <strong>{event.name.clone()}</strong>
+                            <span class="muted">" · " {event.when()}</span>
+                        </p>
+                    })
+                })}
+            </Suspense>
             <ActionForm action>
                 <FormError error/>
                 <input type="hidden" name="event_code" value=move || code.get()/>
@@ -210,5 +273,48 @@ pub fn AttendeeLoginPage() -> impl IntoView {
             <p class="switch"><A href=move || format!("/forgot-password?role=attendee&event={}", code.get())>"Forgot your password?"</A></p>
             <p class="switch">"Not registered yet? " <A href=move || format!("/e/{}", code.get())>"RSVP to the event"</A></p>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{google_calendar_link, map_link};
+    use crate::models::{Event, EventVisibility};
+
+    #[test]
+    fn calendar_and_map_links_carry_the_event_escaped_and_in_its_zone() {
+        let at = |h| {
+            chrono::NaiveDate::from_ymd_opt(2030, 5, 4)
+                .unwrap()
+                .and_hms_opt(h, 30, 0)
+                .unwrap()
+        };
+        let event = Event {
+            id: 1,
+            organizer_id: 1,
+            code: "ABCDEFGHJK".into(),
+            name: "Rust & Friends #3".into(),
+            description: None,
+            start_time: at(9),
+            end_time: at(17),
+            location: Some("Café Zoë, Hall B".into()),
+            max_attendees: None,
+            timezone: "Europe/Berlin".into(),
+            visibility: EventVisibility::Public,
+            created_at: at(8),
+            attendee_count: 0,
+            spots_left: None,
+            checked_in: None,
+        };
+        assert_eq!(
+            google_calendar_link(&event),
+            "https://calendar.google.com/calendar/render?action=TEMPLATE\
+             &text=Rust%20%26%20Friends%20%233&dates=20300504T093000/20300504T173000\
+             &ctz=Europe%2FBerlin&location=Caf%C3%A9%20Zo%C3%AB%2C%20Hall%20B"
+        );
+        assert_eq!(
+            map_link("Café Zoë, Hall B"),
+            "https://www.openstreetmap.org/search?query=Caf%C3%A9%20Zo%C3%AB%2C%20Hall%20B"
+        );
     }
 }

@@ -150,9 +150,14 @@ fn CheckinChart(buckets: Vec<TimeCount>, minutes: i64) -> impl IntoView {
         .first()
         .map(|b| b.start.format("%H:%M").to_string())
         .unwrap_or_default();
+    // The axis ends where the last period ends: one period reads 03:45 – 04:00.
     let last = buckets
         .last()
-        .map(|b| b.start.format("%H:%M").to_string())
+        .map(|b| {
+            (b.start + chrono::Duration::minutes(minutes))
+                .format("%H:%M")
+                .to_string()
+        })
         .unwrap_or_default();
     let label = format!("{total} check-ins between {first} and {last}, per {minutes} minutes; busiest period {max}.");
     view! {

@@ -7,14 +7,17 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
+/// The ticket for the event of `code`, or (empty) of the event the attendee is logged in to.
 #[server(prefix = "/rpc")]
 pub async fn my_ticket(code: String) -> Result<(Attendee, Event, String), AppError> {
     let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
-    let (attendee, event) = crate::domain::attendees::ticket(&mut conn, &actor, &code).await?;
+    let code = Some(code.trim()).filter(|c| !c.is_empty());
+    let (attendee, event) = crate::domain::attendees::ticket(&mut conn, &actor, code).await?;
     let svg = crate::badge_html::qr_svg(attendee.checkin_token.as_deref().unwrap_or_default());
     Ok((attendee, event, svg))
 }
 
+/// `/e/<code>/ticket`, and `/me/ticket` (the tab bar's: the event logged in to).
 #[component]
 pub fn TicketPage() -> impl IntoView {
     let code = super::code_param();

@@ -1,0 +1,65 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useBrowser, phone, open, demoEventCode, DEMO_PASSWORD, BASE_URL } from './helpers.mjs';
+
+const browser = useBrowser();
+
+test('on an event page the header speaks to attendees, and the ticket is one tap away on a 360 px phone', async () => {
+  const code = await demoEventCode();
+  const context = await phone(browser());
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 360, height: 740 });
+
+  // A visitor of the event's link: their own login, no organiser's call to action.
+  await open(page, `/e/${code}`);
+  const header = page.locator('.site-header');
+  assert.equal(await header.getByRole('link', { name: 'Organise an event' }).count(), 0);
+  // Add to calendar offers Google (in the event's own zone) and the .ics for Apple and Outlook;
+  // the place links to a map.
+  await page.getByText('Add to calendar').click();
+  const google = new URL(await page.getByRole('link', { name: 'Google Calendar' }).getAttribute('href'));
+  assert.equal(google.hostname, 'calendar.google.com');
+  assert.equal(google.searchParams.get('text'), 'NetEvent Demo Day');
+  assert.match(google.searchParams.get('dates'), /^\d{8}T090000\/\d{8}T173000$/);
+  assert.ok(google.searchParams.get('ctz'), 'the zone goes along');
+  const ics = await page.evaluate(async (href) => (await fetch(href)).text(),
+    await page.getByRole('link', { name: 'Apple Calendar' }).getAttribute('href'));
+  assert.match(ics, /BEGIN:VEVENT/);
+  const map = new URL(await page.getByRole('link', { name: /^Map/ }).getAttribute('href'));
+  assert.equal(map.searchParams.get('query'), 'Congress Centre, Hall B');
+  await header.getByRole('link', { name: 'Attendee log in' }).click();
+  await page.waitForURL(`${BASE_URL}/e/${code}/login`);
+  // The login names its event.
+  await page.getByTestId('login-event').getByText('NetEvent Demo Day').waitFor();
+  await page.fill('#field-email', 'ada@demo.netevent.dev');
+  await page.fill('#field-password', DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('heading', { name: /You're in/ }).waitFor();
+
+  // Four tabs with icon and word, none cut at 360 px; Ticket shows Ada's QR code; her name in
+  // the header opens her profile.
+  const tabs = page.getByRole('navigation', { name: 'Networking' });
+  await tabs.getByRole('link', { name: 'Ticket' }).waitFor();
+  const names = (await tabs.getByRole('link').allTextContents()).map((t) => t.replace(/\d+$/, '').trim());
+  assert.deepEqual(names, ['People', 'Connections', 'Agenda', 'Ticket']);
+  assert.equal(await page.getByTestId('current-user').getAttribute('href'), '/me/profile');
+  const clipped = await tabs.evaluate((nav) => [...nav.querySelectorAll('a')]
+    .filter((a) => a.scrollWidth > a.clientWidth + 1 || a.getBoundingClientRect().right > window.innerWidth)
+    .map((a) => a.textContent));
+  assert.deepEqual(clipped, [], 'no tab is cut or off screen');
+  await tabs.getByRole('link', { name: 'Ticket' }).click();
+  await page.waitForURL(`${BASE_URL}/me/ticket`);
+  await page.getByRole('img', { name: 'Your check-in QR code' }).waitFor();
+  await page.getByText('Ada Lovelace').first().waitFor();
+  assert.equal(await tabs.getByRole('link', { name: 'Ticket' }).getAttribute('aria-current'), 'page');
+  // Nothing of the page hides under the tab bar: its end scrolls clear of it.
+  const hidden = await page.evaluate(() => {
+    window.scrollTo(0, document.body.scrollHeight);
+    const bar = document.querySelector('.tabbar').getBoundingClientRect();
+    const last = [...document.querySelectorAll('main *')].filter((e) => e.getBoundingClientRect().height > 0).pop();
+    return last.getBoundingClientRect().bottom > bar.top + 1;
+  });
+  assert.equal(hidden, false, 'the last of the page ends above the tab bar');
+  assert.deepEqual(context.browserErrors, []);
+  await context.close();
+});
