@@ -35,6 +35,9 @@ pub struct QueuedScan {
     pub list_id: Option<i32>,
     #[serde(default)]
     pub direction: Option<crate::models::DoorDirection>,
+    /// A check-in by hand (found by name, `token` empty): whom.
+    #[serde(default)]
+    pub attendee_id: Option<i32>,
 }
 
 pub struct DoorStore {

@@ -34,7 +34,7 @@ async function checkedIn(cookie, eventId) {
 /** Wall-clock time in UTC, as API.md writes times (no offset). */
 const utc = (date) => date.toISOString().slice(0, 19);
 
-test('with the network cut the door checks tickets against the saved list, queues them, and syncs when it is back', async () => {
+test('with the network cut the door checks tickets and names against the saved list, queues them, and syncs when it is back', async () => {
   // The door believes queued scans from at most a day before the start (API.md), so this
   // event is on today: the demo's is two weeks away.
   const { cookie } = await apiLogin('/api/auth/organizer/login', { email: 'organizer@demo.netevent.dev', password: DEMO_PASSWORD });
@@ -55,6 +55,7 @@ test('with the network cut the door checks tickets against the saved list, queue
   };
   const alan = await ticketOf('Alan', 'Turing');
   const katherine = await ticketOf('Katherine', 'Johnson');
+  await ticketOf('Dorothy', 'Vaughan'); // comes without her ticket
 
   const context = await phone(browser());
   const page = await context.newPage();
@@ -87,18 +88,25 @@ test('with the network cut the door checks tickets against the saved list, queue
   await result.getByText(/Already checked in at \d\d:\d\d/).waitFor();
   await typeCode('0123456789ABCDEF0123456789ABCDEF01234567');
   await result.getByText('Not valid ✗').waitFor();
+  // Dorothy has no ticket with her: found by name in the list on the phone, checked in by hand.
+  await page.fill('#door-search', 'dorothy vau');
+  await page.getByText('Offline: found in the list on this phone.').waitFor();
+  await page.getByRole('button', { name: 'Check in Dorothy Vaughan' }).click();
+  await result.getByText('Dorothy Vaughan').waitFor();
+  assert.match(await result.textContent(), /Checked in ✓.*Saved on this phone/s);
+  await page.getByTestId('door-waiting').getByText('3 scans wait to sync').waitFor();
   assert.equal(await checkedIn(cookie, eventId), before, 'nothing reached the server while offline');
 
-  // The queue lives in IndexedDB: the page opened again offline still holds both scans.
+  // The queue lives in IndexedDB: the page opened again offline still holds the three scans.
   await page.reload();
   await page.waitForSelector('body[data-hydrated="true"]', { timeout: 20_000 });
-  await page.getByTestId('door-waiting').getByText('2 scans wait to sync').waitFor();
+  await page.getByTestId('door-waiting').getByText('3 scans wait to sync').waitFor();
   if (process.env.SCREENSHOTS) await page.screenshot({ path: `${process.env.SCREENSHOTS}/door-offline.png` });
 
   await context.setOffline(false);
   await page.getByTestId('door-waiting').getByText('All scans synced').waitFor({ timeout: 20_000 });
   await page.getByTestId('door-network').getByText('Online').waitFor();
-  assert.equal(await checkedIn(cookie, eventId), before + 2, 'both offline scans reached the stats');
+  assert.equal(await checkedIn(cookie, eventId), before + 3, 'the three offline check-ins reached the stats');
   const list = await (await fetch(`${BASE_URL}/api/events/${eventId}/attendees?q=Katherine`, { headers: { cookie } })).json();
   assert.ok(list.items[0].checked_in_at, 'Katherine is checked in');
 

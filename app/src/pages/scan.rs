@@ -44,7 +44,8 @@ pub async fn door_lists(event_id: i32) -> Result<Vec<CheckinList>, AppError> {
 }
 
 /// A scan; `scanned_at` (RFC 3339) when it was made offline and is synced now; through
-/// `list_id` (else the link's list or the default) in `direction` (else in).
+/// `list_id` (else the link's list or the default) in `direction` (else in). An empty token
+/// with `attendee_id` is a check-in by hand queued offline.
 #[server(prefix = "/rpc")]
 pub async fn scan_ticket(
     event_id: i32,
@@ -52,6 +53,7 @@ pub async fn scan_ticket(
     scanned_at: Option<String>,
     list_id: Option<i32>,
     direction: Option<DoorDirection>,
+    attendee_id: Option<i32>,
 ) -> Result<CheckinResult, AppError> {
     let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     let device = if scanned_at.is_some() {
@@ -63,7 +65,7 @@ pub async fn scan_ticket(
         token,
         scanned_at,
         device: Some(device.into()),
-        attendee_id: None,
+        attendee_id,
         list_id,
         direction: direction.map(|d| d.as_str().to_owned()),
     };
@@ -130,6 +132,30 @@ impl From<&DoorPerson> for Seen {
             name: p.full_name(),
             organisation: p.organisation.clone(),
             photo: p.profile_picture.clone(),
+        }
+    }
+}
+
+/// Someone the name search found: from the server, or from the list on this phone.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+struct Match {
+    id: i32,
+    name: String,
+    organisation: Option<String>,
+    photo: Option<String>,
+    checked_in_at: Option<NaiveDateTime>,
+    on_phone: bool,
+}
+
+impl From<&Attendee> for Match {
+    fn from(a: &Attendee) -> Self {
+        Self {
+            id: a.id,
+            name: a.full_name(),
+            organisation: a.organisation.clone(),
+            photo: a.profile_picture.clone(),
+            checked_in_at: a.checked_in_at,
+            on_phone: false,
         }
     }
 }
@@ -229,6 +255,7 @@ impl Scanner {
                 None,
                 self.list.get_untracked(),
                 Some(self.direction.get_untracked()),
+                None,
             )
             .await;
             match result {
@@ -285,10 +312,51 @@ impl Scanner {
     }
 }
 
+impl Scanner {
+    fn has_list(self) -> bool {
+        self.roster.with_value(|roster| !roster.is_empty())
+    }
+
+    /// The people on this phone's list whose name or organisation holds every word of `q`
+    /// (case ignored), at most 8, by name.
+    fn find_on_phone(self, q: &str) -> Vec<Match> {
+        let words: Vec<String> = q.split_whitespace().map(str::to_lowercase).collect();
+        let mut found: Vec<Match> = self.roster.with_value(|roster| {
+            roster
+                .values()
+                .filter(|p| {
+                    let text = format!(
+                        "{} {}",
+                        p.full_name(),
+                        p.organisation.as_deref().unwrap_or("")
+                    )
+                    .to_lowercase();
+                    words.iter().all(|w| text.contains(w.as_str()))
+                })
+                .map(|p| Match {
+                    id: p.id,
+                    name: p.full_name(),
+                    organisation: p.organisation.clone(),
+                    photo: p.profile_picture.clone(),
+                    checked_in_at: p.checked_in_at,
+                    on_phone: true,
+                })
+                .collect()
+        });
+        found.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        found.truncate(8);
+        found
+    }
+}
+
 #[cfg(not(feature = "hydrate"))]
 impl Scanner {
     async fn scan_offline(self, _token: String) -> Outcome {
         Outcome::Refused("Scanning needs the page to have loaded.".into())
+    }
+
+    async fn check_in_by_hand_offline(self, _attendee_id: i32) -> Outcome {
+        Outcome::Refused("Checking in needs the page to have loaded.".into())
     }
 }
 
@@ -627,18 +695,35 @@ fn ManualEntry(
                 supervises.get(),
             )
         },
-        |(id, q, _, supervises)| async move {
+        move |(id, q, _, supervises)| async move {
             if !supervises || q.trim().len() < 2 {
                 return Ok(None);
             }
-            find_at_door(id, q).await.map(Some)
+            match find_at_door(id, q.clone()).await {
+                Ok(page) => Ok(Some(page.items.iter().map(Match::from).collect::<Vec<_>>())),
+                // Without a network, the list this phone keeps answers.
+                Err(AppError::Transport(_)) if scanner.has_list() => {
+                    Ok(Some(scanner.find_on_phone(&q)))
+                }
+                Err(error) => Err(error),
+            }
         },
     );
     let code = RwSignal::new(String::new());
-    let check_in = move |attendee_id: i32| {
+    let check_in = move |found: Match| {
         let id = event_id.get_untracked();
         leptos::task::spawn_local(async move {
-            scanner.show(Outcome::answered(check_in_person(id, attendee_id).await));
+            let outcome = match found.on_phone {
+                false => match check_in_person(id, found.id).await {
+                    Err(AppError::Transport(_)) => {
+                        scanner.online.try_set(false);
+                        scanner.check_in_by_hand_offline(found.id).await
+                    }
+                    answer => Outcome::answered(answer),
+                },
+                true => scanner.check_in_by_hand_offline(found.id).await,
+            };
+            scanner.show(outcome);
         });
     };
     view! {
@@ -655,21 +740,23 @@ fn ManualEntry(
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     match found.await {
-                        Ok(Some(page)) => view! {
+                        Ok(Some(matches)) => view! {
+                            {matches.first().is_some_and(|m| m.on_phone).then(|| view! {
+                                <p class="muted">"Offline: found in the list on this phone."</p>
+                            })}
                             <ul class="person-list">
-                                {page.items.into_iter().map(|a| {
-                                    let id = a.id;
-                                    let label = format!("Check in {}", a.full_name());
+                                {matches.into_iter().map(|found| {
+                                    let label = format!("Check in {}", found.name);
                                     view! {
                                         <li class="person-row">
-                                            <Avatar name=a.full_name() photo=a.profile_picture.clone() size=40/>
+                                            <Avatar name=found.name.clone() photo=found.photo.clone() size=40/>
                                             <div class="person-text">
-                                                <p class="person-name">{a.full_name()}</p>
-                                                {a.organisation.clone().map(|o| view! { <p class="muted">{o}</p> })}
+                                                <p class="person-name">{found.name.clone()}</p>
+                                                {found.organisation.clone().map(|o| view! { <p class="muted">{o}</p> })}
                                             </div>
-                                            {match a.checked_in_at {
+                                            {match found.checked_in_at {
                                                 Some(at) => view! { <span class="tag ok">{format!("In at {}", at.format("%H:%M"))}</span> }.into_any(),
-                                                None => view! { <button type="button" class="button small" aria-label=label on:click=move |_| check_in(id)>"Check in"</button> }.into_any(),
+                                                None => view! { <button type="button" class="button small" aria-label=label on:click=move |_| check_in(found.clone())>"Check in"</button> }.into_any(),
                                             }}
                                         </li>
                                     }
@@ -678,7 +765,7 @@ fn ManualEntry(
                         }.into_any(),
                         Ok(None) => ().into_any(),
                         Err(AppError::Transport(_)) => view! {
-                            <p class="muted">"Searching by name needs a connection. Tickets scan offline, and so do typed codes."</p>
+                            <p class="muted">"No connection, and this phone has not saved the event's list yet. Tickets and typed codes still scan."</p>
                         }.into_any(),
                         Err(error) => view! { <ErrorNote error/> }.into_any(),
                     }

@@ -157,6 +157,7 @@ impl Scanner {
             local_time: phone_now(),
             list_id,
             direction: Some(direction),
+            attendee_id: None,
         };
         let stored = match DoorStore::open().await {
             Ok(store) => store.queue(&scan).await,
@@ -181,6 +182,55 @@ impl Scanner {
         }
     }
 
+    /// Checks in someone found by name on this phone's list, queued until the network is
+    /// back (sent with their id: the phone has no ticket of theirs, only its hash).
+    pub(super) async fn check_in_by_hand_offline(self, attendee_id: i32) -> Outcome {
+        let found = self
+            .roster
+            .with_value(|roster| roster.values().find(|p| p.id == attendee_id).cloned());
+        let Some(person) = found else {
+            return Outcome::Refused("This person is not on the list on this phone.".into());
+        };
+        let list_id = self.list.get_untracked();
+        if let (None, Some(at)) = (list_id, person.checked_in_at) {
+            return Outcome::Already {
+                person: Seen::from(&person),
+                at,
+            };
+        }
+        let scan = QueuedScan {
+            id: window()
+                .crypto()
+                .map(|crypto| crypto.random_uuid())
+                .unwrap_or_else(|_| format!("{}-id{attendee_id}", js_sys::Date::now())),
+            event_id: self.event_id.get_untracked(),
+            token: String::new(),
+            scanned_at: String::from(js_sys::Date::new_0().to_iso_string()),
+            local_time: phone_now(),
+            list_id,
+            direction: Some(DoorDirection::In),
+            attendee_id: Some(attendee_id),
+        };
+        let stored = match DoorStore::open().await {
+            Ok(store) => store.queue(&scan).await,
+            Err(problem) => Err(problem),
+        };
+        if let Err(problem) = stored {
+            return Outcome::Refused(problem);
+        }
+        let at = scan.local_time;
+        self.roster.try_update_value(|roster| {
+            if let Some(kept) = roster.values_mut().find(|p| p.id == attendee_id) {
+                kept.checked_in_at.get_or_insert(at);
+            }
+        });
+        self.waiting.try_update(|n| *n += 1);
+        Outcome::CheckedIn {
+            person: Seen::from(&person),
+            queued: true,
+        }
+    }
+
     /// Sends the queued scans, oldest first; each leaves the queue once the server has
     /// answered it. Scanning the same ticket twice is harmless, so a scan whose answer
     /// was lost is simply sent again.
@@ -200,6 +250,7 @@ impl Scanner {
                     Some(scan.scanned_at.clone()),
                     scan.list_id,
                     scan.direction,
+                    scan.attendee_id,
                 )
                 .await;
                 match answer {
