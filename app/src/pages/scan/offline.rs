@@ -146,30 +146,16 @@ impl Scanner {
                 at,
             };
         }
-        let scan = QueuedScan {
-            id: window()
-                .crypto()
-                .map(|crypto| crypto.random_uuid())
-                .unwrap_or_else(|_| format!("{}-{hash}", js_sys::Date::now())),
-            event_id: self.event_id.get_untracked(),
-            token: normalise_ticket(&token),
-            scanned_at: String::from(js_sys::Date::new_0().to_iso_string()),
-            local_time: phone_now(),
-            list_id,
-            direction: Some(direction),
-            attendee_id: None,
+        let made = match self
+            .queue(normalise_ticket(&token), None, list_id, direction)
+            .await
+        {
+            Ok(made) => made,
+            Err(problem) => return Outcome::Refused(problem),
         };
-        let stored = match DoorStore::open().await {
-            Ok(store) => store.queue(&scan).await,
-            Err(problem) => Err(problem),
-        };
-        if let Err(problem) = stored {
-            return Outcome::Refused(problem);
-        }
         if direction == DoorDirection::In {
-            self.remember(&token, scan.local_time);
+            self.remember(&token, made);
         }
-        self.waiting.try_update(|n| *n += 1);
         match direction {
             DoorDirection::In => Outcome::CheckedIn {
                 person: Seen::from(&person),
@@ -198,37 +184,49 @@ impl Scanner {
                 at,
             };
         }
-        let scan = QueuedScan {
-            id: window()
-                .crypto()
-                .map(|crypto| crypto.random_uuid())
-                .unwrap_or_else(|_| format!("{}-id{attendee_id}", js_sys::Date::now())),
-            event_id: self.event_id.get_untracked(),
-            token: String::new(),
-            scanned_at: String::from(js_sys::Date::new_0().to_iso_string()),
-            local_time: phone_now(),
-            list_id,
-            direction: Some(DoorDirection::In),
-            attendee_id: Some(attendee_id),
+        let at = match self
+            .queue(String::new(), Some(attendee_id), list_id, DoorDirection::In)
+            .await
+        {
+            Ok(made) => made,
+            Err(problem) => return Outcome::Refused(problem),
         };
-        let stored = match DoorStore::open().await {
-            Ok(store) => store.queue(&scan).await,
-            Err(problem) => Err(problem),
-        };
-        if let Err(problem) = stored {
-            return Outcome::Refused(problem);
-        }
-        let at = scan.local_time;
         self.roster.try_update_value(|roster| {
             if let Some(kept) = roster.values_mut().find(|p| p.id == attendee_id) {
                 kept.checked_in_at.get_or_insert(at);
             }
         });
-        self.waiting.try_update(|n| *n += 1);
         Outcome::CheckedIn {
             person: Seen::from(&person),
             queued: true,
         }
+    }
+
+    /// Keeps a scan made now in the phone's queue (a ticket's `token`, or an `attendee_id`
+    /// checked in by hand) and counts it as waiting; answers when it was made.
+    async fn queue(
+        self,
+        token: String,
+        attendee_id: Option<i32>,
+        list_id: Option<i32>,
+        direction: DoorDirection,
+    ) -> Result<NaiveDateTime, String> {
+        let scan = QueuedScan {
+            id: window()
+                .crypto()
+                .map(|crypto| crypto.random_uuid())
+                .unwrap_or_else(|_| format!("{}-{}", js_sys::Date::now(), js_sys::Math::random())),
+            event_id: self.event_id.get_untracked(),
+            token,
+            scanned_at: String::from(js_sys::Date::new_0().to_iso_string()),
+            local_time: phone_now(),
+            list_id,
+            direction: Some(direction),
+            attendee_id,
+        };
+        DoorStore::open().await?.queue(&scan).await?;
+        self.waiting.try_update(|n| *n += 1);
+        Ok(scan.local_time)
     }
 
     /// Sends the queued scans, oldest first; each leaves the queue once the server has
