@@ -135,15 +135,16 @@ pub struct CheckinInput {
 /// A new check-in list.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
 pub struct ListInput {
     pub name: String,
-    #[serde(default)]
     pub counts_exits: bool,
 }
 
 /// A new door link.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
 pub struct StaffInput {
     pub name: String,
     /// `"steward"` (the default: scans only) or `"supervisor"`.

@@ -10,6 +10,7 @@ CREATE TABLE checkin_lists (
   default_for INT NULL,
   created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
   UNIQUE KEY checkin_lists_default (default_for),
+  CHECK (default_for IS NULL OR default_for = event_id),
   UNIQUE KEY checkin_lists_event_name (event_id, name),
   CONSTRAINT checkin_lists_event_fk FOREIGN KEY (event_id) REFERENCES events (id) ON DELETE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
@@ -38,9 +39,10 @@ INSERT INTO list_passes (list_id, attendee_id, inside, entries, first_in_at, las
   FROM checkins c JOIN checkin_lists l ON l.default_for = c.event_id;
 
 -- Door links are stewards (scan only) or supervisors (also search, check in by hand, undo,
--- counts), optionally bound to one list. Links made before roles keep what they could do.
+-- counts), optionally bound to one list; a link outlives no list it is bound to (it would
+-- otherwise scan everywhere). Links made before roles keep what they could do.
 ALTER TABLE staff_access
   ADD COLUMN role VARCHAR(16) NOT NULL DEFAULT 'steward' CHECK (role IN ('steward', 'supervisor')),
   ADD COLUMN list_id INT NULL,
-  ADD CONSTRAINT staff_access_list_fk FOREIGN KEY (list_id) REFERENCES checkin_lists (id) ON DELETE SET NULL;
+  ADD CONSTRAINT staff_access_list_fk FOREIGN KEY (list_id) REFERENCES checkin_lists (id) ON DELETE CASCADE;
 UPDATE staff_access SET role = 'supervisor';

@@ -160,8 +160,8 @@ pub async fn create(
     match made {
         Ok(_) => {}
         Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
-            return Err(AppError::field(
-                "name",
+            return Err(AppError::conflict(
+                "duplicate_list_name",
                 "This event already has a list with that name.",
             ))
         }
@@ -183,11 +183,12 @@ pub(crate) enum Passed {
     Entered(NaiveDateTime),
     /// In again after going out.
     Reentered,
-    /// In while already inside: nothing changed (inside since then).
+    /// In while already inside, or older than the last scan here: nothing changed (in since
+    /// then).
     AlreadyInside(NaiveDateTime),
     /// Out from inside.
     Left,
-    /// Out while not inside: nothing changed.
+    /// Out while not inside, or older than the last scan here: nothing changed.
     NotInside,
 }
 
@@ -227,13 +228,19 @@ pub(crate) async fn pass(
                     format!("“{}” does not count exits: scan people in only.", list.name),
                 ));
             }
-            let left = diesel::update(this().filter(list_passes::inside.eq(true)))
-                .set((
-                    list_passes::inside.eq(false),
-                    list_passes::last_scan_at.eq(at),
-                ))
-                .execute(conn)
-                .await?;
+            // A scan older than the last one through this door (a queue synced late) does
+            // not undo what came after it.
+            let left = diesel::update(
+                this()
+                    .filter(list_passes::inside.eq(true))
+                    .filter(list_passes::last_scan_at.le(at)),
+            )
+            .set((
+                list_passes::inside.eq(false),
+                list_passes::last_scan_at.eq(at),
+            ))
+            .execute(conn)
+            .await?;
             Ok(if left == 1 {
                 Passed::Left
             } else {
@@ -257,18 +264,23 @@ pub(crate) async fn pass(
                 Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {}
                 Err(other) => return Err(other.into()),
             }
-            let back = diesel::update(this().filter(list_passes::inside.eq(false)))
-                .set((
-                    list_passes::inside.eq(true),
-                    list_passes::entries.eq(list_passes::entries + 1),
-                    list_passes::last_scan_at.eq(at),
-                ))
-                .execute(conn)
-                .await?;
+            let back = diesel::update(
+                this()
+                    .filter(list_passes::inside.eq(false))
+                    .filter(list_passes::last_scan_at.le(at)),
+            )
+            .set((
+                list_passes::inside.eq(true),
+                list_passes::entries.eq(list_passes::entries + 1),
+                list_passes::last_scan_at.eq(at),
+            ))
+            .execute(conn)
+            .await?;
             if back == 1 {
                 return Ok(Passed::Reentered);
             }
-            // A scan queued offline may be older than the one that arrived first.
+            // Inside already, or an older scan than the last one here (a queue synced late,
+            // or sent twice): it changes nothing but an earlier first entry.
             diesel::update(this().filter(list_passes::first_in_at.gt(at)))
                 .set(list_passes::first_in_at.eq(at))
                 .execute(conn)

@@ -24,10 +24,14 @@ pub fn HomePage() -> impl IntoView {
     let query = use_query_map();
     let q = Memo::new(move |_| query.with(|map| map.get("q").unwrap_or_default()));
     let offset = RwSignal::new(0_i64);
-    // A new search starts at its first page.
-    Effect::new(move |_| {
-        q.track();
-        offset.set(0);
+    // A new search starts at its first page (not the first run, after hydration: that
+    // would fetch the page the server just sent again).
+    Effect::new(move |previous: Option<String>| {
+        let now = q.get();
+        if previous.is_some_and(|previous| previous != now) {
+            offset.set(0);
+        }
+        now
     });
     let events = Resource::new(
         move || (q.get(), offset.get()),

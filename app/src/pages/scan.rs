@@ -416,15 +416,27 @@ pub fn ScanPage() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     hardware::listen(submit);
     let lists = Resource::new(move || event_id.get(), door_lists);
+    // A link bound to one room scans there: named on every scan, so that offline the phone
+    // does not answer "already in" from the main entrance's check-in.
+    Effect::new(move |_| {
+        if let Some(Ok(lists)) = lists.get() {
+            if let [only] = lists.as_slice() {
+                if !only.is_default {
+                    scanner.list.set(Some(only.id));
+                }
+            }
+        }
+    });
     // Stewards scan only: no counts and no search by name (the server refuses both). Told
     // once the header's answer is in, after hydration, so both renders start alike.
     let supervises = RwSignal::new(true);
     Effect::new(move |_| {
-        if let Some(answer) = info.get() {
-            supervises.set(!matches!(answer, Ok((_, None))));
+        // Only the server's answer tells; offline the phone keeps what it last knew.
+        if let Some(Ok((_, counts))) = info.get() {
+            supervises.set(counts.is_some());
         }
     });
-    let supervises = Signal::from(supervises);
+    let supervises: Signal<bool> = supervises.into();
     view! {
         <Title text="Check-in scanner"/>
         <Suspense fallback=|| view! { <p class="muted" aria-busy="true">"Opening the scanner…"</p> }>
@@ -437,7 +449,8 @@ pub fn ScanPage() -> impl IntoView {
                             (roster.values().filter(|p| p.checked_in_at.is_some()).count() as i64, roster.len() as i64)
                         });
                         let name = scanner.event_name.get_untracked().unwrap_or_else(|| "Check-in".into());
-                        view! { <DoorHead name counts=Some((checked_in, registered))/> }.into_any()
+                        let counts = supervises.get_untracked().then_some((checked_in, registered));
+                        view! { <DoorHead name counts/> }.into_any()
                     }
                     Err(error) => view! { <AttendeeGate error/> }.into_any(),
                 }
@@ -477,6 +490,16 @@ fn ListPicker(scanner: Scanner, lists: Vec<CheckinList>) -> impl IntoView {
     let counts_exits = move || current().is_some_and(|l| l.counts_exits);
     let choose = move |ev: leptos::ev::Event| {
         let id = event_target_value(&ev).parse().ok();
+        // Focus leaves the list: a barcode scanner's keys would be taken as typing into it.
+        {
+            use wasm_bindgen::JsCast;
+            if let Some(select) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = select.blur();
+            }
+        }
         scanner.list.set(id);
         if !counts_exits() {
             scanner.direction.set(DoorDirection::In);

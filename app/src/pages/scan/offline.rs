@@ -260,6 +260,12 @@ impl Scanner {
                         self.online.try_set(false);
                         break;
                     }
+                    // A check-in by hand this link may not make (a steward's): refused,
+                    // and the scans behind it still go.
+                    Err(error @ AppError::Forbidden) if scan.attendee_id.is_some() => {
+                        refused.push(error.to_string());
+                        let _ = store.remove(&scan.id).await;
+                    }
                     // Kept for later: the server is struggling, or this phone must log in
                     // again before it may send them.
                     Err(error @ (AppError::Unauthenticated | AppError::Forbidden)) => {
