@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, phone, open, demoEventCode, BASE_URL } from './helpers.mjs';
+import { useBrowser, phone, open, demoEventCode, BASE_URL, serviceWorkerReady } from './helpers.mjs';
 
 const browser = useBrowser();
 
@@ -27,7 +27,7 @@ test("a phone's first visit gets content-named files compressed and cached for g
   assert.match(header(html, 'content-encoding'), /^(br|gzip)$/, 'the page travels compressed');
 
   // Once the service worker runs, a repeat visit loads the app's files from the phone.
-  await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+  await serviceWorkerReady(page);
   seen.length = 0;
   await page.reload();
   await page.waitForSelector('body[data-hydrated="true"]');

@@ -114,3 +114,13 @@ export async function logInDemoAttendee(page, code) {
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.getByRole('heading', { name: /You're in/ }).waitFor();
 }
+
+/** Waits until the page's service worker is active, for at most 20 s: a worker whose install
+ * fails (a full disk refuses its cache) never becomes ready, and a bare wait hung for 20 min. */
+export async function serviceWorkerReady(page) {
+  const ready = await page.evaluate(() => Promise.race([
+    navigator.serviceWorker.ready.then(() => 'ready'),
+    new Promise((resolve) => setTimeout(() => resolve('the service worker did not become ready in 20 s'), 20_000)),
+  ]));
+  if (ready !== 'ready') throw new Error(ready);
+}

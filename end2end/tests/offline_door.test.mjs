@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, phone, open, logInDemoOrganiser, DEMO_PASSWORD, BASE_URL } from './helpers.mjs';
+import { useBrowser, phone, open, logInDemoOrganiser, DEMO_PASSWORD, BASE_URL, serviceWorkerReady } from './helpers.mjs';
 
 const browser = useBrowser();
 
@@ -62,7 +62,7 @@ test('with the network cut the door checks tickets and names against the saved l
   await logInDemoOrganiser(page);
   await open(page, `/dashboard/events/${eventId}/scan`);
   // Under the service worker's control the page itself is kept for opening offline.
-  await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+  await serviceWorkerReady(page);
   await open(page, `/dashboard/events/${eventId}/scan`);
   const status = page.getByTestId('door-status');
   await status.getByText(/\d+ people saved for offline/).waitFor();

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { BASE_URL } from './helpers.mjs';
+import { BASE_URL, serviceWorkerReady } from './helpers.mjs';
 
 test('Chromium finds the app installable, and it opens again with the network cut', async () => {
   // A real profile: Chromium never offers installation in an incognito-like context.
@@ -18,7 +18,7 @@ test('Chromium finds the app installable, and it opens again with the network cu
     const page = await context.newPage();
     await page.goto(`${BASE_URL}/`);
     await page.waitForSelector('body[data-hydrated="true"]', { timeout: 20_000 });
-    await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+    await serviceWorkerReady(page);
 
     const cdp = await context.newCDPSession(page);
     const { errors } = await cdp.send('Page.getAppManifest');
