@@ -1,6 +1,7 @@
 //! The parts of the door that run only in the browser: the list and queue in IndexedDB.
 
-use super::{door, door_roster, scan_ticket, Outcome, Scanner, Seen};
+use super::rpc::{door, door_roster, scan_ticket};
+use super::scanner::{Outcome, Scanner, Seen};
 use crate::door_store::{DoorStore, QueuedScan, SavedRoster};
 use crate::error::AppError;
 use crate::models::{normalise_ticket, ticket_hash, DoorDirection};
