@@ -1,5 +1,6 @@
 pub mod agenda;
 pub mod badges;
+pub mod door_team;
 pub mod event;
 pub mod home;
 pub mod manage;
