@@ -300,6 +300,20 @@ impl DoorDirection {
     }
 }
 
+/// The scanner's header: the event, and for its organiser and supervisors how many are in
+/// (stewards see no counts).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DoorHeader {
+    pub event_name: String,
+    pub counts: Option<DoorCounts>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DoorCounts {
+    pub checked_in: i64,
+    pub registered: i64,
+}
+
 /// What a door link opens, shown before anyone logs in with it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StaffLinkPreview {

@@ -35,9 +35,7 @@ async fn main() {
     app.organizer(&organizer, "bench@example.com").await;
     println!(
         "machine: {} cores, server and 200 clients in one process, MariaDB local",
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
+        cores()
     );
     println!("| scanners | pace | scans | wall (s) | scans/s | p50 (ms) | p99 (ms) | max (ms) |");
     println!("|---|---|---|---|---|---|---|---|");
@@ -209,7 +207,6 @@ async fn run_lists(app: &common::TestApp, organizer: &reqwest::Client, pace: std
         all.extend(task.await.unwrap());
     }
     let wall = started.elapsed().as_secs_f64();
-    all.sort_by(f64::total_cmp);
 
     let stats = app
         .get_json(
@@ -234,15 +231,8 @@ async fn run_lists(app: &common::TestApp, organizer: &reqwest::Client, pace: std
         "every list counts exactly what was scanned"
     );
     assert_eq!(stats["checked_in"], ATTENDEES);
-    println!(
-        "| 3 (200 phones, bound) | 1 per {} ms | {} | {wall:.2} | {:.0} | {:.1} | {:.1} | {:.1} |",
-        pace.as_millis(),
-        all.len(),
-        all.len() as f64 / wall,
-        percentile(&all, 0.5),
-        percentile(&all, 0.99),
-        all.last().unwrap()
-    );
+    let pace = format!("1 per {} ms", pace.as_millis());
+    print_row("3 (200 phones, bound)", &pace, all, wall);
 }
 
 async fn run(
@@ -307,7 +297,6 @@ async fn run(
         checked_in += first;
     }
     let wall = started.elapsed().as_secs_f64();
-    all.sort_by(f64::total_cmp);
     assert_eq!(
         checked_in, ATTENDEES,
         "every attendee checked in exactly once"
@@ -315,12 +304,18 @@ async fn run(
     let pace = pace.map_or("back to back".to_owned(), |p| {
         format!("1 per {} ms", p.as_millis())
     });
+    print_row(&SCANNERS.to_string(), &pace, all, wall);
+}
+
+/// One line of the table: scans, wall time, throughput and latency percentiles.
+fn print_row(who: &str, pace: &str, mut millis: Vec<f64>, wall: f64) {
+    millis.sort_by(f64::total_cmp);
     println!(
-        "| {SCANNERS} | {pace} | {} | {wall:.2} | {:.0} | {:.1} | {:.1} | {:.1} |",
-        all.len(),
-        all.len() as f64 / wall,
-        percentile(&all, 0.5),
-        percentile(&all, 0.99),
-        all.last().unwrap()
+        "| {who} | {pace} | {} | {wall:.2} | {:.0} | {:.1} | {:.1} | {:.1} |",
+        millis.len(),
+        millis.len() as f64 / wall,
+        percentile(&millis, 0.5),
+        percentile(&millis, 0.99),
+        millis.last().unwrap()
     );
 }

@@ -6,6 +6,16 @@ use common::{error_code, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
+/// The names of a page of events, in order.
+fn names(list: &Value) -> Vec<String> {
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 fn event_body(name: &str) -> Value {
     json!({ "name": name, "start_time": "2030-05-04T09:00", "end_time": "2030-05-04T17:00:00", "max_attendees": 3 })
 }
@@ -495,14 +505,6 @@ async fn unlisted_events_are_reached_by_their_link_and_never_listed() {
     );
 
     let anonymous = app.client();
-    let names = |list: &Value| -> Vec<String> {
-        list["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["name"].as_str().unwrap().to_owned())
-            .collect()
-    };
     // Neither the unlisted event nor the refused one ("Secret") is listed.
     let list = app.get_json(&anonymous, "/api/events").await;
     assert_eq!(names(&list), ["Rust Meetup"], "{list}");
@@ -605,40 +607,32 @@ async fn the_listing_searches_names_and_places_and_hides_past_events() {
         assert_eq!(answer.status(), StatusCode::CREATED);
     }
     let anonymous = app.client();
-    let names = |list: Value| -> Vec<String> {
-        list["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["name"].as_str().unwrap().to_owned())
-            .collect()
-    };
     assert_eq!(
-        names(app.get_json(&anonymous, "/api/events?q=rust").await),
+        names(&app.get_json(&anonymous, "/api/events?q=rust").await),
         ["Rust Meetup"],
         "the past Rust Retro is never listed"
     );
     assert_eq!(
-        names(app.get_json(&anonymous, "/api/events?q=LYON").await),
+        names(&app.get_json(&anonymous, "/api/events?q=LYON").await),
         ["Design Day"]
     );
     assert_eq!(
         names(
-            app.get_json(&anonymous, "/api/events?q=berlin%20meetup")
+            &app.get_json(&anonymous, "/api/events?q=berlin%20meetup")
                 .await
         ),
         ["Rust Meetup"]
     );
-    assert!(names(app.get_json(&anonymous, "/api/events?q=rust%20lyon").await).is_empty());
+    assert!(names(&app.get_json(&anonymous, "/api/events?q=rust%20lyon").await).is_empty());
     // `%` and `_` are letters here, not patterns.
     assert_eq!(
-        names(app.get_json(&anonymous, "/api/events?q=100%25").await),
+        names(&app.get_json(&anonymous, "/api/events?q=100%25").await),
         ["100% Growth"]
     );
-    assert!(names(app.get_json(&anonymous, "/api/events?q=%25%25").await).is_empty());
-    assert!(names(app.get_json(&anonymous, "/api/events?q=s_N").await)
+    assert!(names(&app.get_json(&anonymous, "/api/events?q=%25%25").await).is_empty());
+    assert!(names(&app.get_json(&anonymous, "/api/events?q=s_N").await)
         .contains(&"100% Growth".to_owned()));
-    assert!(names(app.get_json(&anonymous, "/api/events?q=x_y").await).is_empty());
+    assert!(names(&app.get_json(&anonymous, "/api/events?q=x_y").await).is_empty());
     let too_long = app
         .get(&anonymous, &format!("/api/events?q={}", "a".repeat(101)))
         .await;
@@ -653,4 +647,40 @@ async fn the_listing_searches_names_and_places_and_hides_past_events() {
     assert!(!home.contains("Rust Meetup"), "{home}");
     let nothing = app.get(&anonymous, "/?q=zzz").await.text().await.unwrap();
     assert!(nothing.contains("No upcoming event matches"), "{nothing}");
+}
+
+/// The new-event form asks who can find the event; "Unlisted" keeps it off the listing.
+#[tokio::test]
+async fn the_event_forms_choice_of_unlisted_keeps_it_off_the_listing() {
+    use leptos::server_fn::ServerFn;
+    let app = TestApp::spawn().await;
+    let organizer = app.client();
+    app.organizer(&organizer, "olga@example.com").await;
+    let form = |name: &str, visibility: &str| {
+        format!(
+            "name={name}&description=&start_time=2030-05-04T09%3A00&end_time=2030-05-04T17%3A00\
+             &location=&max_attendees=&timezone=UTC&visibility={visibility}"
+        )
+    };
+    let path = app::pages::manage::CreateEvent::PATH;
+    for (name, visibility) in [("Open+day", "public"), ("Board+retreat", "unlisted")] {
+        let made = app
+            .server_fn(&organizer, path, &form(name, visibility))
+            .await;
+        assert!(
+            made.status().is_success() || made.status().is_redirection(),
+            "{}",
+            made.status()
+        );
+    }
+    let wrong = app
+        .server_fn(&organizer, path, &form("Secret", "hidden"))
+        .await;
+    assert_eq!(wrong.status(), StatusCode::BAD_REQUEST);
+    let error: app::error::AppError = wrong.json().await.unwrap();
+    assert!(error.field_error("visibility").is_some(), "{error:?}");
+    assert_eq!(
+        names(&app.get_json(&app.client(), "/api/events").await),
+        ["Open day"]
+    );
 }

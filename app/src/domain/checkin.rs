@@ -14,7 +14,8 @@ use crate::error::AppError;
 use crate::inputs::CheckinInput;
 use crate::inputs::PageParams;
 use crate::models::{
-    normalise_ticket, ticket_hash, CheckinResult, DoorDirection, DoorPerson, Page, StaffRole,
+    normalise_ticket, ticket_hash, CheckinResult, DoorCounts, DoorDirection, DoorHeader,
+    DoorPerson, Page, StaffRole,
 };
 use crate::schema::{attendees as attendees_table, checkins};
 use crate::validate::{optional_text, parse_local_datetime};
@@ -360,13 +361,13 @@ pub async fn undo(
     Ok(())
 }
 
-/// The door's header: the event's name and, for the organiser and supervisors, (checked in,
-/// registered); stewards see no counts.
+/// The door's header: the event's name and, for the organiser and supervisors, how many are
+/// checked in of how many registered; stewards see no counts.
 pub async fn door(
     conn: &mut DbConn<'_>,
     actor: &Actor,
     event_id: i32,
-) -> Result<(String, Option<(i64, i64)>), AppError> {
+) -> Result<DoorHeader, AppError> {
     let keeper = door_keeper(conn, actor, event_id).await?;
     let counts_shown = keeper.supervises().is_ok();
     // The organiser's right was checked on the event's row: no second read.
@@ -374,11 +375,20 @@ pub async fn door(
         DoorKeeper::Organizer(event) => event,
         DoorKeeper::Staff { .. } => events::find_row(conn, event_id).await?,
     };
-    if !counts_shown {
-        return Ok((event.name, None));
-    }
-    let (registered, checked_in) = super::stats::attendance(conn, &event).await?;
-    Ok((event.name, Some((checked_in, registered))))
+    let counts = match counts_shown {
+        false => None,
+        true => {
+            let (registered, checked_in) = super::stats::attendance(conn, &event).await?;
+            Some(DoorCounts {
+                checked_in,
+                registered,
+            })
+        }
+    };
+    Ok(DoorHeader {
+        event_name: event.name,
+        counts,
+    })
 }
 
 /// For the organiser and the event's staff: the list their link is bound to, if any.

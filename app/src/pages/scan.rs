@@ -9,6 +9,7 @@
 
 use super::network::AttendeeGate;
 use crate::error::AppError;
+use crate::models::DoorCounts;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use panels::{Camera, DoorHead, DoorStatus, ListPicker, ManualEntry, ResultPanel};
@@ -107,8 +108,8 @@ pub fn ScanPage() -> impl IntoView {
     let supervises = RwSignal::new(true);
     Effect::new(move |_| {
         // Only the server's answer tells; offline the phone keeps what it last knew.
-        if let Some(Ok((_, counts))) = info.get() {
-            supervises.set(counts.is_some());
+        if let Some(Ok(header)) = info.get() {
+            supervises.set(header.counts.is_some());
         }
     });
     let supervises: Signal<bool> = supervises.into();
@@ -117,14 +118,15 @@ pub fn ScanPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="muted" aria-busy="true">"Opening the scanner…"</p> }>
             {move || Suspend::new(async move {
                 match info.await {
-                    Ok((name, counts)) => view! { <DoorHead name counts/> }.into_any(),
+                    Ok(header) => view! { <DoorHead name=header.event_name counts=header.counts/> }.into_any(),
                     // Offline: the list on this phone tells the counts as this phone knows them.
                     Err(AppError::Transport(_)) => {
-                        let (checked_in, registered) = scanner.roster.with_value(|roster| {
-                            (roster.values().filter(|p| p.checked_in_at.is_some()).count() as i64, roster.len() as i64)
+                        let counts = scanner.roster.with_value(|roster| DoorCounts {
+                            checked_in: roster.values().filter(|p| p.checked_in_at.is_some()).count() as i64,
+                            registered: roster.len() as i64,
                         });
                         let name = scanner.event_name.get_untracked().unwrap_or_else(|| "Check-in".into());
-                        let counts = supervises.get_untracked().then_some((checked_in, registered));
+                        let counts = supervises.get_untracked().then_some(counts);
                         view! { <DoorHead name counts/> }.into_any()
                     }
                     Err(error) => view! { <AttendeeGate error/> }.into_any(),

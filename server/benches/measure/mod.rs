@@ -21,6 +21,7 @@ pub fn rss_mb() -> f64 {
 }
 
 /// How many cores this machine has, for the line every benchmark prints first.
+#[allow(dead_code)]
 pub fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }

@@ -7,8 +7,10 @@ use leptos::prelude::*;
 
 /// The longest pause between two keys of one burst, in milliseconds.
 const MAX_GAP_MS: f64 = 60.0;
-/// The shortest code a burst must carry to count (ticket codes are 40 characters).
+/// The shortest code a burst must carry to count (ticket codes are 40 characters), and the
+/// longest kept: a key held down repeats fast and would otherwise grow the burst forever.
 const MIN_LENGTH: usize = 8;
+const MAX_LENGTH: usize = 256;
 
 /// Calls `on_code` with each burst read while the page is open.
 pub fn listen(on_code: impl Fn(String) + 'static) {
@@ -22,7 +24,7 @@ pub fn listen(on_code: impl Fn(String) + 'static) {
         let key = event.key();
         let finished = burst
             .try_update_value(|(code, last)| {
-                if now - *last > MAX_GAP_MS {
+                if now - *last > MAX_GAP_MS || code.len() >= MAX_LENGTH {
                     code.clear();
                 }
                 *last = now;

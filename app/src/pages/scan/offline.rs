@@ -65,7 +65,7 @@ impl Scanner {
     pub(super) async fn refresh_roster(self) {
         let id = self.event_id.get_untracked();
         let event_name = match door(id).await {
-            Ok((name, ..)) => name,
+            Ok(header) => header.event_name,
             Err(error) => return self.unreachable(&error),
         };
         let mut people = Vec::new();

@@ -5,7 +5,7 @@ use super::rpc::{check_in_person, find_at_door};
 use super::scanner::{Match, Outcome, Scanner};
 use crate::components::{Avatar, ErrorNote};
 use crate::error::AppError;
-use crate::models::{CheckinList, DoorDirection};
+use crate::models::{CheckinList, DoorCounts, DoorDirection};
 use leptos::prelude::*;
 
 /// Where this phone scans: the event's doors and rooms to choose from (a link bound to one
@@ -81,13 +81,13 @@ pub(super) fn ListPicker(scanner: Scanner, lists: Vec<CheckinList>) -> impl Into
 }
 
 #[component]
-pub(super) fn DoorHead(name: String, counts: Option<(i64, i64)>) -> impl IntoView {
+pub(super) fn DoorHead(name: String, counts: Option<DoorCounts>) -> impl IntoView {
     view! {
         <div class="door-head">
             <h1>{name}</h1>
-            {counts.map(|(checked_in, registered)| view! {
+            {counts.map(|counts| view! {
                 <p class="door-count" aria-live="polite" data-testid="door-count">
-                    <strong>{checked_in}</strong>" / "{registered}" checked in"
+                    <strong>{counts.checked_in}</strong>" / "{counts.registered}" checked in"
                 </p>
             })}
         </div>

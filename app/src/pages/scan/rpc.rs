@@ -2,12 +2,14 @@
 //! list kept for scanning offline, and the name search with its check-in by hand.
 
 use crate::error::AppError;
-use crate::models::{Attendee, CheckinList, CheckinResult, DoorDirection, DoorPerson, Page};
+use crate::models::{
+    Attendee, CheckinList, CheckinResult, DoorDirection, DoorHeader, DoorPerson, Page,
+};
 use leptos::prelude::*;
 
 #[server(prefix = "/rpc")]
 /// The event's name and, for the organiser and supervisors, (checked in, registered).
-pub async fn door(event_id: i32) -> Result<(String, Option<(i64, i64)>), AppError> {
+pub async fn door(event_id: i32) -> Result<DoorHeader, AppError> {
     let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     crate::domain::checkin::door(&mut conn, &actor, event_id).await
 }
