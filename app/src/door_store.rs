@@ -16,6 +16,9 @@ const SCANS: &str = "scans";
 pub struct SavedRoster {
     pub event_name: String,
     pub people: Vec<DoorPerson>,
+    /// When the door takes entries (lists saved before windows existed have none).
+    #[serde(default)]
+    pub window: Option<crate::models::DoorWindow>,
 }
 
 /// A scan made offline, waiting to be sent.

@@ -52,6 +52,10 @@ pub struct EventInput {
     /// `"public"` (listed; the default) or `"unlisted"` (reached only by its link).
     #[cfg_attr(feature = "ssr", schema(example = "public"))]
     pub visibility: Option<String>,
+    /// Minutes before the start the door opens (0 to 10080); `null`: any time; absent: 120.
+    #[serde(deserialize_with = "present")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>, example = 120))]
+    pub checkin_opens_minutes_before: Option<Option<i64>>,
 }
 
 /// A partial update: absent fields stay as they are; `max_attendees: null` means unlimited.
@@ -71,6 +75,9 @@ pub struct EventPatch {
     pub timezone: Option<String>,
     #[cfg_attr(feature = "ssr", schema(example = "unlisted"))]
     pub visibility: Option<String>,
+    #[serde(deserialize_with = "present")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>, example = 120))]
+    pub checkin_opens_minutes_before: Option<Option<i64>>,
 }
 
 /// A partial profile update: absent fields stay; `null` clears an optional one.
@@ -130,6 +137,10 @@ pub struct CheckinInput {
     /// `"in"` (the default) or `"out"`, the latter only on lists that count exits.
     #[cfg_attr(feature = "ssr", schema(example = "in"))]
     pub direction: Option<String>,
+    /// Outside the event's check-in window: `false` refuses the scan (409
+    /// `outside_checkin_window`, with the reason), `true` checks in anyway (supervisors and
+    /// the organiser; 403 for stewards). Absent: checked in, with `outside_window` saying why.
+    pub anyway: Option<bool>,
 }
 
 /// A new check-in list.

@@ -232,6 +232,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dashboard/events/:id") view=pages::manage::ManageEventPage/>
                     <Route path=path!("/dashboard/events/:id/stats") view=pages::stats::StatsPage/>
                     <Route path=path!("/dashboard/events/:id/scan") view=pages::scan::ScanPage/>
+                    <Route path=path!("/dashboard/events/:id/kiosk") view=pages::scan::kiosk::KioskPage/>
                     <Route path=path!("/staff/:token") view=pages::staff::StaffLinkPage/>
                     // The invite link's page arrives whole, in one write: its title and description are in
                     // the head for link previews in chat apps, and the most-visited page pays

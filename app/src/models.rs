@@ -31,6 +31,10 @@ pub struct Event {
     #[cfg_attr(feature = "ssr", schema(example = "Europe/Berlin"))]
     pub timezone: String,
     pub visibility: EventVisibility,
+    /// The door takes entries from this many minutes before the start until the end; `None`:
+    /// any time.
+    #[cfg_attr(feature = "ssr", schema(example = 120))]
+    pub checkin_opens_minutes_before: Option<i32>,
     #[cfg_attr(feature = "ssr", schema(value_type = String, example = "2026-05-04T09:30:00"))]
     pub created_at: NaiveDateTime,
     pub attendee_count: i64,
@@ -236,6 +240,9 @@ pub enum StaffRole {
     #[default]
     Steward,
     Supervisor,
+    /// A self check-in tablet, started by a supervisor or the organiser: it checks in the
+    /// tickets shown to it and prints their badges, nothing else (not even the door's list).
+    Kiosk,
 }
 
 impl StaffRole {
@@ -243,6 +250,7 @@ impl StaffRole {
         match self {
             Self::Steward => "steward",
             Self::Supervisor => "supervisor",
+            Self::Kiosk => "kiosk",
         }
     }
 
@@ -250,8 +258,14 @@ impl StaffRole {
         match raw {
             "steward" => Some(Self::Steward),
             "supervisor" => Some(Self::Supervisor),
+            "kiosk" => Some(Self::Kiosk),
             _ => None,
         }
+    }
+
+    /// Name search, check-in by hand, undo and counts: supervisors only.
+    pub fn supervises(self) -> bool {
+        self == Self::Supervisor
     }
 }
 
@@ -306,6 +320,45 @@ impl DoorDirection {
 pub struct DoorHeader {
     pub event_name: String,
     pub counts: Option<DoorCounts>,
+    /// When the door takes entries; `None`: any time.
+    pub window: Option<DoorWindow>,
+}
+
+/// Check-in opens two hours before the start unless the organiser says otherwise.
+pub const DOORS_OPEN_MINUTES_BEFORE: i32 = 120;
+
+/// When the door takes entries, wall-clock times at the event: from `opens` (the organiser's
+/// setting before the start) until the event `ends`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DoorWindow {
+    pub opens: NaiveDateTime,
+    pub ends: NaiveDateTime,
+}
+
+impl DoorWindow {
+    /// The window of an event starting at `start` and ending at `end`, opening `minutes`
+    /// before the start (`None`: no window).
+    pub fn of(start: NaiveDateTime, end: NaiveDateTime, minutes: Option<i32>) -> Option<Self> {
+        minutes.map(|m| Self {
+            opens: start - chrono::Duration::minutes(i64::from(m)),
+            ends: end,
+        })
+    }
+
+    /// Why a scan made `at` is outside the window, in words for the door; `None` inside it.
+    pub fn refusal(&self, at: NaiveDateTime) -> Option<String> {
+        let when = |t: NaiveDateTime| t.format("%H:%M on %a %-d %b").to_string();
+        if at < self.opens {
+            Some(format!(
+                "Too early: check-in opens at {}.",
+                when(self.opens)
+            ))
+        } else if at > self.ends {
+            Some(format!("Too late: the event ended at {}.", when(self.ends)))
+        } else {
+            None
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -336,6 +389,11 @@ pub struct CheckinResult {
     /// The list the scan went to, and which way.
     pub list_id: i32,
     pub direction: DoorDirection,
+    /// Set when the scan was outside the event's check-in window and was recorded anyway
+    /// (by a supervisor or the organiser, or by a client that did not ask for the window):
+    /// why, in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outside_window: Option<String>,
 }
 
 /// One person on the door's list, as a scanner phone keeps it for checking tickets while the

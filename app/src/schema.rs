@@ -28,6 +28,7 @@ diesel::table! {
         end_utc -> Datetime,
         deleted_at -> Nullable<Datetime>,
         visibility -> Varchar,
+        checkin_opens_minutes_before -> Nullable<Integer>,
     }
 }
 

@@ -51,6 +51,8 @@ pub async fn seed_demo(pool: &DbPool, addr: SocketAddr) -> Result<(), String> {
                     max_attendees: Some(200),
                     timezone: None,
                     visibility: None,
+                    // Two weeks ahead, yet its door can be tried today: check-in any time.
+                    checkin_opens_minutes_before: Some(None),
                 },
             )
             .await

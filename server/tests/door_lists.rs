@@ -7,29 +7,6 @@ use common::{error_code, TestApp};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
-/// A logged-in door phone with a new link of `body` for the event.
-async fn door_link(app: &TestApp, organizer: &Client, event: i64, body: Value) -> (Client, Value) {
-    let created = app
-        .post(
-            organizer,
-            &format!("/api/organizer/events/{event}/staff"),
-            body,
-        )
-        .await;
-    assert_eq!(created.status(), StatusCode::CREATED);
-    let access: Value = created.json().await.unwrap();
-    let door = app.client();
-    let login = app
-        .post_patiently(
-            &door,
-            "/api/auth/staff/login",
-            json!({ "token": access["token"] }),
-        )
-        .await;
-    assert_eq!(login.status(), StatusCode::OK);
-    (door, access)
-}
-
 async fn scan(app: &TestApp, client: &Client, event: i64, body: Value) -> Value {
     let answer = app
         .post(
@@ -318,24 +295,24 @@ async fn stewards_scan_only_and_supervisors_also_search_check_in_by_hand_undo_an
         assert!(body["error"]["fields"][field].is_string(), "{body}");
     }
 
-    let (steward, access) = door_link(
-        &app,
-        &organizer,
-        event,
-        json!({ "name": "Workshop door", "list_id": room["id"] }),
-    )
-    .await;
+    let (steward, access) = app
+        .door_link(
+            &organizer,
+            event,
+            json!({ "name": "Workshop door", "list_id": room["id"] }),
+        )
+        .await;
     assert_eq!(
         (&access["role"], &access["list_id"]),
         (&json!("steward"), &room["id"])
     );
-    let (supervisor, access) = door_link(
-        &app,
-        &organizer,
-        event,
-        json!({ "name": "Lead", "role": "supervisor" }),
-    )
-    .await;
+    let (supervisor, access) = app
+        .door_link(
+            &organizer,
+            event,
+            json!({ "name": "Lead", "role": "supervisor" }),
+        )
+        .await;
     assert_eq!(
         (&access["role"], &access["list_id"]),
         (&json!("supervisor"), &Value::Null)

@@ -5,7 +5,7 @@ use crate::auth::{AuthSession, Credentials, EventRef, SessionUser, UserKey};
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::inputs::{AttendeeRegistration, LoginInput, OrganizerRegistration};
-use crate::models::{Attendee, Inbox, Me, Organizer};
+use crate::models::{Attendee, Inbox, Me, Organizer, StaffRole};
 use crate::validate::{Checker, Email, EventCode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,6 +127,56 @@ pub async fn staff_login(auth: &mut AuthSession, token: &str) -> Result<Me, AppE
         .await
         .map_err(session_error)?
         .ok_or_else(|| AppError::not_found("Staff link"))?;
+    start_session(auth, &user).await?;
+    me(auth).await
+}
+
+/// Turns this device into the event's self check-in kiosk (the organiser or a supervisor):
+/// its session becomes the kiosk's, which checks in tickets and prints badges, nothing else.
+pub async fn start_kiosk(auth: &mut AuthSession, event_id: i32) -> Result<Me, AppError> {
+    let mut conn = auth.backend.pool().get().await?;
+    let token = staff::start_kiosk(&mut conn, &actor(auth), event_id).await?;
+    drop(conn);
+    staff_login(auth, &token).await
+}
+
+/// Leaves the kiosk: only the event's organiser, with their email and password. The kiosk
+/// ends and this device is logged in as the organiser. Someone else's password, or a wrong
+/// one, leaves the kiosk running.
+pub async fn exit_kiosk(
+    auth: &mut AuthSession,
+    event_id: i32,
+    input: LoginInput,
+) -> Result<Me, AppError> {
+    let kiosk = match actor(auth) {
+        Actor::Staff {
+            id,
+            event_id: theirs,
+            role: StaffRole::Kiosk,
+            ..
+        } if theirs == event_id => id,
+        Actor::Anonymous => return Err(AppError::Unauthenticated),
+        _ => return Err(AppError::Forbidden),
+    };
+    let mut checker = Checker::default();
+    let email = checker.check("email", Email::parse(&input.email));
+    if input.password.is_empty() {
+        checker.fail("password", "Password is required.");
+    }
+    checker.finish()?;
+    let user = auth
+        .authenticate(Credentials::Organizer {
+            email: email.unwrap(),
+            password: input.password,
+        })
+        .await
+        .map_err(session_error)?
+        .ok_or(AppError::InvalidCredentials)?;
+    let organiser = Actor::from_user(Some(&user));
+    let mut conn = auth.backend.pool().get().await?;
+    // Another organiser's password does not open this event's kiosk.
+    staff::end_kiosk(&mut conn, &organiser, event_id, kiosk).await?;
+    drop(conn);
     start_session(auth, &user).await?;
     me(auth).await
 }

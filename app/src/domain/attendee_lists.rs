@@ -9,7 +9,7 @@ use super::{connections, events, Actor};
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::inputs::PageParams;
-use crate::models::{Attendee, Page, RequestStatus, StaffRole};
+use crate::models::{Attendee, Page, RequestStatus};
 use crate::schema::{attendees, checkins, events as events_table};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -52,10 +52,7 @@ pub async fn list_for_event(
             events::owned_row(conn, actor, event_id).await?;
         }
         // Finding people by name at the door is for supervisors, not stewards.
-        Actor::Staff {
-            role: StaffRole::Steward,
-            ..
-        } => return Err(AppError::Forbidden),
+        Actor::Staff { role, .. } if !role.supervises() => return Err(AppError::Forbidden),
         Actor::Attendee { event_id: mine, .. } | Actor::Staff { event_id: mine, .. }
             if mine == event_id => {}
         Actor::Attendee { .. } | Actor::Staff { .. } => return Err(AppError::Forbidden),
@@ -74,13 +71,7 @@ pub async fn search(
 ) -> Result<Page<Attendee>, AppError> {
     match (*actor, event_id) {
         (Actor::Anonymous, _) => Err(AppError::Unauthenticated),
-        (
-            Actor::Staff {
-                role: StaffRole::Steward,
-                ..
-            },
-            _,
-        ) => Err(AppError::Forbidden),
+        (Actor::Staff { role, .. }, _) if !role.supervises() => Err(AppError::Forbidden),
         (Actor::Attendee { event_id, .. } | Actor::Staff { event_id, .. }, None) => {
             list(
                 conn,

@@ -15,7 +15,7 @@ use crate::inputs::CheckinInput;
 use crate::inputs::PageParams;
 use crate::models::{
     normalise_ticket, ticket_hash, CheckinResult, DoorCounts, DoorDirection, DoorHeader,
-    DoorPerson, Page, StaffRole,
+    DoorPerson, DoorWindow, Page, StaffRole,
 };
 use crate::schema::{attendees as attendees_table, checkins};
 use crate::validate::{optional_text, parse_local_datetime};
@@ -54,6 +54,11 @@ pub async fn check_in(
     input: CheckinInput,
 ) -> Result<CheckinResult, AppError> {
     let keeper = door_keeper(conn, actor, event_id).await?;
+    // A self check-in kiosk keeps to the door's hours: people outside them see the desk.
+    let anyway = match keeper.is_kiosk() {
+        true => Some(false),
+        false => input.anyway,
+    };
     let token = normalise_ticket(&input.token);
     let direction = match input.direction.as_deref().map(str::trim) {
         None | Some("") | Some("in") => DoorDirection::In,
@@ -87,7 +92,11 @@ pub async fn check_in(
     let list = keeper.list(conn, event_id, input.list_id).await?;
     let device = optional_text(input.device.as_deref().unwrap_or(""), 100, "Device")
         .map_err(|problem| AppError::field("device", problem))?;
-    let (zone, start) = keeper.clock(conn, event_id).await?;
+    let DoorClock {
+        zone,
+        start,
+        window,
+    } = keeper.clock(conn, event_id).await?;
     // Whole seconds, as the column keeps them: a fresh answer shows what a repeat will.
     let now = whole_seconds(crate::zone::now_in(zone));
     let scanned_at = match input
@@ -125,15 +134,39 @@ pub async fn check_in(
             .optional()?
             .ok_or_else(|| AppError::not_found("Ticket"))?,
     };
+    // Entries outside the door's window: refused when the client asks for the window (the
+    // scanner does), recorded with the reason otherwise (API.md's check-in is unchanged);
+    // only the organiser and supervisors check in anyway. A check-in by hand is a
+    // supervisor's deliberate act.
+    let outside_window = match direction {
+        DoorDirection::In => window.and_then(|w| w.refusal(scanned_at)),
+        DoorDirection::Out => None,
+    };
+    if let Some(reason) = &outside_window {
+        match (anyway, by_hand) {
+            (Some(true), _) | (_, Some(_)) => keeper.supervises()?,
+            // Someone already checked in is told so, not turned away.
+            (Some(false), None) if !checked_in(conn, row.id).await? => {
+                return Err(AppError::conflict("outside_checkin_window", reason.clone()))
+            }
+            (Some(false), None) => {}
+            (None, None) => {}
+        }
+    }
     let device = if by_hand.is_some() {
         Some("manual".to_owned())
     } else {
         device
     };
-    record(
+    let mut result = record(
         conn, event_id, row, scanned_at, &keeper, &list, direction, device,
     )
-    .await
+    .await?;
+    // Already in: no new entry, so nothing about the window to report.
+    if !result.already_checked_in {
+        result.outside_window = outside_window;
+    }
+    Ok(result)
 }
 
 /// Checks in an attendee found by name at the door (no ticket at hand): the organiser and
@@ -144,22 +177,11 @@ pub async fn check_in_by_id(
     event_id: i32,
     attendee_id: i32,
 ) -> Result<CheckinResult, AppError> {
-    let keeper = door_keeper(conn, actor, event_id).await?;
-    keeper.supervises()?;
-    let list = keeper.list(conn, event_id, None).await?;
-    let row = attendees::find_in_event(conn, attendee_id, event_id).await?;
-    let now = whole_seconds(crate::zone::now_in(keeper.zone(conn, event_id).await?));
-    record(
-        conn,
-        event_id,
-        row,
-        now,
-        &keeper,
-        &list,
-        DoorDirection::In,
-        Some("manual".into()),
-    )
-    .await
+    let input = CheckinInput {
+        attendee_id: Some(attendee_id),
+        ..CheckinInput::default()
+    };
+    check_in(conn, actor, event_id, input).await
 }
 
 /// Records the pass through the list, then the event-wide check-in unless there is one (the
@@ -195,7 +217,17 @@ async fn record(
         already_checked_in: passed.changed_nothing(),
         list_id: list.id,
         direction,
+        outside_window: None,
     })
+}
+
+/// Whether the attendee is checked in (event-wide).
+async fn checked_in(conn: &mut DbConn<'_>, attendee_id: i32) -> Result<bool, AppError> {
+    Ok(diesel::select(diesel::dsl::exists(
+        checkins::table.filter(checkins::attendee_id.eq(attendee_id)),
+    ))
+    .get_result(conn)
+    .await?)
 }
 
 /// The event-wide check-in: one row per attendee, the earliest scan's time.
@@ -255,12 +287,19 @@ enum DoorKeeper {
 impl DoorKeeper {
     /// Name search, check-in by hand, undo and counts: the organiser and supervisors, not
     /// stewards (403).
+    fn is_kiosk(&self) -> bool {
+        matches!(
+            self,
+            DoorKeeper::Staff {
+                role: StaffRole::Kiosk,
+                ..
+            }
+        )
+    }
+
     fn supervises(&self) -> Result<(), AppError> {
         match self {
-            DoorKeeper::Staff {
-                role: StaffRole::Steward,
-                ..
-            } => Err(AppError::Forbidden),
+            DoorKeeper::Staff { role, .. } if !role.supervises() => Err(AppError::Forbidden),
             _ => Ok(()),
         }
     }
@@ -292,30 +331,44 @@ impl DoorKeeper {
         checkin_lists::resolve(conn, event_id, chosen).await
     }
 
-    /// The event's time zone: from the row the organiser was proved with, else one read.
-    async fn zone(&self, conn: &mut DbConn<'_>, event_id: i32) -> Result<chrono_tz::Tz, AppError> {
-        Ok(self.clock(conn, event_id).await?.0)
-    }
-
-    /// The event's time zone and its start, wall-clock at the event.
-    async fn clock(
-        &self,
-        conn: &mut DbConn<'_>,
-        event_id: i32,
-    ) -> Result<(chrono_tz::Tz, NaiveDateTime), AppError> {
-        match self {
-            DoorKeeper::Organizer(event) => Ok((event.zone(), event.start_time)),
+    /// The event's zone, start and door window: from the row the organiser was proved
+    /// with, else one read.
+    async fn clock(&self, conn: &mut DbConn<'_>, event_id: i32) -> Result<DoorClock, AppError> {
+        let (name, start, end, opens) = match self {
+            DoorKeeper::Organizer(event) => (
+                event.timezone.clone(),
+                event.start_time,
+                event.end_time,
+                event.checkin_opens_minutes_before,
+            ),
             DoorKeeper::Staff { .. } => {
                 use crate::schema::events as events_table;
-                let (name, start): (String, NaiveDateTime) = events_table::table
+                events_table::table
                     .find(event_id)
-                    .select((events_table::timezone, events_table::start_time))
-                    .first(conn)
-                    .await?;
-                Ok((crate::zone::of_event(&name), start))
+                    .select((
+                        events_table::timezone,
+                        events_table::start_time,
+                        events_table::end_time,
+                        events_table::checkin_opens_minutes_before,
+                    ))
+                    .first::<(String, NaiveDateTime, NaiveDateTime, Option<i32>)>(conn)
+                    .await?
             }
-        }
+        };
+        Ok(DoorClock {
+            zone: crate::zone::of_event(&name),
+            start,
+            window: DoorWindow::of(start, end, opens),
+        })
     }
+}
+
+/// What the door needs to know of the event's times.
+struct DoorClock {
+    zone: chrono_tz::Tz,
+    /// Wall-clock at the event, as are the window's times.
+    start: NaiveDateTime,
+    window: Option<DoorWindow>,
 }
 
 /// The event's organiser or its check-in staff; anyone else is refused.
@@ -386,6 +439,7 @@ pub async fn door(
         }
     };
     Ok(DoorHeader {
+        window: event.door_window(),
         event_name: event.name,
         counts,
     })
@@ -429,7 +483,10 @@ pub async fn roster(
     event_id: i32,
     page: PageParams,
 ) -> Result<Page<DoorPerson>, AppError> {
-    door_keeper(conn, actor, event_id).await?;
+    // A kiosk stands in the hall: it keeps nobody's name.
+    if door_keeper(conn, actor, event_id).await?.is_kiosk() {
+        return Err(AppError::Forbidden);
+    }
     let total: i64 = attendees_table::table
         .filter(attendees_table::event_id.eq(event_id))
         .count()

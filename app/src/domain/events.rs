@@ -2,7 +2,7 @@ use super::Actor;
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::inputs::{EventInput, EventPatch, PageParams};
-use crate::models::{Event, EventVisibility, Page};
+use crate::models::{Event, EventVisibility, Page, DOORS_OPEN_MINUTES_BEFORE};
 use crate::schema::{attendees, checkins, events};
 use crate::validate::{
     optional_paragraphs, optional_text, parse_local_datetime, required_text, Checker, EventCode,
@@ -35,12 +35,22 @@ pub(crate) struct EventRow {
     /// "Deleted events" until restored or purged.
     pub deleted_at: Option<NaiveDateTime>,
     pub visibility: String,
+    pub checkin_opens_minutes_before: Option<i32>,
 }
 
 impl EventRow {
     /// The event's zone.
     pub(crate) fn zone(&self) -> chrono_tz::Tz {
         zone::of_event(&self.timezone)
+    }
+
+    /// When the door takes entries (`None`: any time).
+    pub(crate) fn door_window(&self) -> Option<crate::models::DoorWindow> {
+        crate::models::DoorWindow::of(
+            self.start_time,
+            self.end_time,
+            self.checkin_opens_minutes_before,
+        )
     }
 
     /// The wall-clock time at the event right now.
@@ -66,6 +76,7 @@ impl EventRow {
             timezone: self.timezone,
             // The column's CHECK admits only the two names.
             visibility: EventVisibility::parse(&self.visibility).unwrap_or_default(),
+            checkin_opens_minutes_before: self.checkin_opens_minutes_before,
             created_at: self.created_at,
             attendee_count,
             spots_left,
@@ -88,6 +99,24 @@ struct EventFields {
     start_utc: NaiveDateTime,
     end_utc: NaiveDateTime,
     visibility: &'static str,
+    checkin_opens_minutes_before: Option<i32>,
+}
+
+/// Minutes before the start the door opens: absent is the default, `null` any time, else
+/// 0 to a week.
+fn check_doors(checker: &mut Checker, raw: Option<Option<i64>>) -> Option<i32> {
+    match raw {
+        None => Some(DOORS_OPEN_MINUTES_BEFORE),
+        Some(None) => None,
+        Some(Some(n)) if (0..=10_080).contains(&n) => Some(n as i32),
+        Some(Some(_)) => {
+            checker.fail(
+                "checkin_opens_minutes_before",
+                "Check-in opens between 0 and 10080 minutes (a week) before the start, or null for any time.",
+            );
+            None
+        }
+    }
 }
 
 fn check_visibility(checker: &mut Checker, raw: Option<&str>) -> EventVisibility {
@@ -155,6 +184,7 @@ impl EventFields {
             Some(name) => checker.check("timezone", zone::parse(name)),
         };
         let visibility = check_visibility(&mut checker, input.visibility.as_deref());
+        let doors = check_doors(&mut checker, input.checkin_opens_minutes_before);
         check_times(&mut checker, start_time, end_time);
         checker.finish()?;
         let (zone, start_time, end_time) = (zone.unwrap(), start_time.unwrap(), end_time.unwrap());
@@ -169,6 +199,7 @@ impl EventFields {
             start_utc: zone::to_utc(start_time, zone).naive_utc(),
             end_utc: zone::to_utc(end_time, zone).naive_utc(),
             visibility: visibility.as_str(),
+            checkin_opens_minutes_before: doors,
         })
     }
 }
@@ -458,6 +489,11 @@ pub async fn update(
             .unwrap_or(current.max_attendees.map(i64::from)),
         timezone: Some(patch.timezone.unwrap_or(current.timezone)),
         visibility: Some(patch.visibility.unwrap_or(current.visibility)),
+        checkin_opens_minutes_before: Some(
+            patch
+                .checkin_opens_minutes_before
+                .unwrap_or(current.checkin_opens_minutes_before.map(i64::from)),
+        ),
     };
     let fields = EventFields::parse(&merged)?;
     conn.transaction::<_, AppError, _>(async |conn| {

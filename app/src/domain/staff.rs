@@ -30,7 +30,9 @@ struct StaffRow {
 impl StaffRow {
     /// The organiser's view: the link's token while it still works.
     fn for_organiser(self) -> StaffAccess {
-        let token = self.revoked_at.is_none().then(|| self.token.clone());
+        // A kiosk's token opened it on its tablet and is never handed out.
+        let token = (self.revoked_at.is_none() && self.role != StaffRole::Kiosk.as_str())
+            .then(|| self.token.clone());
         StaffAccess {
             token,
             ..self.for_staff()
@@ -45,7 +47,7 @@ impl StaffRow {
             token: None,
             created_at: self.created_at,
             revoked_at: self.revoked_at,
-            // The column's CHECK admits only the two names.
+            // The column's CHECK admits only the three names.
             role: StaffRole::parse(&self.role).unwrap_or_default(),
             list_id: self.list_id,
         }
@@ -64,12 +66,15 @@ pub async fn create(
     let name = required_text(&input.name, 100, "Name").map_err(|p| AppError::field("name", p))?;
     let role = match input.role.as_deref().map(str::trim) {
         None | Some("") => StaffRole::default(),
-        Some(raw) => StaffRole::parse(raw).ok_or_else(|| {
-            AppError::field(
-                "role",
-                "Role is \"steward\" (scans only) or \"supervisor\".",
-            )
-        })?,
+        // A kiosk is started on its tablet (`start_kiosk`), not sent as a link.
+        Some(raw) => StaffRole::parse(raw)
+            .filter(|role| *role != StaffRole::Kiosk)
+            .ok_or_else(|| {
+                AppError::field(
+                    "role",
+                    "Role is \"steward\" (scans only) or \"supervisor\".",
+                )
+            })?,
     };
     if let Some(list_id) = input.list_id {
         super::checkin_lists::resolve(conn, event_id, Some(list_id))
@@ -98,6 +103,51 @@ pub async fn create(
         .first(conn)
         .await?;
     Ok(row.for_organiser())
+}
+
+/// Starts a self check-in kiosk for the event: the organiser or a supervisor turns their
+/// device into one. Answers the kiosk access's token, which the device's session logs in
+/// with (`accounts::start_kiosk`); the kiosk scans into the starter's list, if bound to one.
+pub(crate) async fn start_kiosk(
+    conn: &mut DbConn<'_>,
+    actor: &Actor,
+    event_id: i32,
+) -> Result<String, AppError> {
+    super::checkin::supervisor_or_organiser(conn, actor, event_id).await?;
+    let list_id = super::checkin::door_list_binding(conn, actor, event_id).await?;
+    let token = random_hex(32);
+    diesel::insert_into(staff_access::table)
+        .values((
+            staff_access::event_id.eq(event_id),
+            staff_access::name.eq("Self check-in kiosk"),
+            staff_access::token.eq(&token),
+            staff_access::role.eq(StaffRole::Kiosk.as_str()),
+            staff_access::list_id.eq(list_id),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(token)
+}
+
+/// Ends the kiosk `staff_id` of the event for its organiser `actor`; anything but a kiosk of
+/// that event is 404.
+pub(crate) async fn end_kiosk(
+    conn: &mut DbConn<'_>,
+    actor: &Actor,
+    event_id: i32,
+    staff_id: i32,
+) -> Result<(), AppError> {
+    let role: Option<String> = staff_access::table
+        .find(staff_id)
+        .filter(staff_access::event_id.eq(event_id))
+        .select(staff_access::role)
+        .first(conn)
+        .await
+        .optional()?;
+    if role.as_deref() != Some(StaffRole::Kiosk.as_str()) {
+        return Err(AppError::not_found("Kiosk"));
+    }
+    revoke(conn, actor, event_id, staff_id).await
 }
 
 /// The event's staff accesses, newest first, revoked ones included.

@@ -216,6 +216,7 @@ fn DoorStaff(event_id: i32, add_list: ServerAction<AddCheckinList>) -> impl Into
                                                 <p class="muted">{match access.role {
                                                     crate::models::StaffRole::Steward => "Steward · scans tickets",
                                                     crate::models::StaffRole::Supervisor => "Supervisor · search, check in by hand, counts",
+                                                    crate::models::StaffRole::Kiosk => "Self check-in kiosk · prints badges",
                                                 }}{access.list_id.map(|_| " · one door")}</p>
                                                 {match link {
                                                     Some(l) => view! { <p><a href=l.clone()>{l.clone()}</a></p> }.into_any(),

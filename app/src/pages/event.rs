@@ -301,6 +301,7 @@ mod tests {
             max_attendees: None,
             timezone: "Europe/Berlin".into(),
             visibility: EventVisibility::Public,
+            checkin_opens_minutes_before: Some(120),
             created_at: at(8),
             attendee_count: 0,
             spots_left: None,

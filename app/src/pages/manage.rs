@@ -25,6 +25,22 @@ fn capacity(raw: &str) -> Result<Option<i64>, AppError> {
     })
 }
 
+/// The form's "Check-in opens": minutes before the start, or `any` for any time; absent, the
+/// default (new events) or unchanged.
+#[cfg(feature = "ssr")]
+fn doors(raw: Option<String>) -> Result<Option<Option<i64>>, AppError> {
+    match raw.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some("any") => Ok(Some(None)),
+        Some(minutes) => minutes.parse().map(|m| Some(Some(m))).map_err(|_| {
+            AppError::field(
+                "checkin_opens_minutes_before",
+                "Choose when check-in opens.",
+            )
+        }),
+    }
+}
+
 #[server(prefix = "/rpc")]
 pub async fn create_event(
     name: String,
@@ -35,6 +51,7 @@ pub async fn create_event(
     max_attendees: String,
     timezone: String,
     visibility: String,
+    checkin_opens: Option<String>,
 ) -> Result<(), AppError> {
     let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     let input = crate::inputs::EventInput {
@@ -47,6 +64,7 @@ pub async fn create_event(
         // Empty: the browser did not say (no script yet); the server's default zone.
         timezone: Some(timezone).filter(|zone| !zone.trim().is_empty()),
         visibility: Some(visibility),
+        checkin_opens_minutes_before: doors(checkin_opens)?,
     };
     let event = crate::domain::events::create(&mut conn, &actor, input).await?;
     leptos_axum::redirect(&format!("/dashboard/events/{}", event.id));
@@ -64,6 +82,7 @@ pub async fn update_event(
     max_attendees: String,
     timezone: String,
     visibility: String,
+    checkin_opens: Option<String>,
 ) -> Result<Event, AppError> {
     let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     let patch = crate::inputs::EventPatch {
@@ -75,6 +94,7 @@ pub async fn update_event(
         max_attendees: Some(capacity(&max_attendees)?),
         timezone: Some(timezone).filter(|zone| !zone.trim().is_empty()),
         visibility: Some(visibility),
+        checkin_opens_minutes_before: doors(checkin_opens)?,
     };
     crate::domain::events::update(&mut conn, &actor, id, patch).await
 }
@@ -150,11 +170,56 @@ fn EventFields(event: Option<Event>, error: Signal<Option<AppError>>) -> impl In
         <TimeZoneField value=value(|e| e.timezone.clone()) error/>
         <Field label="Location" name="location" value=value(|e| e.location.clone().unwrap_or_default()) error/>
         <VisibilityField value=event.as_ref().map(|e| e.visibility).unwrap_or_default() error/>
+        <DoorsField value=event.as_ref().map_or(Some(crate::models::DOORS_OPEN_MINUTES_BEFORE), |e| e.checkin_opens_minutes_before) error/>
         <Field label="Capacity" name="max_attendees" kind="number" hint="Leave empty for unlimited." value=value(|e| e.max_attendees.map(|m| m.to_string()).unwrap_or_default()) error/>
         <div class="field" class:invalid=move || description_problem().is_some()>
             <label for="field-description">"Description"</label>
             <textarea id="field-description" name="description" rows="5">{description}</textarea>
             <p class="field-note">{move || description_problem().unwrap_or_default()}</p>
+        </div>
+    }
+}
+
+/// When the door takes entries: scans before then or after the end answer amber at the
+/// door, and only a supervisor or the organiser checks in anyway.
+#[component]
+fn DoorsField(value: Option<i32>, error: Signal<Option<AppError>>) -> impl IntoView {
+    let chosen = crate::form_flash::typed("checkin_opens")
+        .unwrap_or_else(|| value.map_or_else(|| "any".to_owned(), |minutes| minutes.to_string()));
+    let mut options: Vec<(String, String)> = [
+        (30, "30 minutes before the start"),
+        (60, "1 hour before the start"),
+        (120, "2 hours before the start"),
+        (240, "4 hours before the start"),
+        (1440, "The day before"),
+    ]
+    .into_iter()
+    .map(|(m, label)| (m.to_string(), label.to_owned()))
+    .collect();
+    if let Some(other) = value.filter(|m| !options.iter().any(|(v, _)| *v == m.to_string())) {
+        options.push((
+            other.to_string(),
+            format!("{other} minutes before the start"),
+        ));
+    }
+    options.push(("any".into(), "Any time (no check-in hours)".into()));
+    let problem = move || {
+        error
+            .get()
+            .and_then(|e| e.field_error("checkin_opens_minutes_before"))
+    };
+    view! {
+        <div class="field" class:invalid=move || problem().is_some()>
+            <label for="field-checkin_opens">"Check-in opens"</label>
+            <select id="field-checkin_opens" name="checkin_opens" aria-describedby="field-checkin_opens-note">
+                {options.into_iter().map(|(v, label)| {
+                    let selected = v == chosen;
+                    view! { <option value=v selected=selected>{label}</option> }
+                }).collect_view()}
+            </select>
+            <p class="field-note" id="field-checkin_opens-note">
+                {move || problem().unwrap_or_else(|| "Until the event ends. Scans outside these hours need a supervisor.".to_owned())}
+            </p>
         </div>
     }
 }

@@ -16,6 +16,8 @@ use panels::{Camera, DoorHead, DoorStatus, ListPicker, ManualEntry, ResultPanel}
 use rpc::{door, door_lists};
 use scanner::Scanner;
 
+/// The self check-in kiosk, started from this page.
+pub mod kiosk;
 /// The page's parts on screen.
 mod panels;
 /// Its server functions.
@@ -140,8 +142,11 @@ pub fn ScanPage() -> impl IntoView {
                 lists.await.ok().map(|lists| view! { <ListPicker scanner lists/> })
             })}
         </Transition>
-        <ResultPanel outcome=scanner.outcome/>
+        <ResultPanel scanner supervises/>
         <Camera on_code=submit/>
         <ManualEntry scanner supervises on_token=submit/>
+        <Show when=move || supervises.get()>
+            <kiosk::StartKiosk event_id/>
+        </Show>
     }
 }

@@ -312,6 +312,30 @@ impl TestApp {
         (client, event["id"].as_i64().unwrap())
     }
 
+    /// A logged-in door phone with a new staff link of `body` (`{name, role?, list_id?}`)
+    /// for the event: (the phone's client, the link as created).
+    pub async fn door_link(&self, organizer: &Client, event: i64, body: Value) -> (Client, Value) {
+        let created = self
+            .post(
+                organizer,
+                &format!("/api/organizer/events/{event}/staff"),
+                body,
+            )
+            .await;
+        assert_eq!(created.status(), StatusCode::CREATED);
+        let access: Value = created.json().await.unwrap();
+        let door = self.client();
+        let login = self
+            .post_patiently(
+                &door,
+                "/api/auth/staff/login",
+                json!({ "token": access["token"] }),
+            )
+            .await;
+        assert_eq!(login.status(), StatusCode::OK);
+        (door, access)
+    }
+
     /// An organiser with an event of `max_attendees` seats: (organiser's client, event id).
     pub async fn organizer_with_event(
         &self,

@@ -58,14 +58,15 @@ impl Scanner {
         }
         self.saved.try_set(Some(roster.len()));
         self.event_name.try_set(Some(saved.event_name));
+        self.window.set_value(saved.window);
         self.roster.try_set_value(roster);
     }
 
     /// Loads the event's whole list from the server and saves it on the phone.
     pub(super) async fn refresh_roster(self) {
         let id = self.event_id.get_untracked();
-        let event_name = match door(id).await {
-            Ok(header) => header.event_name,
+        let (event_name, window) = match door(id).await {
+            Ok(header) => (header.event_name, header.window),
             Err(error) => return self.unreachable(&error),
         };
         let mut people = Vec::new();
@@ -81,7 +82,11 @@ impl Scanner {
                 Err(error) => return self.unreachable(&error),
             }
         }
-        let saved = SavedRoster { event_name, people };
+        let saved = SavedRoster {
+            event_name,
+            people,
+            window,
+        };
         let queued = match DoorStore::open().await {
             Ok(store) => {
                 // A full quota or a private window: the list works until the page closes.
@@ -119,7 +124,7 @@ impl Scanner {
     }
 
     /// Answers a scan from the list on this phone and queues it.
-    pub(super) async fn scan_offline(self, token: String) -> Outcome {
+    pub(super) async fn scan_offline(self, token: String, anyway: bool) -> Outcome {
         let hash = ticket_hash(&token);
         let found = self
             .roster
@@ -139,6 +144,18 @@ impl Scanner {
         };
         let list_id = self.list.get_untracked();
         let direction = self.direction.get_untracked();
+        // The door's window by the phone's clock, as the server would tell it.
+        let outside = self
+            .window
+            .get_value()
+            .and_then(|window| window.refusal(phone_now()));
+        if let (Some(reason), DoorDirection::In, false) = (outside, direction, anyway) {
+            return Outcome::OutsideWindow {
+                reason,
+                token,
+                person: Some(Seen::from(&person)),
+            };
+        }
         // The phone's list knows the event-wide check-in only: a repeat is told offline on
         // the default list going in; other scans are queued for the server to count.
         if let (None, DoorDirection::In, Some(at)) = (list_id, direction, person.checked_in_at) {
@@ -161,6 +178,7 @@ impl Scanner {
             DoorDirection::In => Outcome::CheckedIn {
                 person: Seen::from(&person),
                 queued: true,
+                note: None,
             },
             DoorDirection::Out => Outcome::Left {
                 person: Seen::from(&person),
@@ -200,6 +218,7 @@ impl Scanner {
         Outcome::CheckedIn {
             person: Seen::from(&person),
             queued: true,
+            note: None,
         }
     }
 
@@ -250,6 +269,8 @@ impl Scanner {
                     scan.list_id,
                     scan.direction,
                     scan.attendee_id,
+                    // The phone told the window when the scan was made.
+                    None,
                 )
                 .await;
                 match answer {

@@ -118,19 +118,45 @@ pub(super) fn DoorStatus(scanner: Scanner) -> impl IntoView {
     }
 }
 
+/// The answer to the last scan, and after one outside the door's window, "Check in anyway"
+/// for supervisors and the organiser.
 #[component]
-pub(super) fn ResultPanel(outcome: RwSignal<Option<Outcome>>) -> impl IntoView {
+pub(super) fn ResultPanel(scanner: Scanner, supervises: Signal<bool>) -> impl IntoView {
     move || {
-        outcome.get().map(|outcome| {
+        scanner.outcome.get().map(|outcome| {
+            let mut anyway = None;
             let (class, title, person, detail) = match outcome {
-                Outcome::CheckedIn { person, queued } => (
-                    "scan-result ok",
-                    "Checked in ✓".to_owned(),
-                    Some(person),
-                    queued.then(|| {
+                Outcome::CheckedIn {
+                    person,
+                    queued,
+                    note,
+                } => {
+                    let queued = queued.then(|| {
                         "Saved on this phone; it syncs when the connection is back.".to_owned()
-                    }),
-                ),
+                    });
+                    (
+                        "scan-result ok",
+                        "Checked in ✓".to_owned(),
+                        Some(person),
+                        match (note, queued) {
+                            (Some(note), Some(queued)) => Some(format!("{note} {queued}")),
+                            (note, queued) => note.or(queued),
+                        },
+                    )
+                }
+                Outcome::OutsideWindow {
+                    reason,
+                    token,
+                    person,
+                } => {
+                    anyway = Some(token);
+                    (
+                        "scan-result warn",
+                        "Not checked in".to_owned(),
+                        person,
+                        Some(reason),
+                    )
+                }
                 Outcome::Already { person, at } => (
                     "scan-result warn",
                     format!("Already checked in at {}", at.format("%H:%M")),
@@ -158,6 +184,19 @@ pub(super) fn ResultPanel(outcome: RwSignal<Option<Outcome>>) -> impl IntoView {
                     Some(message),
                 ),
             };
+            let anyway = anyway.map(|token| {
+                if supervises.get_untracked() {
+                    view! {
+                        <button type="button" class="button"
+                            on:click=move |_| scanner.submit_with(token.clone(), true)>
+                            "Check in anyway"
+                        </button>
+                    }
+                    .into_any()
+                } else {
+                    view! { <p>"Only a supervisor can check them in now."</p> }.into_any()
+                }
+            });
             view! {
                 <section class=class role="status" aria-live="assertive" data-testid="scan-result">
                     <p class="scan-title">{title}</p>
@@ -171,6 +210,7 @@ pub(super) fn ResultPanel(outcome: RwSignal<Option<Outcome>>) -> impl IntoView {
                         </div>
                     })}
                     {detail.map(|d| view! { <p>{d}</p> })}
+                    {anyway}
                 </section>
             }
         })

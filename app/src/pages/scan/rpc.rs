@@ -23,7 +23,7 @@ pub async fn door_lists(event_id: i32) -> Result<Vec<CheckinList>, AppError> {
 
 /// A scan; `scanned_at` (RFC 3339) when it was made offline and is synced now; through
 /// `list_id` (else the link's list or the default) in `direction` (else in). An empty token
-/// with `attendee_id` is a check-in by hand queued offline.
+/// with `attendee_id` is a check-in by hand queued offline. `anyway`: see `CheckinInput`.
 #[server(prefix = "/rpc")]
 pub async fn scan_ticket(
     event_id: i32,
@@ -32,6 +32,7 @@ pub async fn scan_ticket(
     list_id: Option<i32>,
     direction: Option<DoorDirection>,
     attendee_id: Option<i32>,
+    anyway: Option<bool>,
 ) -> Result<CheckinResult, AppError> {
     let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     let device = if scanned_at.is_some() {
@@ -46,6 +47,7 @@ pub async fn scan_ticket(
         attendee_id,
         list_id,
         direction: direction.map(|d| d.as_str().to_owned()),
+        anyway,
     };
     crate::domain::checkin::check_in(&mut conn, &actor, event_id, input).await
 }

@@ -3,7 +3,7 @@
 
 use super::rpc::scan_ticket;
 use crate::error::AppError;
-use crate::models::{Attendee, CheckinResult, DoorDirection, DoorPerson};
+use crate::models::{Attendee, CheckinResult, DoorDirection, DoorPerson, DoorWindow};
 use chrono::NaiveDateTime;
 use leptos::prelude::*;
 use std::collections::HashMap;
@@ -67,6 +67,14 @@ pub(super) enum Outcome {
     CheckedIn {
         person: Seen,
         queued: bool,
+        /// Checked in outside the door's window (by a supervisor): why it was early or late.
+        note: Option<String>,
+    },
+    /// Outside the door's window: nobody checked in. `token` for checking in anyway.
+    OutsideWindow {
+        reason: String,
+        token: String,
+        person: Option<Seen>,
     },
     Already {
         person: Seen,
@@ -94,6 +102,7 @@ impl Outcome {
             Ok(r) => Self::CheckedIn {
                 person: Seen::from(&r.attendee),
                 queued: false,
+                note: r.outside_window,
             },
             Err(AppError::NotFound(_)) => {
                 Self::Refused("Unknown ticket, or a ticket for another event.".into())
@@ -120,6 +129,9 @@ pub(super) struct Scanner {
     pub(super) roster: StoredValue<HashMap<String, DoorPerson>>,
     pub(super) saved: RwSignal<Option<usize>>,
     pub(super) event_name: RwSignal<Option<String>>,
+    /// When the door takes entries, as last told by the server (for scanning offline).
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    pub(super) window: StoredValue<Option<DoorWindow>>,
     /// The list scans go to (`None`: the link's own or the event's default) and which way.
     pub(super) list: RwSignal<Option<i32>>,
     pub(super) direction: RwSignal<DoorDirection>,
@@ -140,6 +152,7 @@ impl Scanner {
             roster: StoredValue::new(HashMap::new()),
             saved: RwSignal::new(None),
             event_name: RwSignal::new(None),
+            window: StoredValue::new(None),
             list: RwSignal::new(None),
             direction: RwSignal::new(DoorDirection::In),
             syncing: StoredValue::new(false),
@@ -147,7 +160,9 @@ impl Scanner {
     }
 
     /// Checks a ticket: with the server while it answers, from this phone's list otherwise.
-    pub(super) async fn scan(self, token: String) -> Outcome {
+    /// Outside the door's window it answers why, unless told to check in `anyway` (for
+    /// supervisors and the organiser).
+    pub(super) async fn scan(self, token: String, anyway: bool) -> Outcome {
         if self.online.get_untracked() {
             let result = scan_ticket(
                 self.event_id.get_untracked(),
@@ -156,11 +171,19 @@ impl Scanner {
                 self.list.get_untracked(),
                 Some(self.direction.get_untracked()),
                 None,
+                Some(anyway),
             )
             .await;
             match result {
                 Err(AppError::Transport(_)) => {
                     self.online.try_set(false);
+                }
+                Err(AppError::Conflict { code, message }) if code == "outside_checkin_window" => {
+                    return Outcome::OutsideWindow {
+                        reason: message,
+                        token,
+                        person: None,
+                    };
                 }
                 result => {
                     if let Ok(r) = &result {
@@ -172,7 +195,7 @@ impl Scanner {
                 }
             }
         }
-        self.scan_offline(token).await
+        self.scan_offline(token, anyway).await
     }
 
     /// Notes on this phone's list that a ticket is checked in, for answering repeats offline.
@@ -195,7 +218,9 @@ impl Scanner {
                 | Outcome::Left {
                     was_inside: true, ..
                 } => Signal::Yes,
-                Outcome::Already { .. } | Outcome::Left { .. } => Signal::Already,
+                Outcome::Already { .. } | Outcome::Left { .. } | Outcome::OutsideWindow { .. } => {
+                    Signal::Already
+                }
                 Outcome::Refused(_) => Signal::No,
             });
         }
@@ -205,8 +230,13 @@ impl Scanner {
     }
 
     pub(super) fn submit(self, token: String) {
+        self.submit_with(token, false);
+    }
+
+    /// A supervisor's "check in anyway" after a scan outside the door's window.
+    pub(super) fn submit_with(self, token: String, anyway: bool) {
         leptos::task::spawn_local(async move {
-            let outcome = self.scan(token).await;
+            let outcome = self.scan(token, anyway).await;
             self.show(outcome);
         });
     }
@@ -251,7 +281,7 @@ impl Scanner {
 
 #[cfg(not(feature = "hydrate"))]
 impl Scanner {
-    pub(super) async fn scan_offline(self, _token: String) -> Outcome {
+    pub(super) async fn scan_offline(self, _token: String, _anyway: bool) -> Outcome {
         Outcome::Refused("Scanning needs the page to have loaded.".into())
     }
 

@@ -1,0 +1,155 @@
+//! The self check-in kiosk (issue 17): a supervisor or the organiser turns a tablet into one;
+//! it checks in the tickets shown to it, keeps to the door's hours, and may do nothing else;
+//! only the event's organiser, with their password, leaves it.
+
+mod common;
+
+use common::TestApp;
+use leptos::server_fn::ServerFn;
+use reqwest::{Client, StatusCode};
+use serde_json::{json, Value};
+
+use app::pages::scan::kiosk::{ExitKiosk, StartKiosk};
+
+async fn status_of(app: &TestApp, client: &Client, path: &str) -> StatusCode {
+    app.get(client, path).await.status()
+}
+
+#[tokio::test]
+async fn a_kiosk_checks_tickets_in_and_nothing_else_until_the_organiser_leaves_it() {
+    let app = TestApp::spawn().await;
+    let (organizer, event) = app.organizer_with_event_on_now("olga@example.com").await;
+    let (_, ada) = app.ticket_holder(event, "ada@example.com", "Ada").await;
+    let (tablet, _) = app
+        .door_link(
+            &organizer,
+            event,
+            json!({ "name": "Lead", "role": "supervisor" }),
+        )
+        .await;
+    let (steward, _) = app
+        .door_link(&organizer, event, json!({ "name": "Door 2" }))
+        .await;
+
+    // A steward may not start one; a supervisor turns their tablet into the kiosk.
+    let form = format!("event_id={event}&label=62x100mm");
+    let refused = app.server_fn(&steward, StartKiosk::PATH, &form).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let started = app.server_fn(&tablet, StartKiosk::PATH, &form).await;
+    assert!(
+        started.status().is_success() || started.status().is_redirection(),
+        "{}",
+        started.status()
+    );
+    let me = app.get_json(&tablet, "/api/auth/me").await;
+    assert_eq!(me["staff"]["role"], "kiosk", "{me}");
+
+    // It checks a ticket in, with the name and organisation a badge needs.
+    let checkins = format!("/api/organizer/events/{event}/checkins");
+    let answer = app.post(&tablet, &checkins, json!({ "token": ada })).await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    let answer: Value = answer.json().await.unwrap();
+    assert_eq!(answer["attendee"]["first_name"], "Ada");
+    assert_eq!(answer["already_checked_in"], false);
+
+    // Nothing else: no list of people, no search, no counts, no check-in by hand.
+    for path in [
+        format!("/api/organizer/events/{event}/roster"),
+        format!("/api/events/{event}/attendees"),
+        format!("/api/organizer/events/{event}/stats"),
+        format!("/api/organizer/events/{event}/staff"),
+    ] {
+        assert_eq!(
+            status_of(&app, &tablet, &path).await,
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+    }
+    let (grace_id, _) = app.ticket_holder(event, "grace@example.com", "Grace").await;
+    let by_hand = app
+        .post(&tablet, &checkins, json!({ "attendee_id": grace_id }))
+        .await;
+    assert_eq!(by_hand.status(), StatusCode::FORBIDDEN);
+
+    // The kiosk's access is listed for the organiser, without a link to open it elsewhere.
+    let staff = app
+        .get_json(&organizer, &format!("/api/organizer/events/{event}/staff"))
+        .await;
+    let kiosk = staff["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["role"] == "kiosk")
+        .cloned()
+        .unwrap_or_else(|| panic!("no kiosk in {staff}"));
+    assert_eq!(kiosk["token"], Value::Null);
+
+    // Leaving it: a wrong password, or another organiser's, leaves the kiosk running.
+    let other = app.client();
+    app.organizer(&other, "otto@example.com").await;
+    for (email, password) in [
+        ("olga%40example.com", "wrong-password"),
+        ("otto%40example.com", "password123"),
+    ] {
+        let form = format!("event_id={event}&email={email}&password={password}");
+        let left = app.server_fn(&tablet, ExitKiosk::PATH, &form).await;
+        assert!(left.status().is_client_error(), "{}", left.status());
+        let me = app.get_json(&tablet, "/api/auth/me").await;
+        assert_eq!(me["staff"]["role"], "kiosk", "{me}");
+    }
+    let form = format!("event_id={event}&email=olga%40example.com&password=password123");
+    let left = app.server_fn(&tablet, ExitKiosk::PATH, &form).await;
+    assert!(
+        left.status().is_success() || left.status().is_redirection(),
+        "{}",
+        left.status()
+    );
+    let me = app.get_json(&tablet, "/api/auth/me").await;
+    assert_eq!(me["organizer"]["email"], "olga@example.com", "{me}");
+    let staff = app
+        .get_json(&organizer, &format!("/api/organizer/events/{event}/staff"))
+        .await;
+    let kiosk = staff["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == kiosk["id"])
+        .cloned()
+        .unwrap();
+    assert!(kiosk["revoked_at"].is_string(), "the kiosk ended: {kiosk}");
+}
+
+#[tokio::test]
+async fn a_kiosk_keeps_to_the_doors_hours_and_staff_links_cannot_be_kiosks() {
+    let app = TestApp::spawn().await;
+    // The default event starts in 2030: its doors are not open yet.
+    let (organizer, event) = app.organizer_with_event("olga@example.com", None).await;
+    let (_, ada) = app.ticket_holder(event, "ada@example.com", "Ada").await;
+    let made = app
+        .post(
+            &organizer,
+            &format!("/api/organizer/events/{event}/staff"),
+            json!({ "name": "Kiosk", "role": "kiosk" }),
+        )
+        .await;
+    assert_eq!(
+        made.status(),
+        StatusCode::BAD_REQUEST,
+        "a kiosk is not a link"
+    );
+
+    let form = format!("event_id={event}&label=4x3in");
+    let started = app.server_fn(&organizer, StartKiosk::PATH, &form).await;
+    assert!(started.status().is_success() || started.status().is_redirection());
+    // The organiser's own device is now the kiosk: even `anyway` is not for it.
+    let checkins = format!("/api/organizer/events/{event}/checkins");
+    for body in [
+        json!({ "token": ada }),
+        json!({ "token": ada, "anyway": true }),
+    ] {
+        let early = app.post(&organizer, &checkins, body).await;
+        assert_eq!(early.status(), StatusCode::CONFLICT);
+        let error: Value = early.json().await.unwrap();
+        assert_eq!(error["error"]["code"], "outside_checkin_window");
+    }
+}
