@@ -361,10 +361,13 @@ impl DoorWindow {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DoorCounts {
     pub checked_in: i64,
     pub registered: i64,
+    /// Each list's figures (the default first), for "inside now" where exits count.
+    #[serde(default)]
+    pub lists: Vec<ListCount>,
 }
 
 /// What a door link opens, shown before anyone logs in with it.

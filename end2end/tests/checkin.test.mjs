@@ -3,16 +3,12 @@ import assert from 'node:assert/strict';
 import { writeFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { useBrowser, launch, phone, open, demoEventCode, logInDemoOrganiser, logInDemoAttendee, BASE_URL } from './helpers.mjs';
+import { useBrowser, launch, phone, open, demoEventCode, logInDemoOrganiser, logInDemoAttendee, uniqueEmail, BASE_URL } from './helpers.mjs';
 
 const browser = useBrowser();
 
-/** Ada's ticket QR, as drawn by her ticket page, turned into one grey 640×480 video frame. */
-async function ticketFrame(code) {
-  const context = await phone(browser());
-  const page = await context.newPage();
-  await logInDemoAttendee(page, code);
-  await open(page, `/e/${code}/ticket`);
+/** The ticket QR on `page` (a ticket page), as one grey 640×480 picture: its luma bytes. */
+async function ticketLuma(page) {
   const luma = await page.evaluate(async () => {
     const svg = document.querySelector('.ticket-qr svg');
     const image = new Image();
@@ -29,10 +25,43 @@ async function ticketFrame(code) {
     for (let i = 0; i < out.length; i++) out[i] = Math.round(0.299 * data[4 * i] + 0.587 * data[4 * i + 1] + 0.114 * data[4 * i + 2]);
     return out;
   });
-  await context.close();
+  return Buffer.from(luma);
+}
+
+/** A 10 fps Y4M video of `pictures` (luma bytes), each held for `frames` frames; Chromium's
+ * fake camera plays it in a loop. */
+function video(pictures, frames = 2) {
   // YUV 4:2:0: the picture in Y, neutral chroma.
-  const frame = Buffer.concat([Buffer.from('FRAME\n'), Buffer.from(luma), Buffer.alloc(2 * 320 * 240, 128)]);
-  return Buffer.concat([Buffer.from('YUV4MPEG2 W640 H480 F10:1 Ip A1:1 C420jpeg\n'), frame, frame]);
+  const frame = (luma) => Buffer.concat([Buffer.from('FRAME\n'), luma, Buffer.alloc(2 * 320 * 240, 128)]);
+  const body = pictures.flatMap((luma) => Array(frames).fill(frame(luma)));
+  return Buffer.concat([Buffer.from('YUV4MPEG2 W640 H480 F10:1 Ip A1:1 C420jpeg\n'), ...body]);
+}
+
+/** Ada's ticket QR, as drawn by her ticket page, turned into a short video. */
+async function ticketFrame(code) {
+  const context = await phone(browser());
+  const page = await context.newPage();
+  await logInDemoAttendee(page, code);
+  await open(page, `/e/${code}/ticket`);
+  const luma = await ticketLuma(page);
+  await context.close();
+  return video([luma]);
+}
+
+/** A new guest of the event `code` registered in a browser of their own: their ticket's QR. */
+async function newGuestsTicket(eventCode, first) {
+  const context = await phone(browser());
+  const page = await context.newPage();
+  await open(page, `/e/${eventCode}`);
+  const status = await page.evaluate(async ({ eventCode, first, email }) => (await fetch('/api/auth/attendee/register', {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ event_code: eventCode, email, password: 'password123', first_name: first, last_name: 'Guest' }),
+  })).status, { eventCode, first, email: uniqueEmail(first.toLowerCase()) });
+  assert.equal(status, 201);
+  await open(page, '/me/ticket');
+  const luma = await ticketLuma(page);
+  await context.close();
+  return luma;
 }
 
 test('the door phone scans a ticket from the camera; staff links open only the scanner', async () => {
@@ -120,5 +149,44 @@ test('the door phone scans a ticket from the camera; staff links open only the s
   } finally {
     await camera.close();
     await rm(video, { force: true });
+  }
+});
+
+test('an invalid QR never stops the camera: a ticket of another event, then a valid one', async () => {
+  const code = await demoEventCode();
+  // Another event of the same organiser, and a guest of it: a real ticket, but not this door's.
+  const organiser = await phone(browser());
+  const admin = await organiser.newPage();
+  await logInDemoOrganiser(admin);
+  const other = await admin.evaluate(async () => (await (await fetch('/api/events', {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: `Other meetup ${Date.now()}`, start_time: '2030-06-01T18:00:00', end_time: '2030-06-01T21:00:00', visibility: 'unlisted' }),
+  })).json()).code);
+  const foreign = await newGuestsTicket(other, 'Foreign');
+  const valid = await newGuestsTicket(code, 'Valentina');
+  const file = path.join(os.tmpdir(), `netevent-two-tickets-${process.pid}.y4m`);
+  // One second of each, over and over.
+  await writeFile(file, video([foreign, valid], 10));
+  const camera = await launch(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+    `--use-file-for-fake-video-capture=${file}`]);
+  try {
+    const door = await camera.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, permissions: ['camera'] });
+    const page = await door.newPage();
+    await logInDemoOrganiser(page);
+    const eventId = await page.evaluate(async (code) => (await (await fetch('/api/events')).json()).items.find((e) => e.code === code).id, code);
+    await open(page, `/dashboard/events/${eventId}/scan`);
+    await page.getByRole('button', { name: 'Start scanning' }).click();
+    const result = page.getByTestId('scan-result');
+    // Both answered, in whichever order the loop starts: red for the foreign ticket, and
+    // the scanner goes on to check Valentina in.
+    await result.getByText('Not valid ✗').waitFor({ timeout: 20_000 });
+    assert.match(await result.textContent(), /another event/);
+    await result.getByText('Valentina Guest').waitFor({ timeout: 20_000 });
+    assert.match(await result.textContent(), /Checked in ✓/);
+    await door.close();
+  } finally {
+    await organiser.close();
+    await camera.close();
+    await rm(file, { force: true });
   }
 });

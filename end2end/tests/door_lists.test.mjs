@@ -62,6 +62,13 @@ test('a workshop door: its own list counting who is inside, a steward bound to i
   await result.getByText('Ada Lovelace').waitFor();
   assert.match(await result.textContent(), /Checked in ✓/);
 
+  // The organiser's scanner, at the room: its header tells who is inside now.
+  const scanId = Number(page.url().match(/events\/(\d+)/)[1]);
+  await open(admin, `/dashboard/events/${scanId}/scan`);
+  await admin.selectOption('#door-list', { label: room });
+  await admin.getByTestId('door-inside').getByText(`inside ${room} now`).waitFor();
+  assert.match(await admin.getByTestId('door-inside').textContent(), /^1 inside/);
+
   // A person typing the same keys slowly is not a scanner: nothing is checked.
   await page.keyboard.type(token.slice(0, 12), { delay: 120 });
   await page.keyboard.press('Enter');

@@ -189,6 +189,22 @@ async fn after_the_end_the_door_is_closed_but_people_may_still_leave() {
     assert_eq!(made.status(), StatusCode::CREATED);
     let event: Value = made.json().await.unwrap();
     assert_eq!(event["checkin_opens_minutes_before"], 30);
+    // `null` on create: any time (not the default two hours).
+    let any_time = app
+        .post(
+            &organizer,
+            "/api/events",
+            json!({ "name": "Open house", "start_time": at(24), "end_time": at(30),
+                    "checkin_opens_minutes_before": null }),
+        )
+        .await;
+    assert_eq!(any_time.status(), StatusCode::CREATED);
+    let any_time: Value = any_time.json().await.unwrap();
+    assert_eq!(
+        any_time["checkin_opens_minutes_before"],
+        Value::Null,
+        "{any_time}"
+    );
     let event = event["id"].as_i64().unwrap();
     let (_, ada) = app.ticket_holder(event, "ada@example.com", "Ada").await;
 

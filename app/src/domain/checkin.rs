@@ -435,6 +435,7 @@ pub async fn door(
             Some(DoorCounts {
                 checked_in,
                 registered,
+                lists: checkin_lists::counts(conn, event_id).await?,
             })
         }
     };

@@ -120,16 +120,17 @@ pub fn ScanPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="muted" aria-busy="true">"Opening the scanner…"</p> }>
             {move || Suspend::new(async move {
                 match info.await {
-                    Ok(header) => view! { <DoorHead name=header.event_name counts=header.counts/> }.into_any(),
+                    Ok(header) => view! { <DoorHead name=header.event_name counts=header.counts chosen=scanner.list/> }.into_any(),
                     // Offline: the list on this phone tells the counts as this phone knows them.
                     Err(AppError::Transport(_)) => {
                         let counts = scanner.roster.with_value(|roster| DoorCounts {
                             checked_in: roster.values().filter(|p| p.checked_in_at.is_some()).count() as i64,
                             registered: roster.len() as i64,
+                            lists: Vec::new(),
                         });
                         let name = scanner.event_name.get_untracked().unwrap_or_else(|| "Check-in".into());
                         let counts = supervises.get_untracked().then_some(counts);
-                        view! { <DoorHead name counts/> }.into_any()
+                        view! { <DoorHead name counts chosen=scanner.list/> }.into_any()
                     }
                     Err(error) => view! { <AttendeeGate error/> }.into_any(),
                 }

@@ -45,7 +45,7 @@ impl LabelLayout {
         }
     }
 
-    /// The printed page: exactly one badge, nothing else of the page.
+    /// The printed page: exactly one badge filling it, nothing else of the page.
     fn page_css(self) -> String {
         let size = match self {
             Self::Label62x100 => "62mm 100mm",
@@ -53,9 +53,12 @@ impl LabelLayout {
         };
         format!(
             "@page {{ size: {size}; margin: 0; }} \
-             @media print {{ body * {{ visibility: hidden; }} \
-             .kiosk-badge, .kiosk-badge * {{ visibility: visible; }} \
-             .kiosk-badge {{ position: fixed; inset: 0; width: auto; height: auto; margin: 0; border: 0; }} }}"
+             @media print {{ \
+             html, body, main, .kiosk, .kiosk-screen {{ margin: 0 !important; padding: 0 !important; min-height: 0 !important; }} \
+             .kiosk > :not(.kiosk-screen), .kiosk-screen > :not(.kiosk-badge) {{ display: none !important; }} \
+             .kiosk-badge {{ box-sizing: border-box; width: 100vw; height: 100vh; max-width: none; margin: 0; \
+             padding: 4mm; border: 0; border-radius: 0; display: flex; flex-direction: column; \
+             justify-content: center; overflow: hidden; break-inside: avoid; }} }}"
         )
     }
 }
@@ -239,14 +242,24 @@ pub fn KioskPage() -> impl IntoView {
     }
 }
 
+/// A name's type size on the badge: as large as `cap`, smaller as the name grows, so that it
+/// fits the badge's width on one line (bold letters average about 0.65 em).
+fn fitted(name: &str, cap_rem: f32) -> String {
+    let letters = name.chars().count().max(1) as f32;
+    format!(
+        "font-size: min({cap_rem}rem, {:.1}cqw)",
+        90.0 / (0.65 * letters)
+    )
+}
+
 /// The badge as it prints: only it is on the printed page.
 #[component]
 fn Badge(attendee: Attendee, event: String) -> impl IntoView {
     view! {
         <article class="kiosk-badge" aria-label="Your badge">
             <p class="kiosk-badge-event">{event}</p>
-            <p class="kiosk-badge-first">{attendee.first_name.clone()}</p>
-            <p class="kiosk-badge-last">{attendee.last_name.clone()}</p>
+            <p class="kiosk-badge-first" style=fitted(&attendee.first_name, 2.6)>{attendee.first_name.clone()}</p>
+            <p class="kiosk-badge-last" style=fitted(&attendee.last_name, 1.6)>{attendee.last_name.clone()}</p>
             {attendee.organisation.clone().map(|o| view! { <p class="kiosk-badge-org">{o}</p> })}
             {attendee.role.clone().map(|r| view! { <p class="kiosk-badge-role">{r}</p> })}
         </article>

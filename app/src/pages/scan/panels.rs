@@ -81,13 +81,32 @@ pub(super) fn ListPicker(scanner: Scanner, lists: Vec<CheckinList>) -> impl Into
 }
 
 #[component]
-pub(super) fn DoorHead(name: String, counts: Option<DoorCounts>) -> impl IntoView {
+pub(super) fn DoorHead(
+    name: String,
+    counts: Option<DoorCounts>,
+    /// The list this phone scans into (`None`: the default).
+    chosen: RwSignal<Option<i32>>,
+) -> impl IntoView {
+    let lists = counts.as_ref().map(|c| c.lists.clone()).unwrap_or_default();
+    // Who is inside the room this phone scans at, where it counts exits.
+    let inside = move || {
+        let id = chosen.get();
+        lists
+            .iter()
+            .find(|l| id.map_or(true, |id| l.id == id))
+            .and_then(|l| l.inside.map(|n| (n, l.name.clone())))
+    };
     view! {
         <div class="door-head">
             <h1>{name}</h1>
             {counts.map(|counts| view! {
                 <p class="door-count" aria-live="polite" data-testid="door-count">
                     <strong>{counts.checked_in}</strong>" / "{counts.registered}" checked in"
+                </p>
+            })}
+            {move || inside().map(|(n, room)| view! {
+                <p class="door-count" data-testid="door-inside">
+                    <strong>{n}</strong>{format!(" inside {room} now")}
                 </p>
             })}
         </div>
