@@ -61,6 +61,10 @@ test('a workshop door: its own list counting who is inside, a steward bound to i
   await page.keyboard.press('Enter');
   await result.getByText('Ada Lovelace').waitFor();
   assert.match(await result.textContent(), /Checked in ✓/);
+  // The whole screen flashes green with her name, then clears for the next guest.
+  const flash = page.locator('.scan-flash.ok');
+  assert.match(await flash.getAttribute('data-text'), /Checked in ✓\s+Ada Lovelace/);
+  await flash.waitFor({ state: 'hidden', timeout: 5_000 });
 
   // The organiser's scanner, at the room: its header tells who is inside now.
   const scanId = Number(page.url().match(/events\/(\d+)/)[1]);

@@ -216,7 +216,14 @@ pub(super) fn ResultPanel(scanner: Scanner, supervises: Signal<bool>) -> impl In
                     view! { <p>"Only a supervisor can check them in now."</p> }.into_any()
                 }
             });
+            // The whole screen in the answer's colour with the name, for a moment: read from
+            // arm's length in a noisy hall (the panel below says it to screen readers).
+            let flash = format!("scan-flash {}", class.trim_start_matches("scan-result "));
+            let flash_text = person
+                .as_ref()
+                .map_or_else(|| title.clone(), |p| format!("{title}\n{}", p.name));
             view! {
+                <div class=flash data-text=flash_text aria-hidden="true"></div>
                 <section class=class role="status" aria-live="assertive" data-testid="scan-result">
                     <p class="scan-title">{title}</p>
                     {person.map(|p| view! {
