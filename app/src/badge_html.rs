@@ -40,6 +40,8 @@ pub fn render(event_name: &str, badges: &[Badge], layout: Layout, pdf_href: &str
     let page_size = match layout {
         Layout::A4TwoByFour => "A4",
         Layout::LetterTwoByThree => "letter",
+        Layout::Label62x100 => "62mm 100mm",
+        Layout::Card4x3 => "4in 3in",
     };
     let room = spec.badge_w - 10.0;
     let mut pages = String::new();
@@ -50,7 +52,13 @@ pub fn render(event_name: &str, badges: &[Badge], layout: Layout, pdf_href: &str
             let (first, first_size) = fitted(&badge.first_name, true, 30.0, 12.0, room);
             let full = format!("{} {}", badge.first_name, badge.last_name);
             let (full, full_size) = fitted(&full, false, 13.0, 7.0, room);
-            let beside = spec.badge_w - 30.0 - 9.0;
+            // A portrait label has no room beside the QR code: organisation and role go
+            // across the badge, above it (as in the PDF).
+            let tall = spec.badge_h > spec.badge_w;
+            let beside = match tall {
+                true => room,
+                false => spec.badge_w - 30.0 - 9.0,
+            };
             let line = |value: &Option<String>, bold: bool, max: f32, class: &str| {
                 value
                     .as_deref()
@@ -65,13 +73,14 @@ pub fn render(event_name: &str, badges: &[Badge], layout: Layout, pdf_href: &str
                     .unwrap_or_default()
             };
             pages.push_str(&format!(
-                "<article class=\"badge\" data-attendee=\"{id}\">\
+                "<article class=\"badge{tall}\" data-attendee=\"{id}\">\
                  <header style=\"font-size:{event_size:.1}pt\">{event}</header>\
                  <p class=\"first\" style=\"font-size:{first_size:.1}pt\">{first}</p>\
                  <p class=\"full\" style=\"font-size:{full_size:.1}pt\">{full}</p>\
                  <div class=\"lower\"><div>{organisation}{role}</div><div class=\"qr\">{qr}</div></div>\
                  </article>",
                 id = badge.id,
+                tall = if tall { " tall" } else { "" },
                 event = escape(&event),
                 first = escape(&first),
                 full = escape(&full),
@@ -103,6 +112,8 @@ body {{ margin: 0; font-family: "DejaVu Sans", "Noto Sans", "Noto Sans CJK JP", 
 .org {{ font-weight: 700; }} .role {{ color: #4b5563; }}
 .qr {{ width: 30mm; height: 30mm; margin: 0 2mm 2mm 0; flex: none; }}
 .qr svg {{ width: 100%; height: 100%; }}
+.badge.tall .lower {{ flex-direction: column; align-items: center; }}
+.badge.tall .lower > div:first-child {{ align-self: stretch; padding-bottom: 2mm; }}
 .toolbar {{ font: 16px system-ui, sans-serif; padding: 1rem; background: #eef2ff; display: flex; gap: 1rem; flex-wrap: wrap; align-items: center; }}
 @media screen {{
   body {{ background: #e5e7eb; }}

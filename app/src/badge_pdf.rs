@@ -351,23 +351,26 @@ fn badge(pen: &mut Pen, event_name: &str, badge: &Badge, area: Area) {
     cursor -= size + mm(2.5);
     text(pen, (Face::Regular, size), (x + pad, cursor), &full, INK);
 
-    // Organisation and role sit left of the QR code in the lower part.
+    // Organisation and role sit left of the QR code in the lower part; on a portrait label
+    // (narrower than tall) there is no room beside it: they go under the name, across the
+    // badge, and the QR code is centred below.
     let qr_side = (h * 0.42).min(mm(30.0));
-    qr(
-        pen.ops,
-        &badge.checkin_token,
-        x + w - qr_side - mm(2.0),
-        y + mm(2.0),
-        qr_side,
-    );
-    let beside = w - qr_side - pad - mm(4.0);
-    let mut line_y = y + pad + mm(6.0);
+    let tall = h > w;
+    let qr_x = match tall {
+        true => x + (w - qr_side) / 2.0,
+        false => x + w - qr_side - mm(2.0),
+    };
+    qr(pen.ops, &badge.checkin_token, qr_x, y + mm(2.0), qr_side);
+    let (mut line_y, line_room) = match tall {
+        true => (cursor - mm(8.0), room),
+        false => (y + pad + mm(6.0), w - qr_side - pad - mm(4.0)),
+    };
     for (value, face, max, colour) in [
         (badge.organisation.as_deref(), Face::Bold, 12.0, INK),
         (badge.role.as_deref(), Face::Regular, 10.5, MUTED),
     ] {
         if let Some(value) = value.filter(|v| !v.is_empty()) {
-            let (line, size) = fit(value, face, max, 6.5, beside);
+            let (line, size) = fit(value, face, max, 6.5, line_room);
             text(pen, (face, size), (x + pad, line_y), &line, colour);
         }
         line_y -= mm(5.5);

@@ -149,6 +149,26 @@ fn scanned_tokens(pdf: &[u8]) -> BTreeSet<String> {
     tokens
 }
 
+/// The QR codes read from every page of a PDF of one badge per page (labels, cards).
+fn tokens_on_every_page(pdf: &[u8]) -> BTreeSet<String> {
+    let dir = poppler("pdftoppm", pdf, &["-r", "200", "-gray", "-png"]);
+    let mut tokens = BTreeSet::new();
+    let pngs = std::fs::read_dir(&dir.path)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "png"));
+    for png in pngs {
+        let page = image::open(png).unwrap().to_luma8();
+        let mut prepared = rqrr::PreparedImage::prepare(page);
+        for grid in prepared.detect_grids() {
+            if let Ok((_, content)) = grid.decode() {
+                tokens.insert(content.to_ascii_lowercase());
+            }
+        }
+    }
+    tokens
+}
+
 #[tokio::test]
 async fn the_pdf_sheet_prints_every_name_with_a_scannable_qr_code() {
     let app = TestApp::spawn().await;
@@ -217,6 +237,28 @@ async fn the_pdf_sheet_prints_every_name_with_a_scannable_qr_code() {
     let letter = pdf(&app, &organizer, event, "&layout=letter-2x3").await;
     let document = lopdf::Document::load_mem(&letter).unwrap();
     assert_eq!(document.get_pages().len(), NAMES.len().div_ceil(6));
+
+    // A label printer's roll: one badge per 62 × 100 mm label, each QR code still readable.
+    let labels = pdf(&app, &organizer, event, "&layout=label-62x100").await;
+    let document = lopdf::Document::load_mem(&labels).unwrap();
+    assert_eq!(document.get_pages().len(), NAMES.len());
+    let first = *document.get_pages().values().next().unwrap();
+    let media_box = document
+        .get_object(first)
+        .and_then(lopdf::Object::as_dict)
+        .and_then(|page| page.get(b"MediaBox"))
+        .and_then(lopdf::Object::as_array)
+        .unwrap()
+        .iter()
+        .map(|n| n.as_float().unwrap_or_else(|_| n.as_i64().unwrap() as f32))
+        .collect::<Vec<f32>>();
+    let (w, h) = (media_box[2] - media_box[0], media_box[3] - media_box[1]);
+    assert!(
+        (w - 175.7).abs() < 1.0 && (h - 283.5).abs() < 1.0,
+        "{media_box:?}"
+    );
+    let everyone: BTreeSet<String> = people.iter().map(|p| p.token.clone()).collect();
+    assert_eq!(tokens_on_every_page(&labels), everyone);
     let bad_layout = app
         .get(
             &organizer,

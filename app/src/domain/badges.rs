@@ -34,6 +34,12 @@ pub enum Layout {
     /// US Letter, 2 × 3 badges of 4 × 3 in (Avery 5392 and alike).
     #[serde(rename = "letter-2x3")]
     LetterTwoByThree,
+    /// One badge per 62 × 100 mm label: continuous rolls of label printers (Brother QL).
+    #[serde(rename = "label-62x100")]
+    Label62x100,
+    /// One badge per 4 × 3 in card: badge card printers (Zebra, Epson ColorWorks).
+    #[serde(rename = "card-4x3")]
+    Card4x3,
 }
 
 /// Sizes in millimetres.
@@ -53,9 +59,12 @@ impl Layout {
         match raw.map(str::trim) {
             None | Some("") | Some("a4-2x4") => Ok(Self::A4TwoByFour),
             Some("letter-2x3") => Ok(Self::LetterTwoByThree),
+            Some("label-62x100") => Ok(Self::Label62x100),
+            Some("card-4x3") => Ok(Self::Card4x3),
             Some(_) => Err(AppError::field(
                 "layout",
-                "Choose a4-2x4 (A4, 8 per page) or letter-2x3 (US Letter, 6 per page).",
+                "Choose a4-2x4 (A4, 8 per page), letter-2x3 (US Letter, 6 per page), \
+                 label-62x100 (62 × 100 mm labels) or card-4x3 (4 × 3 in cards).",
             )),
         }
     }
@@ -82,6 +91,22 @@ impl Layout {
                 margin_x: 6.35,
                 margin_y: 25.4,
             },
+            Self::Label62x100 => Self::one_per_page(62.0, 100.0),
+            Self::Card4x3 => Self::one_per_page(101.6, 76.2),
+        }
+    }
+
+    /// A label or card printer's stock: the page is the badge.
+    fn one_per_page(w: f32, h: f32) -> LayoutSpec {
+        LayoutSpec {
+            page_w: w,
+            page_h: h,
+            columns: 1,
+            rows: 1,
+            badge_w: w,
+            badge_h: h,
+            margin_x: 0.0,
+            margin_y: 0.0,
         }
     }
 
@@ -94,6 +119,8 @@ impl Layout {
         match self {
             Self::A4TwoByFour => "a4-2x4",
             Self::LetterTwoByThree => "letter-2x3",
+            Self::Label62x100 => "label-62x100",
+            Self::Card4x3 => "card-4x3",
         }
     }
 }
