@@ -99,3 +99,32 @@ test('a workshop door: its own list counting who is inside, a steward bound to i
   await organiser.close();
   await door.close();
 });
+
+test('a ticket scanned before the doors open answers why, and the organiser checks in anyway', async () => {
+  // An event in 2030: its doors open two hours before the start, by default.
+  const organiser = await phone(browser());
+  const page = await organiser.newPage();
+  await logInDemoOrganiser(page);
+  const { id, code } = await page.evaluate(async () => (await fetch('/api/events', {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: `Next year's summit ${Date.now()}`, start_time: '2030-05-04T09:00:00', end_time: '2030-05-04T17:00:00', timezone: 'Europe/Berlin', visibility: 'unlisted' }),
+  })).json());
+  const registered = await fetch(`${BASE_URL}/api/auth/attendee/register`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ event_code: code, email: `early-${Date.now()}@example.com`, password: 'password123', first_name: 'Early', last_name: 'Bird' }),
+  });
+  assert.equal(registered.status, 201);
+  const { checkin_token: token } = await registered.json();
+
+  await open(page, `/dashboard/events/${id}/scan`);
+  await page.evaluate(() => document.activeElement?.blur());
+  await page.keyboard.type(token, { delay: 5 });
+  await page.keyboard.press('Enter');
+  const result = page.getByTestId('scan-result');
+  await result.getByText('Not checked in').waitFor();
+  assert.match(await result.textContent(), /Too early: check-in opens at 07:00 on Sat 4 May/);
+  await result.getByRole('button', { name: 'Check in anyway' }).click();
+  await result.getByText('Checked in ✓').waitFor();
+  assert.match(await result.textContent(), /Early Bird[\s\S]*Too early/);
+  await organiser.close();
+});

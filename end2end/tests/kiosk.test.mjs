@@ -32,9 +32,9 @@ test('the self check-in kiosk checks a ticket in and prints its badge on a label
   await logInDemoOrganiser(page);
   await open(page, `/dashboard/events/${eventId}/scan`);
   await page.getByText('Self check-in kiosk').click();
-  await page.selectOption('#kiosk-label', '62x100mm');
+  await page.selectOption('#kiosk-label', 'label-62x100');
   await page.getByRole('button', { name: 'Start the kiosk' }).click();
-  await page.waitForURL(/\/kiosk\?label=62x100mm$/);
+  await page.waitForURL(/\/kiosk\?label=label-62x100$/);
   await page.waitForSelector('body[data-hydrated="true"]');
   await page.getByRole('heading', { name: 'Welcome to NetEvent Demo Day' }).waitFor();
   const me = await page.evaluate(async () => (await (await fetch('/api/auth/me')).json()).staff?.role);

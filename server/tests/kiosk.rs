@@ -32,7 +32,7 @@ async fn a_kiosk_checks_tickets_in_and_nothing_else_until_the_organiser_leaves_i
         .await;
 
     // A steward may not start one; a supervisor turns their tablet into the kiosk.
-    let form = format!("event_id={event}&label=62x100mm");
+    let form = format!("event_id={event}&label=label-62x100");
     let refused = app.server_fn(&steward, StartKiosk::PATH, &form).await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     let started = app.server_fn(&tablet, StartKiosk::PATH, &form).await;
@@ -138,7 +138,7 @@ async fn a_kiosk_keeps_to_the_doors_hours_and_staff_links_cannot_be_kiosks() {
         "a kiosk is not a link"
     );
 
-    let form = format!("event_id={event}&label=4x3in");
+    let form = format!("event_id={event}&label=card-4x3");
     let started = app.server_fn(&organizer, StartKiosk::PATH, &form).await;
     assert!(started.status().is_success() || started.status().is_redirection());
     // The organiser's own device is now the kiosk: even `anyway` is not for it.

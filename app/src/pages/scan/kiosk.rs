@@ -29,8 +29,8 @@ impl LabelLayout {
 
     pub fn as_str(self) -> &'static str {
         match self {
-            Self::Label62x100 => "62x100mm",
-            Self::Card4x3 => "4x3in",
+            Self::Label62x100 => "label-62x100",
+            Self::Card4x3 => "card-4x3",
         }
     }
 
