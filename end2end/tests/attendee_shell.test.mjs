@@ -14,6 +14,8 @@ test('on an event page the header speaks to attendees, and the ticket is one tap
   await open(page, `/e/${code}`);
   const header = page.locator('.site-header');
   assert.equal(await header.getByRole('link', { name: 'Organise an event' }).count(), 0);
+  // Who hosts it.
+  assert.equal((await page.getByTestId('event-host').textContent()).trim(), 'Hosted by Demo Organiser');
   // Add to calendar offers Google (in the event's own zone) and the .ics for Apple and Outlook;
   // the place links to a map.
   await page.getByText('Add to calendar').click();

@@ -467,6 +467,15 @@ pub async fn create(
     Err(AppError::Internal)
 }
 
+/// The event of `code` and its organiser's name, for the invite page ("Hosted by").
+pub async fn with_host(conn: &mut DbConn<'_>, code: &str) -> Result<(Event, String), AppError> {
+    let event = get_by_code(conn, code).await?;
+    let host = super::organizers::find(conn, event.organizer_id)
+        .await?
+        .name;
+    Ok((event, host))
+}
+
 pub async fn update(
     conn: &mut DbConn<'_>,
     actor: &Actor,

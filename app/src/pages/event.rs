@@ -13,6 +13,13 @@ pub async fn event_by_code(code: String) -> Result<Event, AppError> {
     crate::domain::events::get_by_code(&mut conn, &code).await
 }
 
+/// The invite page's event and the name of who hosts it.
+#[server(prefix = "/rpc")]
+pub async fn event_page(code: String) -> Result<(Event, String), AppError> {
+    let (_, mut conn) = crate::domain::Caller::current().await?.open().await?;
+    crate::domain::events::with_host(&mut conn, &code).await
+}
+
 #[component]
 pub fn EventPage() -> impl IntoView {
     let code = code_param();
@@ -27,14 +34,14 @@ pub fn EventPage() -> impl IntoView {
                 session.cancel_rsvp.version().get(),
             )
         },
-        |(code, ..)| event_by_code(code),
+        |(code, ..)| event_page(code),
     );
     view! {
         <Suspense fallback=|| view! { <p class="muted" aria-busy="true">"Loading event…"</p> }>
             {move || Suspend::new(async move {
                 let me = session.user.await.ok().flatten();
                 match event.await {
-                    Ok(event) => view! { <EventDetails event me/> }.into_any(),
+                    Ok((event, host)) => view! { <EventDetails event host me/> }.into_any(),
                     Err(AppError::NotFound(_)) => view! { <super::NotFound/> }.into_any(),
                     Err(error) => view! { <ErrorNote error/> }.into_any(),
                 }
@@ -44,7 +51,7 @@ pub fn EventPage() -> impl IntoView {
 }
 
 #[component]
-fn EventDetails(event: Event, me: Option<Me>) -> impl IntoView {
+fn EventDetails(event: Event, host: String, me: Option<Me>) -> impl IntoView {
     let full = event.is_full();
     let registered_here = matches!(&me, Some(Me::Attendee(a)) if a.event_id == event.id);
     let rsvp = if registered_here {
@@ -84,6 +91,7 @@ fn EventDetails(event: Event, me: Option<Me>) -> impl IntoView {
             <header class="event-head">
                 <p class="event-date">{event.when()}</p>
                 <h1>{event.name.clone()}</h1>
+                <p class="event-host" data-testid="event-host">"Hosted by " <strong>{host}</strong></p>
                 {event.location.clone().map(|place| view! {
                     <p class="event-place">
                         {place.clone()} " · "
