@@ -9,7 +9,7 @@ use leptos::server_fn::ServerFn;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
-use app::pages::scan::kiosk::{ExitKiosk, StartKiosk};
+use app::pages::scan::kiosk::{ExitKiosk, KioskCheckIn, StartKiosk};
 
 async fn status_of(app: &TestApp, client: &Client, path: &str) -> StatusCode {
     app.get(client, path).await.status()
@@ -51,6 +51,44 @@ async fn a_kiosk_checks_tickets_in_and_nothing_else_until_the_organiser_leaves_i
     let answer: Value = answer.json().await.unwrap();
     assert_eq!(answer["attendee"]["first_name"], "Ada");
     assert_eq!(answer["already_checked_in"], false);
+
+    // Only the ticket shown, now and going in: a time, a direction or a device sent along is
+    // not for a kiosk.
+    let (_, alan) = app.ticket_holder(event, "alan@example.com", "Alan").await;
+    let sent = app
+        .post(
+            &tablet,
+            &checkins,
+            json!({ "token": alan, "direction": "out", "device": "mine",
+                    "scanned_at": "2020-01-01T00:00:00" }),
+        )
+        .await;
+    assert_eq!(sent.status(), StatusCode::OK);
+    let sent: Value = sent.json().await.unwrap();
+    assert_eq!(sent["direction"], "in", "{sent}");
+    assert_eq!(sent["already_checked_in"], false);
+
+    // The kiosk page's own check-in marks the badge printed (the kiosk prints it): the
+    // organiser's "not printed yet" sheet leaves it out. Nobody but a kiosk may use it.
+    let (_, linus) = app.ticket_holder(event, "linus@example.com", "Linus").await;
+    let form = format!("event_id={event}&token={linus}");
+    let by_organiser = app.server_fn(&organizer, KioskCheckIn::PATH, &form).await;
+    assert_eq!(by_organiser.status(), StatusCode::FORBIDDEN);
+    let shown = app.server_fn(&tablet, KioskCheckIn::PATH, &form).await;
+    assert_eq!(shown.status(), StatusCode::OK);
+    let sheet = app
+        .get(
+            &organizer,
+            &format!("/api/organizer/events/{event}/badges?format=html&only=not_printed"),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        sheet.contains("Alan") && !sheet.contains("Linus"),
+        "{sheet}"
+    );
 
     // Nothing else: no list of people, no search, no counts, no check-in by hand.
     for path in [

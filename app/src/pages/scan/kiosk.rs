@@ -94,12 +94,7 @@ pub async fn exit_kiosk(event_id: i32, email: String, password: String) -> Resul
 #[server(prefix = "/rpc")]
 pub async fn kiosk_check_in(event_id: i32, token: String) -> Result<CheckinResult, AppError> {
     let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
-    let input = crate::inputs::CheckinInput {
-        token,
-        device: Some("kiosk".into()),
-        ..Default::default()
-    };
-    crate::domain::checkin::check_in(&mut conn, &actor, event_id, input).await
+    crate::domain::checkin::kiosk_check_in(&mut conn, &actor, event_id, token).await
 }
 
 /// What the kiosk shows.
@@ -165,6 +160,9 @@ pub fn KioskPage() -> impl IntoView {
                 Err(AppError::Conflict { message, .. }) => {
                     Screen::Sorry(format!("{message} Please see the desk."))
                 }
+                Err(AppError::Forbidden) => Screen::Sorry(
+                    "This device is not a kiosk. Start the kiosk from the door scanner.".into(),
+                ),
                 Err(AppError::NotFound(_)) => Screen::Sorry(
                     "We do not know this ticket here. Is it for this event? Please see the desk."
                         .into(),
@@ -196,18 +194,19 @@ pub fn KioskPage() -> impl IntoView {
     };
     #[cfg(feature = "hydrate")]
     super::hardware::listen(on_code);
-    let event_name = move || {
-        header
-            .get()
-            .and_then(Result::ok)
-            .map(|h| h.event_name)
-            .unwrap_or_default()
-    };
+    // Set once the header's answer is in, after hydration (both renders start alike).
+    let name = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        if let Some(Ok(h)) = header.get() {
+            name.set(h.event_name);
+        }
+    });
+    let event_name = move || name.get();
     view! {
         <Title text="Self check-in"/>
         <style>{move || layout.get().page_css()}</style>
         <div class="kiosk">
-            <h1 class="kiosk-title">{move || format!("Welcome to {}", event_name())}</h1>
+            <h1 class="kiosk-title">"Welcome to " {event_name}</h1>
             <section class="kiosk-screen" role="status" aria-live="assertive" data-testid="kiosk-screen">
                 {move || match screen.get() {
                     Screen::Ready => view! {

@@ -144,7 +144,16 @@ impl Scanner {
         };
         let list_id = self.list.get_untracked();
         let direction = self.direction.get_untracked();
-        // The door's window by the phone's clock, as the server would tell it.
+        // The phone's list knows the event-wide check-in only: a repeat is told offline on
+        // the default list going in; other scans are queued for the server to count.
+        if let (None, DoorDirection::In, Some(at)) = (list_id, direction, person.checked_in_at) {
+            return Outcome::Already {
+                person: Seen::from(&person),
+                at,
+            };
+        }
+        // The door's window by the phone's clock, as the server would tell it (after "already
+        // in": someone inside is told so, not turned away).
         let outside = self
             .window
             .get_value()
@@ -154,14 +163,6 @@ impl Scanner {
                 reason,
                 token,
                 person: Some(Seen::from(&person)),
-            };
-        }
-        // The phone's list knows the event-wide check-in only: a repeat is told offline on
-        // the default list going in; other scans are queued for the server to count.
-        if let (None, DoorDirection::In, Some(at)) = (list_id, direction, person.checked_in_at) {
-            return Outcome::Already {
-                person: Seen::from(&person),
-                at,
             };
         }
         let made = match self
