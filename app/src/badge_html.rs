@@ -37,12 +37,7 @@ pub fn qr_svg(token: &str) -> String {
 
 pub fn render(event_name: &str, badges: &[Badge], layout: Layout, pdf_href: &str) -> String {
     let spec = layout.spec();
-    let page_size = match layout {
-        Layout::A4TwoByFour => "A4",
-        Layout::LetterTwoByThree => "letter",
-        Layout::Label62x100 => "62mm 100mm",
-        Layout::Card4x3 => "4in 3in",
-    };
+    let page_size = layout.css_page_size();
     let room = spec.badge_w - 10.0;
     let mut pages = String::new();
     for chunk in badges.chunks(layout.per_page()) {

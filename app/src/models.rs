@@ -3,8 +3,11 @@
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
+/// Badge label stock, re-exported here.
+mod badge_layout;
 /// The door's shapes (staff, lists, scans), re-exported here.
 mod door;
+pub use badge_layout::*;
 pub use door::*;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -94,10 +94,7 @@ pub fn PrintBadges(event_id: i32, attendees: i64) -> impl IntoView {
                     <div class="field">
                         <label for="badge-layout">"Label stock"</label>
                         <select id="badge-layout" name="layout">
-                            <option value="a4-2x4">"A4 — 8 per page (90 × 67.5 mm)"</option>
-                            <option value="letter-2x3">"US Letter — 6 per page (4 × 3 in)"</option>
-                            <option value="label-62x100">"Label printer — 62 × 100 mm labels"</option>
-                            <option value="card-4x3">"Card printer — 4 × 3 in cards"</option>
+                            {crate::models::BadgeLayout::ALL.into_iter().map(|l| view! { <option value=l.name()>{l.label()}</option> }).collect_view()}
                         </select>
                     </div>
                     <label class="check">

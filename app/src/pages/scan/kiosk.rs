@@ -9,58 +9,32 @@ use super::panels::Camera;
 use super::rpc::door;
 use crate::components::{action_error, Field, FormError, Submit};
 use crate::error::AppError;
-use crate::models::{Attendee, CheckinResult};
+use crate::models::{Attendee, BadgeLayout, CheckinResult};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-/// The badge printers the kiosk prints for: the page's size and the badge's shape.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum LabelLayout {
-    /// 62 × 100 mm continuous labels (Brother QL and the like), portrait.
-    #[default]
-    Label62x100,
-    /// 4 × 3 in badge cards (Zebra, Epson ColorWorks), landscape.
-    Card4x3,
+/// A badge printer's stock the kiosk prints on (`BadgeLayout::PRINTERS`); the default is
+/// the 62 × 100 mm label.
+fn printer_stock(raw: &str) -> BadgeLayout {
+    BadgeLayout::parse(Some(raw))
+        .ok()
+        .filter(|l| BadgeLayout::PRINTERS.contains(l))
+        .unwrap_or(BadgeLayout::Label62x100)
 }
 
-impl LabelLayout {
-    pub const ALL: [Self; 2] = [Self::Label62x100, Self::Card4x3];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Label62x100 => "label-62x100",
-            Self::Card4x3 => "card-4x3",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|l| l.as_str() == raw)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Label62x100 => "62 × 100 mm label (Brother QL)",
-            Self::Card4x3 => "4 × 3 in card",
-        }
-    }
-
-    /// The printed page: exactly one badge filling it, nothing else of the page.
-    fn page_css(self) -> String {
-        let size = match self {
-            Self::Label62x100 => "62mm 100mm",
-            Self::Card4x3 => "4in 3in",
-        };
-        format!(
-            "@page {{ size: {size}; margin: 0; }} \
-             @media print {{ \
-             html, body, main, .kiosk, .kiosk-screen {{ margin: 0 !important; padding: 0 !important; min-height: 0 !important; }} \
-             .kiosk > :not(.kiosk-screen), .kiosk-screen > :not(.kiosk-badge) {{ display: none !important; }} \
-             .kiosk-badge {{ box-sizing: border-box; width: 100vw; height: 100vh; max-width: none; margin: 0; \
-             padding: 4mm; border: 0; border-radius: 0; display: flex; flex-direction: column; \
-             justify-content: center; overflow: hidden; break-inside: avoid; }} }}"
-        )
-    }
+/// The printed page: exactly one badge filling it, nothing else of the page.
+fn page_css(layout: BadgeLayout) -> String {
+    format!(
+        "@page {{ size: {size}; margin: 0; }} \
+         @media print {{ \
+         html, body, main, .kiosk, .kiosk-screen {{ margin: 0 !important; padding: 0 !important; min-height: 0 !important; }} \
+         .kiosk > :not(.kiosk-screen), .kiosk-screen > :not(.kiosk-badge) {{ display: none !important; }} \
+         .kiosk-badge {{ box-sizing: border-box; width: 100vw; height: 100vh; max-width: none; margin: 0; \
+         padding: 4mm; border: 0; border-radius: 0; display: flex; flex-direction: column; \
+         justify-content: center; overflow: hidden; break-inside: avoid; }} }}",
+        size = layout.css_page_size()
+    )
 }
 
 /// Turns this device into the event's kiosk and opens it.
@@ -68,10 +42,9 @@ impl LabelLayout {
 pub async fn start_kiosk(event_id: i32, label: String) -> Result<(), AppError> {
     let mut auth = crate::pages::server::auth_session().await?;
     crate::domain::accounts::start_kiosk(&mut auth, event_id).await?;
-    let label = LabelLayout::parse(&label).unwrap_or_default();
     leptos_axum::redirect(&format!(
         "/dashboard/events/{event_id}/kiosk?label={}",
-        label.as_str()
+        printer_stock(&label).name()
     ));
     Ok(())
 }
@@ -124,7 +97,7 @@ pub fn StartKiosk(event_id: Memo<i32>) -> impl IntoView {
                 <div class="field">
                     <label for="kiosk-label">"Badge printer"</label>
                     <select id="kiosk-label" name="label">
-                        {LabelLayout::ALL.into_iter().map(|l| view! { <option value=l.as_str()>{l.label()}</option> }).collect_view()}
+                        {BadgeLayout::PRINTERS.into_iter().map(|l| view! { <option value=l.name()>{l.label()}</option> }).collect_view()}
                     </select>
                 </div>
                 <Submit label="Start the kiosk" busy="Starting…" pending=Signal::from(action.pending())/>
@@ -137,13 +110,7 @@ pub fn StartKiosk(event_id: Memo<i32>) -> impl IntoView {
 pub fn KioskPage() -> impl IntoView {
     let event_id = crate::pages::id_param();
     let query = use_query_map();
-    let layout = Memo::new(move |_| {
-        query
-            .read()
-            .get("label")
-            .and_then(|l| LabelLayout::parse(&l))
-            .unwrap_or_default()
-    });
+    let layout = Memo::new(move |_| printer_stock(&query.read().get("label").unwrap_or_default()));
     let header = Resource::new(move || event_id.get(), door);
     let screen = RwSignal::new(Screen::Ready);
     // Back to "show your ticket" a while after each answer.
@@ -177,7 +144,9 @@ pub fn KioskPage() -> impl IntoView {
             if printing {
                 // Once the badge is on the page.
                 request_animation_frame(|| {
-                    let _ = window().print();
+                    if let Err(error) = window().print() {
+                        leptos::logging::error!("the badge did not print: {error:?}");
+                    }
                 });
             }
             #[cfg(not(feature = "hydrate"))]
@@ -204,7 +173,7 @@ pub fn KioskPage() -> impl IntoView {
     let event_name = move || name.get();
     view! {
         <Title text="Self check-in"/>
-        <style>{move || layout.get().page_css()}</style>
+        <style>{move || page_css(layout.get())}</style>
         <div class="kiosk">
             <h1 class="kiosk-title">"Welcome to " {event_name}</h1>
             <section class="kiosk-screen" role="status" aria-live="assertive" data-testid="kiosk-screen">
