@@ -159,7 +159,9 @@ pub async fn check_in(
     };
     if let Some(reason) = &outside_window {
         match (anyway, by_hand) {
-            (Some(true), _) | (_, Some(_)) => keeper.supervises()?,
+            // By hand was proved a supervisor's above.
+            (_, Some(_)) => {}
+            (Some(true), None) => keeper.supervises()?,
             // Someone already checked in is told so, not turned away.
             (Some(false), None) if !checked_in(conn, row.id).await? => {
                 return Err(AppError::conflict("outside_checkin_window", reason.clone()))

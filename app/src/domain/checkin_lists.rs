@@ -11,7 +11,7 @@ use crate::models::{CheckinList, DoorDirection, ListCount, Page};
 use crate::schema::{checkin_lists, list_passes};
 use crate::validate::required_text;
 use chrono::NaiveDateTime;
-use diesel::dsl::count_star;
+use diesel::dsl::{case_when, count, count_star};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel_async::RunQueryDsl;
@@ -317,34 +317,30 @@ pub(crate) async fn counts(
 ) -> Result<Vec<ListCount>, AppError> {
     let lists = all_of(conn, event_id).await?;
     let ids: Vec<i32> = lists.iter().map(|l| l.id).collect();
-    let grouped = |inside_only: bool| {
-        let mut query = list_passes::table
-            .filter(list_passes::list_id.eq_any(ids.clone()))
-            .group_by(list_passes::list_id)
-            .select((list_passes::list_id, count_star()))
-            .into_boxed();
-        if inside_only {
-            query = query.filter(list_passes::inside.eq(true));
-        }
-        query
-    };
-    let came: HashMap<i32, i64> = grouped(false)
-        .load::<(i32, i64)>(conn)
+    // One grouped read: the scanner's header asks for it every few seconds.
+    let figures: HashMap<i32, (i64, i64)> = list_passes::table
+        .filter(list_passes::list_id.eq_any(ids))
+        .group_by(list_passes::list_id)
+        .select((
+            list_passes::list_id,
+            count_star(),
+            count(case_when(
+                list_passes::inside.eq(true),
+                list_passes::list_id,
+            )),
+        ))
+        .load::<(i32, i64, i64)>(conn)
         .await?
         .into_iter()
-        .collect();
-    let inside: HashMap<i32, i64> = grouped(true)
-        .load::<(i32, i64)>(conn)
-        .await?
-        .into_iter()
+        .map(|(id, came, inside)| (id, (came, inside)))
         .collect();
     Ok(lists
         .into_iter()
         .map(|list| ListCount {
-            checked_in: came.get(&list.id).copied().unwrap_or(0),
+            checked_in: figures.get(&list.id).map_or(0, |f| f.0),
             inside: list
                 .counts_exits
-                .then(|| inside.get(&list.id).copied().unwrap_or(0)),
+                .then(|| figures.get(&list.id).map_or(0, |f| f.1)),
             id: list.id,
             name: list.name,
         })
