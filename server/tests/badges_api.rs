@@ -149,6 +149,21 @@ fn scanned_tokens(pdf: &[u8]) -> BTreeSet<String> {
     tokens
 }
 
+/// The first page's width and height in points, from its MediaBox.
+fn first_page_size(document: &lopdf::Document) -> (f32, f32) {
+    let first = *document.get_pages().values().next().unwrap();
+    let media_box: Vec<f32> = document
+        .get_object(first)
+        .and_then(lopdf::Object::as_dict)
+        .and_then(|page| page.get(b"MediaBox"))
+        .and_then(lopdf::Object::as_array)
+        .unwrap()
+        .iter()
+        .map(|n| n.as_float().unwrap_or_else(|_| n.as_i64().unwrap() as f32))
+        .collect();
+    (media_box[2] - media_box[0], media_box[3] - media_box[1])
+}
+
 /// The QR codes read from every page of a PDF of one badge per page (labels, cards).
 fn tokens_on_every_page(pdf: &[u8]) -> BTreeSet<String> {
     let dir = poppler("pdftoppm", pdf, &["-r", "200", "-gray", "-png"]);
@@ -242,23 +257,22 @@ async fn the_pdf_sheet_prints_every_name_with_a_scannable_qr_code() {
     let labels = pdf(&app, &organizer, event, "&layout=label-62x100").await;
     let document = lopdf::Document::load_mem(&labels).unwrap();
     assert_eq!(document.get_pages().len(), NAMES.len());
-    let first = *document.get_pages().values().next().unwrap();
-    let media_box = document
-        .get_object(first)
-        .and_then(lopdf::Object::as_dict)
-        .and_then(|page| page.get(b"MediaBox"))
-        .and_then(lopdf::Object::as_array)
-        .unwrap()
-        .iter()
-        .map(|n| n.as_float().unwrap_or_else(|_| n.as_i64().unwrap() as f32))
-        .collect::<Vec<f32>>();
-    let (w, h) = (media_box[2] - media_box[0], media_box[3] - media_box[1]);
+    let (w, h) = first_page_size(&document);
     assert!(
         (w - 175.7).abs() < 1.0 && (h - 283.5).abs() < 1.0,
-        "{media_box:?}"
+        "{w} × {h} pt"
     );
     let everyone: BTreeSet<String> = people.iter().map(|p| p.token.clone()).collect();
     assert_eq!(tokens_on_every_page(&labels), everyone);
+    // A card printer's: one 4 × 3 in card (288 × 216 pt) each.
+    let cards = pdf(&app, &organizer, event, "&layout=card-4x3").await;
+    let document = lopdf::Document::load_mem(&cards).unwrap();
+    assert_eq!(document.get_pages().len(), NAMES.len());
+    let (w, h) = first_page_size(&document);
+    assert!(
+        (w - 288.0).abs() < 1.0 && (h - 216.0).abs() < 1.0,
+        "{w} × {h} pt"
+    );
     let bad_layout = app
         .get(
             &organizer,

@@ -172,12 +172,7 @@ async fn after_the_end_the_door_is_closed_but_people_may_still_leave() {
     let app = TestApp::spawn().await;
     let organizer = app.client();
     app.organizer(&organizer, "olga@example.com").await;
-    let now = chrono::Utc::now().naive_utc();
-    let at = |hours: i64| {
-        (now + chrono::Duration::hours(hours))
-            .format("%Y-%m-%dT%H:%M:%S")
-            .to_string()
-    };
+    let at = common::hours_from_now;
     let made = app
         .post(
             &organizer,

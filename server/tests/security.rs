@@ -284,12 +284,7 @@ async fn offline_scans_from_more_than_a_day_before_the_start_are_refused() {
     let app = TestApp::spawn().await;
     let organizer = app.client();
     app.organizer(&organizer, "olga@example.com").await;
-    let now = chrono::Utc::now().naive_utc();
-    let at = |hours: i64| {
-        (now + chrono::Duration::hours(hours))
-            .format("%Y-%m-%dT%H:%M:%S")
-            .to_string()
-    };
+    let at = common::hours_from_now;
     // Doors at 10 hours from now; the day after tomorrow for the second event.
     let mut events = Vec::new();
     for (start, end) in [(10, 18), (50, 58)] {

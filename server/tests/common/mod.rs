@@ -293,12 +293,7 @@ impl TestApp {
     pub async fn organizer_with_event_on_now(&self, email: &str) -> (Client, i64) {
         let client = self.client();
         self.organizer(&client, email).await;
-        let now = chrono::Utc::now().naive_utc();
-        let at = |hours: i64| {
-            (now + chrono::Duration::hours(hours))
-                .format("%Y-%m-%dT%H:%M:%S")
-                .to_string()
-        };
+        let at = hours_from_now;
         let response = self
             .post(
                 &client,
@@ -388,6 +383,13 @@ async fn drop_stale_databases(admin: &mut AsyncMysqlConnection) {
             }
         }
     }
+}
+
+/// The wall-clock time `hours` from now in UTC, as the API takes event times.
+pub fn hours_from_now(hours: i64) -> String {
+    (chrono::Utc::now().naive_utc() + chrono::Duration::hours(hours))
+        .format("%Y-%m-%dT%H:%M:%S")
+        .to_string()
 }
 
 /// A `width`×`height` PNG of 1-bit black pixels: tiny on the wire, whatever it claims.
