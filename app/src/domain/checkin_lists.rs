@@ -354,7 +354,7 @@ pub async fn for_door(
     actor: &Actor,
     event_id: i32,
 ) -> Result<Vec<CheckinList>, AppError> {
-    let bound = super::checkin::door_list_binding(conn, actor, event_id).await?;
+    let bound = super::door_keeper::door_list_binding(conn, actor, event_id).await?;
     let rows = all_of(conn, event_id).await?;
     Ok(rows
         .into_iter()

@@ -12,6 +12,7 @@ pub mod checkin_lists;
 pub mod connections;
 pub mod deleted_events;
 pub mod directory;
+mod door_keeper;
 pub mod events;
 pub mod letters;
 pub mod notifications;

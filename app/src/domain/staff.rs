@@ -113,8 +113,9 @@ pub(crate) async fn start_kiosk(
     actor: &Actor,
     event_id: i32,
 ) -> Result<String, AppError> {
-    super::checkin::supervisor_or_organiser(conn, actor, event_id).await?;
-    let list_id = super::checkin::door_list_binding(conn, actor, event_id).await?;
+    let keeper = super::door_keeper::door_keeper(conn, actor, event_id).await?;
+    keeper.supervises()?;
+    let list_id = keeper.bound_list();
     let token = random_hex(32);
     diesel::insert_into(staff_access::table)
         .values((

@@ -44,7 +44,7 @@ pub async fn for_event(
     // The organiser, and the event's door supervisors for the counts.
     let event = match actor {
         Actor::Staff { .. } => {
-            super::checkin::supervisor_or_organiser(conn, actor, event_id).await?;
+            super::door_keeper::supervisor_or_organiser(conn, actor, event_id).await?;
             events::find_row(conn, event_id).await?
         }
         _ => events::owned_row(conn, actor, event_id).await?,
