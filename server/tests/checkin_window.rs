@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{error_code, TestApp};
+use common::TestApp;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
@@ -26,6 +26,22 @@ async fn scanned(app: &TestApp, client: &Client, event: i64, body: Value) -> Val
     answer
 }
 
+/// Scans the ticket as the scanner does (`anyway: false`) and expects the window's refusal
+/// (409 `outside_checkin_window`): its reason.
+async fn refused(app: &TestApp, client: &Client, event: i64, token: &str) -> String {
+    let answer = scan(
+        app,
+        client,
+        event,
+        json!({ "token": token, "anyway": false }),
+    )
+    .await;
+    assert_eq!(answer.status(), StatusCode::CONFLICT);
+    let body: Value = answer.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "outside_checkin_window", "{body}");
+    body["error"]["message"].as_str().unwrap().to_owned()
+}
+
 #[tokio::test]
 async fn scans_before_the_doors_open_answer_why_and_only_supervisors_check_in_anyway() {
     let app = TestApp::spawn().await;
@@ -40,17 +56,7 @@ async fn scans_before_the_doors_open_answer_why_and_only_supervisors_check_in_an
     let (_, alan) = app.ticket_holder(event, "alan@example.com", "Alan").await;
 
     // The scanner asks for the window: refused with the reason, and nothing written.
-    let refused = scan(
-        &app,
-        &organizer,
-        event,
-        json!({ "token": ada, "anyway": false }),
-    )
-    .await;
-    assert_eq!(refused.status(), StatusCode::CONFLICT);
-    let body: Value = refused.json().await.unwrap();
-    assert_eq!(body["error"]["code"], "outside_checkin_window", "{body}");
-    let message = body["error"]["message"].as_str().unwrap();
+    let message = refused(&app, &organizer, event, &ada).await;
     assert!(
         message.contains("07:00 on Sat 4 May"),
         "the reason names when the doors open: {message}"
@@ -83,17 +89,7 @@ async fn scans_before_the_doors_open_answer_why_and_only_supervisors_check_in_an
             json!({ "name": "Lead", "role": "supervisor" }),
         )
         .await;
-    let refused = scan(
-        &app,
-        &steward,
-        event,
-        json!({ "token": grace, "anyway": false }),
-    )
-    .await;
-    assert_eq!(
-        error_code(refused, StatusCode::CONFLICT).await,
-        "outside_checkin_window"
-    );
+    refused(&app, &steward, event, &grace).await;
     let forced = scan(
         &app,
         &steward,
@@ -203,22 +199,8 @@ async fn after_the_end_the_door_is_closed_but_people_may_still_leave() {
     let event = event["id"].as_i64().unwrap();
     let (_, ada) = app.ticket_holder(event, "ada@example.com", "Ada").await;
 
-    let refused = scan(
-        &app,
-        &organizer,
-        event,
-        json!({ "token": ada, "anyway": false }),
-    )
-    .await;
-    assert_eq!(refused.status(), StatusCode::CONFLICT);
-    let body: Value = refused.json().await.unwrap();
-    assert!(
-        body["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("Too late: the event ended"),
-        "{body}"
-    );
+    let message = refused(&app, &organizer, event, &ada).await;
+    assert!(message.contains("Too late: the event ended"), "{message}");
 
     // A room that counts who is inside lets people out after the end without a word.
     let room = app

@@ -22,6 +22,25 @@ async fn start_kiosk(app: &TestApp, client: &Client, event: i64, label: &str) ->
     }
 }
 
+/// The event's kiosk access that `pick` finds in the organiser's staff list.
+async fn kiosk_access(
+    app: &TestApp,
+    organizer: &Client,
+    event: i64,
+    pick: impl Fn(&Value) -> bool,
+) -> Value {
+    let staff = app
+        .get_json(organizer, &format!("/api/organizer/events/{event}/staff"))
+        .await;
+    staff["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| pick(s))
+        .cloned()
+        .unwrap_or_else(|| panic!("no such kiosk in {staff}"))
+}
+
 async fn status_of(app: &TestApp, client: &Client, path: &str) -> StatusCode {
     app.get(client, path).await.status()
 }
@@ -120,16 +139,7 @@ async fn a_kiosk_checks_tickets_in_and_nothing_else_until_the_organiser_leaves_i
     assert_eq!(by_hand.status(), StatusCode::FORBIDDEN);
 
     // The kiosk's access is listed for the organiser, without a link to open it elsewhere.
-    let staff = app
-        .get_json(&organizer, &format!("/api/organizer/events/{event}/staff"))
-        .await;
-    let kiosk = staff["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["role"] == "kiosk")
-        .cloned()
-        .unwrap_or_else(|| panic!("no kiosk in {staff}"));
+    let kiosk = kiosk_access(&app, &organizer, event, |s| s["role"] == "kiosk").await;
     assert_eq!(kiosk["token"], Value::Null);
 
     // Leaving it: a wrong password, or another organiser's, leaves the kiosk running.
@@ -154,16 +164,7 @@ async fn a_kiosk_checks_tickets_in_and_nothing_else_until_the_organiser_leaves_i
     );
     let me = app.get_json(&tablet, "/api/auth/me").await;
     assert_eq!(me["organizer"]["email"], "olga@example.com", "{me}");
-    let staff = app
-        .get_json(&organizer, &format!("/api/organizer/events/{event}/staff"))
-        .await;
-    let kiosk = staff["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["id"] == kiosk["id"])
-        .cloned()
-        .unwrap();
+    let kiosk = kiosk_access(&app, &organizer, event, |s| s["id"] == kiosk["id"]).await;
     assert!(kiosk["revoked_at"].is_string(), "the kiosk ended: {kiosk}");
 }
 
