@@ -33,7 +33,7 @@ pub mod pages;
 use components::Header;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 pub use pages::session::SessionActions;
@@ -229,10 +229,18 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/reset-password/:token") view=pages::password::ResetPasswordPage/>
                     <Route path=path!("/dashboard") view=pages::organizer::DashboardPage/>
                     <Route path=path!("/dashboard/events/new") view=pages::manage::NewEventPage/>
-                    <Route path=path!("/dashboard/events/:id") view=pages::manage::ManageEventPage/>
-                    <Route path=path!("/dashboard/events/:id/stats") view=pages::stats::StatsPage/>
                     <Route path=path!("/dashboard/events/:id/scan") view=pages::scan::ScanPage/>
                     <Route path=path!("/dashboard/events/:id/kiosk") view=pages::scan::kiosk::KioskPage/>
+                    <ParentRoute path=path!("/dashboard/events/:id") view=pages::workspace::Workspace>
+                        <Route path=path!("") view=pages::workspace::Overview/>
+                        <Route path=path!("attendees") view=pages::attendee_table::AttendeesSection/>
+                        <Route path=path!("checkin") view=pages::stats::CheckinSection/>
+                        // The section's earlier address, kept for bookmarks.
+                        <Route path=path!("stats") view=pages::stats::CheckinSection/>
+                        <Route path=path!("badges") view=pages::workspace::BadgesSection/>
+                        <Route path=path!("staff") view=pages::workspace::StaffSection/>
+                        <Route path=path!("settings") view=pages::manage::SettingsSection/>
+                    </ParentRoute>
                     <Route path=path!("/staff/:token") view=pages::staff::StaffLinkPage/>
                     // The invite link's page arrives whole, in one write: its title and description are in
                     // the head for link previews in chat apps, and the most-visited page pays

@@ -329,6 +329,15 @@ pub struct TimeCount {
     pub count: i64,
 }
 
+/// What a bulk action on attendees did: `done` for so many, `unchanged` for those it
+/// already held for (checked in already, a ticket mail still waiting).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct BulkOutcome {
+    pub done: i64,
+    pub unchanged: i64,
+}
+
 /// How many share one value (an organisation, a role).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

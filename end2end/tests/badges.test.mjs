@@ -10,6 +10,7 @@ test('the organiser downloads the badge PDF and opens the print view', async () 
   const page = await context.newPage();
   await logInDemoOrganiser(page);
   await page.getByRole('link', { name: 'NetEvent Demo Day' }).click();
+  await page.getByRole('navigation', { name: 'Event sections' }).getByRole('link', { name: 'Badges', exact: true }).click();
   await page.getByRole('heading', { name: 'Badges' }).waitFor();
 
   await page.selectOption('#badge-layout', 'letter-2x3');

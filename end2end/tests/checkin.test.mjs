@@ -77,6 +77,7 @@ test('the door phone scans a ticket from the camera; staff links open only the s
     const admin = await organiser.newPage();
     await logInDemoOrganiser(admin);
     await admin.getByRole('link', { name: 'NetEvent Demo Day' }).click();
+    await admin.getByRole('navigation', { name: 'Event sections' }).getByRole('link', { name: 'Staff', exact: true }).click();
     await admin.getByRole('heading', { name: 'Check-in staff' }).waitFor();
     await admin.fill('#field-staff_name', 'Door 1 — Sam');
     // A supervisor: the door's lead, who also finds people by name and sees the counts.

@@ -26,6 +26,7 @@ test('a workshop door: its own list counting who is inside, a steward bound to i
   const admin = await organiser.newPage();
   await logInDemoOrganiser(admin);
   await admin.getByRole('link', { name: 'NetEvent Demo Day' }).click();
+  await admin.getByRole('navigation', { name: 'Event sections' }).getByRole('link', { name: 'Check-in', exact: true }).click();
   await admin.getByRole('heading', { name: 'Doors and rooms' }).waitFor();
   await admin.waitForSelector('body[data-hydrated="true"]');
   await admin.fill('#field-list_name', room);
@@ -34,6 +35,9 @@ test('a workshop door: its own list counting who is inside, a steward bound to i
   const lists = admin.getByTestId('checkin-lists');
   await lists.getByText(room).waitFor();
   assert.match(await lists.textContent(), /Main entrance\s*Default/);
+  // The Staff section offers the new room for a door link.
+  await admin.getByRole('navigation', { name: 'Event sections' }).getByRole('link', { name: 'Staff', exact: true }).click();
+  await admin.getByRole('heading', { name: 'Check-in staff' }).waitFor();
   await admin.getByRole('option', { name: room }).waitFor({ state: 'attached' });
   await admin.fill('#field-staff_name', `Steward at ${room}`);
   await admin.selectOption('#field-staff_list', { label: room });

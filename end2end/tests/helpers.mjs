@@ -124,3 +124,35 @@ export async function serviceWorkerReady(page) {
   ]));
   if (ready !== 'ready') throw new Error(ready);
 }
+
+/** Elements that stick out past the right edge of the window (text squeezed out, a row too
+ * wide), leaving out what sits inside a container that scrolls sideways on purpose. */
+export async function overflowing(page) {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const scrolls = (el) => {
+      for (let p = el.parentElement; p; p = p.parentElement) {
+        const x = getComputedStyle(p).overflowX;
+        if (x === 'auto' || x === 'scroll' || x === 'hidden') return true;
+      }
+      return false;
+    };
+    const out = [];
+    for (const el of document.body.querySelectorAll('*')) {
+      const box = el.getBoundingClientRect();
+      if (box.width === 0 || box.height === 0 || box.right <= width + 1 || scrolls(el)) continue;
+      if (getComputedStyle(el).position === 'fixed') continue;
+      out.push(`${el.tagName.toLowerCase()}${el.className && typeof el.className === 'string' ? '.' + el.className.split(' ').join('.') : ''} (right ${Math.round(box.right)} > ${width})`);
+    }
+    if (document.documentElement.scrollWidth > width + 1) out.push(`page ${document.documentElement.scrollWidth} wide at ${width}`);
+    return out.slice(0, 5);
+  });
+}
+
+/** Keeps a screenshot of the page as a test artifact (end2end/artifacts, or $ARTIFACTS). */
+export async function keepScreenshot(page, name) {
+  const { mkdir } = await import('node:fs/promises');
+  const dir = process.env.ARTIFACTS ?? new URL('../artifacts/', import.meta.url).pathname;
+  await mkdir(dir, { recursive: true });
+  await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
+}

@@ -36,6 +36,60 @@ impl AttendeeSort {
     }
 }
 
+/// What an attendee list is narrowed to, beside the search.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AttendeeFilter {
+    /// `Some(true)`: only those checked in; `Some(false)`: only those not yet. For those who
+    /// see check-ins (the organiser and the door).
+    pub checked_in: Option<bool>,
+    /// One organisation, as the attendees wrote it (the list of organisations gives it).
+    pub organisation: Option<String>,
+}
+
+impl AttendeeFilter {
+    /// From query or form values: `checked_in` is `true`, `false` or empty; an empty
+    /// organisation is no filter.
+    pub fn parse(checked_in: Option<&str>, organisation: Option<&str>) -> Result<Self, AppError> {
+        let checked_in = match checked_in.map(str::trim) {
+            None | Some("") => None,
+            Some("true") => Some(true),
+            Some("false") => Some(false),
+            Some(_) => {
+                return Err(AppError::field(
+                    "checked_in",
+                    "checked_in is true, false or absent.",
+                ))
+            }
+        };
+        let organisation = organisation
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+            .map(str::to_owned);
+        Ok(Self {
+            checked_in,
+            organisation,
+        })
+    }
+
+    fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// How many organisations the organiser's filter offers: the most common ones.
+const ORGANISATIONS_OFFERED: i64 = 100;
+
+/// The event's organisations, the most common first, with how many came from each: the
+/// choices of the organiser's filter.
+pub async fn organisations(
+    conn: &mut DbConn<'_>,
+    actor: &Actor,
+    event_id: i32,
+) -> Result<Vec<crate::models::NameCount>, AppError> {
+    events::owned_row(conn, actor, event_id).await?;
+    super::stats::top(conn, event_id, "organisation", ORGANISATIONS_OFFERED).await
+}
+
 /// The attendees of an event, for its organiser or its own attendees; `q` matches name,
 /// organisation or role. The organiser also sees each one's check-in time.
 pub async fn list_for_event(
@@ -44,8 +98,13 @@ pub async fn list_for_event(
     event_id: i32,
     q: Option<&str>,
     sort: AttendeeSort,
+    filter: AttendeeFilter,
     page: PageParams,
 ) -> Result<Page<Attendee>, AppError> {
+    // Who is in already is for the organiser and the door, not for other attendees.
+    if filter.checked_in.is_some() && matches!(actor, Actor::Attendee { .. }) {
+        return Err(AppError::Forbidden);
+    }
     match *actor {
         Actor::Anonymous => return Err(AppError::Unauthenticated),
         Actor::Organizer { .. } => {
@@ -57,7 +116,7 @@ pub async fn list_for_event(
             if mine == event_id => {}
         Actor::Attendee { .. } | Actor::Staff { .. } => return Err(AppError::Forbidden),
     }
-    list(conn, actor, Scope::Event(event_id), q, sort, page).await
+    list(conn, actor, Scope::Event(event_id), q, sort, filter, page).await
 }
 
 /// `GET /api/attendees`: a search within the events the caller belongs to or owns, or
@@ -79,6 +138,7 @@ pub async fn search(
                 Scope::Event(event_id),
                 q,
                 AttendeeSort::Name,
+                AttendeeFilter::default(),
                 page,
             )
             .await
@@ -90,12 +150,22 @@ pub async fn search(
                 Scope::Organizer(id),
                 q,
                 AttendeeSort::Name,
+                AttendeeFilter::default(),
                 page,
             )
             .await
         }
         (_, Some(event_id)) => {
-            list_for_event(conn, actor, event_id, q, AttendeeSort::Name, page).await
+            list_for_event(
+                conn,
+                actor,
+                event_id,
+                q,
+                AttendeeSort::Name,
+                AttendeeFilter::default(),
+                page,
+            )
+            .await
         }
     }
 }
@@ -142,6 +212,7 @@ async fn list(
     scope: Scope,
     q: Option<&str>,
     sort: AttendeeSort,
+    filter: AttendeeFilter,
     page: PageParams,
 ) -> Result<Page<Attendee>, AppError> {
     // The door needs to see who is in already; only the organiser sees contact details.
@@ -155,7 +226,7 @@ async fn list(
     let q = q.as_deref();
     let (rows, total) = match (scope, sort, q) {
         // An attendee's search as they type: from the event's directory in memory.
-        (Scope::Event(event_id), AttendeeSort::Name, Some(q)) => {
+        (Scope::Event(event_id), AttendeeSort::Name, Some(q)) if filter.is_empty() => {
             let directory = Directory::of_event(conn, event_id).await?;
             let (total, ids) = directory
                 .search_in_turn(q.to_owned(), page.offset() as usize, page.limit() as usize)
@@ -169,7 +240,7 @@ async fn list(
             rows.sort_by_key(|(row, _)| ids.iter().position(|id| *id == row.id));
             (rows, total as i64)
         }
-        _ => query_rows(conn, scope, q, sort, page).await?,
+        _ => query_rows(conn, scope, q, sort, &filter, page).await?,
     };
     let items = match *actor {
         Actor::Attendee { id: me, .. } => {
@@ -212,6 +283,7 @@ async fn query_rows(
     scope: Scope,
     q: Option<&str>,
     sort: AttendeeSort,
+    filter: &AttendeeFilter,
     page: PageParams,
 ) -> Result<(Vec<(AttendeeRow, Option<NaiveDateTime>)>, i64), AppError> {
     let mut search = q.map(Search::words_or_substring);
@@ -227,6 +299,14 @@ async fn query_rows(
                 ),
             ),
         };
+        query = match filter.checked_in {
+            Some(true) => query.filter(checkins::attendee_id.nullable().is_not_null()),
+            Some(false) => query.filter(checkins::attendee_id.nullable().is_null()),
+            None => query,
+        };
+        if let Some(organisation) = &filter.organisation {
+            query = query.filter(attendees::organisation.eq(organisation.clone()));
+        }
         match search {
             Some(Search::Words(words)) => query.filter(
                 diesel::dsl::sql::<diesel::sql_types::Bool>(

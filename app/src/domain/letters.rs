@@ -84,7 +84,16 @@ pub async fn letters(
     ids.sort_unstable();
     ids.dedup();
     let people = attendees_with_switches(conn, &ids).await?;
-    let mut event_ids: Vec<i32> = people.values().map(|(row, _)| row.event_id).collect();
+    // A mail to someone whose record is gone (a cancelled registration) names its event.
+    let unregistered = mails
+        .iter()
+        .filter(|mail| mail.attendee_id.is_none())
+        .filter_map(|mail| mail.event_id);
+    let mut event_ids: Vec<i32> = people
+        .values()
+        .map(|(row, _)| row.event_id)
+        .chain(unregistered)
+        .collect();
     event_ids.sort_unstable();
     event_ids.dedup();
     let events = events::get_many_with_deleted(conn, &event_ids)
@@ -136,6 +145,14 @@ async fn letter(
             return Ok(None);
         }
         letter.reset_token = Some(token.clone());
+        return Ok(Some(letter));
+    }
+    if kind == MailKind::RegistrationCancelled {
+        // Their record is gone: the address and the event are all there is to tell.
+        let Some((event, false)) = mail.event_id.and_then(|id| known.events.get(&id)) else {
+            return Ok(None);
+        };
+        letter.event = Some(event.clone());
         return Ok(Some(letter));
     }
     let Some((me, switches)) = mail.attendee_id.and_then(|id| known.people.get(&id)) else {
@@ -250,6 +267,7 @@ async fn letter(
             });
         }
         MailKind::EventCancelled | MailKind::EventRestored => {}
+        MailKind::RegistrationCancelled => unreachable!("handled above"),
         MailKind::PasswordReset => unreachable!("handled above"),
     }
     Ok(Some(letter))

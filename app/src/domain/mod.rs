@@ -19,6 +19,7 @@ pub mod notifications;
 pub mod organizers;
 pub mod outbox;
 pub mod password_reset;
+pub mod registrations;
 pub mod staff;
 pub mod stats;
 

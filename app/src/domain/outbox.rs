@@ -43,10 +43,13 @@ pub enum MailKind {
     EventCancelled,
     /// A deleted event was restored: to those who were told it was cancelled.
     EventRestored,
+    /// The organiser cancelled this person's registration. Their record is gone by then: the
+    /// row names the event and the address only.
+    RegistrationCancelled,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 10] = [
+    pub const ALL: [MailKind; 11] = [
         Self::Registered,
         Self::ConnectionRequested,
         Self::ConnectionAccepted,
@@ -57,6 +60,7 @@ impl MailKind {
         Self::PasswordReset,
         Self::EventCancelled,
         Self::EventRestored,
+        Self::RegistrationCancelled,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -71,6 +75,7 @@ impl MailKind {
             Self::PasswordReset => "password_reset",
             Self::EventCancelled => "event_cancelled",
             Self::EventRestored => "event_restored",
+            Self::RegistrationCancelled => "registration_cancelled",
         }
     }
 
@@ -88,9 +93,11 @@ impl MailKind {
             Self::MeetingRequested => Some(Preference::MeetingRequests),
             Self::MeetingAccepted | Self::MeetingDeclined => Some(Preference::MeetingUpdates),
             Self::MeetingReminder => Some(Preference::Reminders),
-            Self::Registered | Self::PasswordReset | Self::EventCancelled | Self::EventRestored => {
-                None
-            }
+            Self::Registered
+            | Self::PasswordReset
+            | Self::EventCancelled
+            | Self::EventRestored
+            | Self::RegistrationCancelled => None,
         }
     }
 }

@@ -75,8 +75,8 @@ pub async fn for_event(
         no_shows: ended.then(|| (registered - checked_in).max(0)),
         bucket_minutes: BUCKET_MINUTES,
         checkins_over_time: contiguous(buckets),
-        top_organisations: top(conn, event_id, "organisation").await?,
-        top_roles: top(conn, event_id, "role").await?,
+        top_organisations: top(conn, event_id, "organisation", TOP).await?,
+        top_roles: top(conn, event_id, "role", TOP).await?,
         lists: super::checkin_lists::counts(conn, event_id).await?,
     })
 }
@@ -116,16 +116,17 @@ struct NameRow {
 
 /// The most common values of a profile column among the event's attendees.
 /// `column` is one of our own column names, never user input.
-async fn top(
+pub(crate) async fn top(
     conn: &mut DbConn<'_>,
     event_id: i32,
     column: &'static str,
+    limit: i64,
 ) -> Result<Vec<NameCount>, AppError> {
     debug_assert!(matches!(column, "organisation" | "role"));
     let rows: Vec<NameRow> = diesel::sql_query(format!(
         "SELECT MIN({column}) AS name, COUNT(*) AS count FROM attendees \
          WHERE event_id = ? AND {column} IS NOT NULL AND {column} <> '' \
-         GROUP BY {column} ORDER BY count DESC, name LIMIT {TOP}"
+         GROUP BY {column} ORDER BY count DESC, name LIMIT {limit}"
     ))
     .bind::<Integer, _>(event_id)
     .load(conn)

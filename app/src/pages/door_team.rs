@@ -1,20 +1,10 @@
-//! The people and places at an event's door, on its organiser's page: the check-in lists
-//! (doors and rooms) and the staff links that open the scanner, each steward or supervisor,
-//! optionally bound to one list.
+//! The people and places at an event's door, in its organiser's workspace: the check-in
+//! lists (doors and rooms, in Check-in) and the staff links that open the scanner, each
+//! steward or supervisor, optionally bound to one list (in Staff).
 
 use crate::components::{action_error, ErrorNote, Field, FormError, Submit};
 use crate::error::AppError;
 use leptos::prelude::*;
-
-/// Both cards; a list added in the first is offered at once in the second's form.
-#[component]
-pub fn DoorTeam(event_id: i32) -> impl IntoView {
-    let add_list = ServerAction::<AddCheckinList>::new();
-    view! {
-        <DoorLists event_id add_list/>
-        <DoorStaff event_id add_list/>
-    }
-}
 
 #[server(prefix = "/rpc")]
 pub async fn staff_links(event_id: i32) -> Result<Vec<crate::models::StaffAccess>, AppError> {
@@ -104,7 +94,8 @@ pub async fn revoke_staff(event_id: i32, staff_id: i32) -> Result<(), AppError> 
 /// The event's doors and rooms (check-in lists): every event has its main entrance; the
 /// organiser adds others, each optionally counting exits so it knows who is inside.
 #[component]
-fn DoorLists(event_id: i32, add_list: ServerAction<AddCheckinList>) -> impl IntoView {
+pub fn DoorLists(event_id: i32) -> impl IntoView {
+    let add_list = ServerAction::<AddCheckinList>::new();
     let error = action_error(add_list);
     let lists = Resource::new(
         move || add_list.version().get(),
@@ -149,7 +140,7 @@ fn DoorLists(event_id: i32, add_list: ServerAction<AddCheckinList>) -> impl Into
 /// Links for the people at the door: each opens the scanner for this event only, and can be
 /// revoked at once. The QR code lets a staff phone open its link without typing.
 #[component]
-fn DoorStaff(event_id: i32, add_list: ServerAction<AddCheckinList>) -> impl IntoView {
+pub fn DoorStaff(event_id: i32) -> impl IntoView {
     let add = ServerAction::<AddStaff>::new();
     let revoke = ServerAction::<RevokeStaff>::new();
     let error = action_error(add);
@@ -157,10 +148,7 @@ fn DoorStaff(event_id: i32, add_list: ServerAction<AddCheckinList>) -> impl Into
         move || (add.version().get(), revoke.version().get()),
         move |_| staff_links(event_id),
     );
-    let lists = Resource::new(
-        move || add_list.version().get(),
-        move |_| checkin_lists(event_id),
-    );
+    let lists = Resource::new(|| (), move |_| checkin_lists(event_id));
     let list_problem = move || error.get().and_then(|e| e.field_error("staff_list"));
     view! {
         <section class="card" aria-labelledby="staff-title">

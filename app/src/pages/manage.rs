@@ -1,15 +1,11 @@
-//! The organiser's event pages: create, edit, delete, attendee list.
+//! The organiser's event forms: create, and in the workspace's Settings edit and delete;
+//! the invite link card of its Overview.
 
-use super::id_param;
-use crate::components::{action_error, spots_text, ErrorNote, Field, FormError, Pager, Submit};
+use crate::components::{action_error, ErrorNote, Field, FormError, Submit};
 use crate::error::AppError;
-use crate::models::{Attendee, Event, EventVisibility, Page};
+use crate::models::{Event, EventVisibility};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
-
-/// Rows per page of the organiser's attendee list.
-const ATTENDEES_PER_PAGE: i64 = 50;
 
 #[cfg(feature = "ssr")]
 fn capacity(raw: &str) -> Result<Option<i64>, AppError> {
@@ -111,30 +107,6 @@ pub async fn delete_event(id: i32) -> Result<(), AppError> {
 pub async fn owned_event(id: i32) -> Result<Event, AppError> {
     let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     crate::domain::events::get_owned(&mut conn, &actor, id).await
-}
-
-#[server(prefix = "/rpc")]
-pub async fn event_attendees(
-    id: i32,
-    q: String,
-    sort: String,
-    offset: i64,
-) -> Result<Page<Attendee>, AppError> {
-    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
-    let page = crate::inputs::PageParams {
-        limit: Some(ATTENDEES_PER_PAGE),
-        offset: Some(offset),
-    };
-    use crate::domain::attendee_lists::{list_for_event, AttendeeSort};
-    list_for_event(
-        &mut conn,
-        &actor,
-        id,
-        Some(&q),
-        AttendeeSort::parse(Some(&sort)),
-        page,
-    )
-    .await
 }
 
 #[component]
@@ -310,23 +282,18 @@ fn TimeZoneField(value: String, error: Signal<Option<AppError>>) -> impl IntoVie
     }
 }
 
+/// Settings: the event's details, and deleting it. Read afresh when opened, so the delete
+/// question counts everyone registered by now.
 #[component]
-pub fn ManageEventPage() -> impl IntoView {
-    let id = id_param();
-    let update = ServerAction::<UpdateEvent>::new();
-    let event = Resource::new(
-        move || (id.get(), update.version().get()),
-        |(id, _)| owned_event(id),
-    );
+pub fn SettingsSection() -> impl IntoView {
+    let workspace = super::workspace::workspace_event();
+    let event = Resource::new(move || workspace.id.get(), owned_event);
     view! {
+        <Title text="Settings"/>
         <Suspense fallback=|| view! { <p class="muted" aria-busy="true">"Loading event…"</p> }>
             {move || Suspend::new(async move {
                 match event.await {
-                    Ok(event) => view! { <ManageEvent event update/> }.into_any(),
-                    Err(AppError::Unauthenticated) => view! {
-                        <section class="card narrow"><p>"Please log in as the event's organiser."</p><A href="/organizer/login" attr:class="button">"Log in"</A></section>
-                    }.into_any(),
-                    Err(AppError::NotFound(_)) | Err(AppError::Forbidden) => view! { <super::NotFound/> }.into_any(),
+                    Ok(event) => view! { <Settings event saved=workspace.saved/> }.into_any(),
                     Err(error) => view! { <ErrorNote error/> }.into_any(),
                 }
             })}
@@ -335,49 +302,36 @@ pub fn ManageEventPage() -> impl IntoView {
 }
 
 #[component]
-fn ManageEvent(event: Event, update: ServerAction<UpdateEvent>) -> impl IntoView {
+fn Settings(event: Event, saved: RwSignal<Option<Event>>) -> impl IntoView {
+    let update = ServerAction::<UpdateEvent>::new();
     let error = action_error(update);
-    let saved = move || matches!(update.value().get(), Some(Ok(_)));
-    let link = format!("/e/{}", event.code);
+    // The header follows what was saved; the form keeps what was typed.
+    Effect::new(move |_| {
+        if let Some(Ok(event)) = update.value().get() {
+            saved.set(Some(event));
+        }
+    });
+    let done = move || matches!(update.value().get(), Some(Ok(_)));
     let id = event.id;
-    let for_delete = event.clone();
+    let fields = event.clone();
     view! {
-        <Title text=event.name.clone()/>
-        <div class="page-head">
-            <div>
-                <p class="event-date">{event.when()}</p>
-                <h1>{event.name.clone()}</h1>
-                <crate::components::VisibilityTag visibility=event.visibility/>
-                <p class="spots">{spots_text(event.spots_left, event.attendee_count)}</p>
-                <p class="muted">{format!("{} checked in", event.checked_in.unwrap_or(0))}</p>
-            </div>
-        </div>
-        <nav class="tool-links" aria-label="Event tools">
-            <A href=format!("/dashboard/events/{id}/stats") attr:class="button secondary small">"Live stats"</A>
-            <A href=format!("/dashboard/events/{id}/scan") attr:class="button secondary small">"Check-in scanner"</A>
-            <a href=format!("/api/organizer/events/{id}/attendees.csv") class="button secondary small" download>"Export CSV"</a>
-        </nav>
-        <InviteLink link=link.clone()/>
-        <super::badges::PrintBadges event_id=id attendees=event.attendee_count/>
-        <super::door_team::DoorTeam event_id=id/>
-        <AttendeeList event_id=id/>
-        <section class="card">
-            <h2>"Edit event"</h2>
+        <section class="card" aria-labelledby="edit-title">
+            <h2 id="edit-title">"Edit event"</h2>
             <ActionForm action=update>
                 <FormError error/>
                 <input type="hidden" name="id" value=id/>
-                <EventFields event=Some(event.clone()) error/>
-                {move || saved().then(|| view! { <p class="saved" role="status">"Saved."</p> })}
+                <EventFields event=Some(fields) error/>
+                {move || done().then(|| view! { <p class="saved" role="status">"Saved."</p> })}
                 <Submit label="Save changes" busy="Saving…" pending=Signal::from(update.pending())/>
             </ActionForm>
         </section>
-        <DeleteEvent event=for_delete/>
+        <DeleteEvent event/>
     }
 }
 
 /// The invite link with a copy button, a QR code for slides and posters, and the calendar entry.
 #[component]
-fn InviteLink(link: String) -> impl IntoView {
+pub fn InviteLink(link: String) -> impl IntoView {
     let copied = RwSignal::new(false);
     let path = link.clone();
     let copy = move |_| {
@@ -451,70 +405,6 @@ fn DeleteEvent(event: Event) -> impl IntoView {
                     </div>
                 </ActionForm>
             </Show>
-        </section>
-    }
-}
-
-#[component]
-fn AttendeeList(event_id: i32) -> impl IntoView {
-    let query = RwSignal::new(String::new());
-    let sort = RwSignal::new("name".to_owned());
-    let offset = RwSignal::new(0i64);
-    let attendees = Resource::new(
-        move || (query.get(), sort.get(), offset.get()),
-        move |(q, sort, offset)| event_attendees(event_id, q, sort, offset),
-    );
-    view! {
-        <section class="card" aria-labelledby="attendees-title">
-            <h2 id="attendees-title">"Attendees"</h2>
-            <div class="row">
-                <div class="field">
-                    <label for="attendee-search">"Search by name, organisation or role"</label>
-                    <input id="attendee-search" type="search" on:input=move |ev| { offset.set(0); query.set(event_target_value(&ev)); }/>
-                </div>
-                <div class="field">
-                    <label for="attendee-sort">"Sort by"</label>
-                    <select id="attendee-sort" on:change=move |ev| { offset.set(0); sort.set(event_target_value(&ev)); }>
-                        <option value="name">"Last name"</option>
-                        <option value="organisation">"Organisation"</option>
-                        <option value="registered">"Newest registration"</option>
-                    </select>
-                </div>
-            </div>
-            <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading attendees…"</p> }>
-                {move || Suspend::new(async move {
-                    match attendees.await {
-                        Ok(page) if page.items.is_empty() && query.get_untracked().trim().is_empty() => view! { <p class="empty">"No attendees yet. Share the invite link!"</p> }.into_any(),
-                        Ok(page) if page.items.is_empty() => view! { <p class="empty">"No attendees match your search."</p> }.into_any(),
-                        Ok(page) => {
-                            let total = page.total;
-                            let shown_from = offset.get_untracked() + 1;
-                            let shown_to = offset.get_untracked() + page.items.len() as i64;
-                            view! {
-                                <p class="muted" aria-live="polite">{format!("{shown_from}–{shown_to} of {total}")}</p>
-                                <div class="table-scroll" tabindex="0" role="region" aria-label="Attendee table">
-                                    <table class="attendees">
-                                        <thead><tr><th scope="col">"Name"</th><th scope="col">"Organisation"</th><th scope="col">"Role"</th><th scope="col">"Email"</th><th scope="col">"Checked in"</th></tr></thead>
-                                        <tbody>
-                                            {page.items.into_iter().map(|a| view! {
-                                                <tr>
-                                                    <td>{format!("{} {}", a.first_name, a.last_name)}</td>
-                                                    <td>{a.organisation.unwrap_or_default()}</td>
-                                                    <td>{a.role.unwrap_or_default()}</td>
-                                                    <td>{a.email.unwrap_or_default()}</td>
-                                                    <td>{a.checked_in_at.map(|t| t.format("%-d %b %H:%M").to_string()).unwrap_or_else(|| "—".to_owned())}</td>
-                                                </tr>
-                                            }).collect_view()}
-                                        </tbody>
-                                    </table>
-                                </div>
-                                <Pager offset page_size=ATTENDEES_PER_PAGE total/>
-                            }.into_any()
-                        }
-                        Err(error) => view! { <ErrorNote error/> }.into_any(),
-                    }
-                })}
-            </Transition>
         </section>
     }
 }

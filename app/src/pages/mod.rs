@@ -1,4 +1,5 @@
 pub mod agenda;
+pub mod attendee_table;
 pub mod badges;
 pub mod door_team;
 pub mod event;
@@ -15,6 +16,7 @@ pub mod session;
 pub mod staff;
 pub mod stats;
 pub mod ticket;
+pub mod workspace;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;

@@ -1,4 +1,5 @@
-//! The organiser's live attendance page: figures, a check-in chart, top organisations/roles.
+//! The workspace's Check-in section: the scanner, live figures, a check-in chart, the doors
+//! and rooms with their counts, top organisations and roles, and how the mail is going.
 
 use crate::components::ErrorNote;
 use crate::error::AppError;
@@ -24,8 +25,8 @@ pub async fn mail_delivery(id: i32) -> Result<crate::models::MailDelivery, AppEr
 }
 
 #[component]
-pub fn StatsPage() -> impl IntoView {
-    let id = super::id_param();
+pub fn CheckinSection() -> impl IntoView {
+    let id = super::workspace::workspace_event().id;
     let stats = Resource::new(move || id.get(), live_stats);
     let mail = Resource::new(move || id.get(), mail_delivery);
     // Watch the door: refetch while the page is open.
@@ -41,10 +42,13 @@ pub fn StatsPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text="Live stats"/>
-        <div class="page-head">
-            <h1>"Live stats"</h1>
-            <A href=move || format!("/dashboard/events/{}", id.get()) attr:class="button secondary small">"Back to event"</A>
+        <Title text="Check-in"/>
+        <div class="section-head">
+            <h2>"Live check-in"</h2>
+            <div class="hero-actions">
+                <A href=move || format!("/dashboard/events/{}/scan", id.get()) attr:class="button small">"Open the scanner"</A>
+                <a href=move || format!("/api/organizer/events/{}/attendees.csv", id.get()) class="button secondary small" download>"Export CSV"</a>
+            </div>
         </div>
         <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading figures…"</p> }>
             {move || Suspend::new(async move {
@@ -55,6 +59,7 @@ pub fn StatsPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        {move || view! { <super::door_team::DoorLists event_id=id.get()/> }}
         <Transition fallback=|| ()>
             {move || Suspend::new(async move { mail.await.ok().map(|mail| view! { <MailCard mail/> }) })}
         </Transition>
@@ -118,8 +123,8 @@ fn Figures(stats: EventStats) -> impl IntoView {
 #[component]
 fn ListCounts(lists: Vec<crate::models::ListCount>) -> impl IntoView {
     view! {
-        <section class="card" aria-labelledby="lists-title">
-            <h2 id="lists-title">"Doors and rooms"</h2>
+        <section class="card" aria-labelledby="list-counts-title">
+            <h2 id="list-counts-title">"Came in, by door"</h2>
             <table class="list-counts">
                 <thead><tr><th scope="col">"List"</th><th scope="col">"Came in"</th><th scope="col">"Inside now"</th></tr></thead>
                 <tbody>

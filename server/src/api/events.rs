@@ -116,6 +116,10 @@ async fn remove(caller: Caller, Id(id): Id) -> Result<StatusCode, AppError> {
 struct AttendeeQuery {
     q: Option<String>,
     sort: Option<String>,
+    /// `true`: only those checked in; `false`: only those not yet (organiser and door).
+    checked_in: Option<String>,
+    /// Only attendees of this organisation.
+    organisation: Option<String>,
     limit: Option<i64>,
     offset: Option<i64>,
 }
@@ -132,6 +136,10 @@ async fn list_attendees(
     Id(id): Id,
     ApiQuery(query): ApiQuery<AttendeeQuery>,
 ) -> Result<Json<Page<Attendee>>, AppError> {
+    let filter = attendee_lists::AttendeeFilter::parse(
+        query.checked_in.as_deref(),
+        query.organisation.as_deref(),
+    )?;
     let (actor, mut conn) = caller.open().await?;
     let page = PageParams {
         limit: query.limit,
@@ -144,6 +152,7 @@ async fn list_attendees(
             id,
             query.q.as_deref(),
             attendee_lists::AttendeeSort::parse(query.sort.as_deref()),
+            filter,
             page,
         )
         .await?,

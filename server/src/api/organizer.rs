@@ -3,10 +3,12 @@ use super::ApiErrors;
 use crate::AppState;
 use app::domain::badges::{self, Layout, Selection};
 use app::domain::Caller;
-use app::domain::{attendee_lists, checkin, checkin_lists, deleted_events, staff, stats};
+use app::domain::{
+    attendee_lists, checkin, checkin_lists, deleted_events, registrations, staff, stats,
+};
 use app::error::AppError;
 use app::inputs::{CheckinInput, ListInput, PageParams, StaffInput};
-use app::models::EventStats;
+use app::models::{BulkOutcome, EventStats, NameCount};
 use app::models::{CheckinList, CheckinResult, DeletedEvent, DoorPerson, Event, Page, StaffAccess};
 use axum::extract::Path;
 use axum::http::header;
@@ -28,6 +30,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_staff, create_staff))
         .routes(routes!(revoke_staff))
         .routes(routes!(undo_check_in))
+        .routes(routes!(cancel_registration))
+        .routes(routes!(resend_ticket))
+        .routes(routes!(bulk_action))
+        .routes(routes!(organisations))
         .routes(routes!(list_deleted))
         .routes(routes!(restore))
 }
@@ -361,4 +367,89 @@ async fn revoke_staff(
     let (actor, mut conn) = caller.open().await?;
     staff::revoke(&mut conn, &actor, id, staff_id).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(
+    delete,
+    path = "/organizer/events/{id}/attendees/{attendee_id}",
+    tag = "organizer",
+    params(("id" = i32, Path), ("attendee_id" = i32, Path)),
+    responses((status = 204, description = "Registration cancelled: the seat is free, the person is told by mail"), ApiErrors)
+)]
+async fn cancel_registration(
+    caller: Caller,
+    Path(ids): Path<(String, String)>,
+) -> Result<axum::http::StatusCode, AppError> {
+    let (id, attendee_id) = two_ids(ids)?;
+    let (actor, mut conn) = caller.open().await?;
+    registrations::cancel(&mut conn, &actor, id, attendee_id).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(
+    post,
+    path = "/organizer/events/{id}/attendees/{attendee_id}/ticket",
+    tag = "organizer",
+    params(("id" = i32, Path), ("attendee_id" = i32, Path)),
+    responses((status = 202, description = "The ticket mail is queued (once: a mail still waiting is not doubled)"), ApiErrors)
+)]
+async fn resend_ticket(
+    caller: Caller,
+    Path(ids): Path<(String, String)>,
+) -> Result<axum::http::StatusCode, AppError> {
+    let (id, attendee_id) = two_ids(ids)?;
+    let (actor, mut conn) = caller.open().await?;
+    registrations::resend_ticket(&mut conn, &actor, id, attendee_id).await?;
+    Ok(axum::http::StatusCode::ACCEPTED)
+}
+
+/// A bulk action on selected attendees of the organiser's table.
+#[derive(Deserialize, utoipa::ToSchema)]
+struct BulkInput {
+    /// `check_in` or `resend_ticket`.
+    action: String,
+    /// 1 to 100 attendees of this event.
+    attendee_ids: Vec<i32>,
+}
+
+#[utoipa::path(
+    post,
+    path = "/organizer/events/{id}/attendees/bulk",
+    tag = "organizer",
+    params(("id" = i32, Path, description = "The record's id")),
+    request_body = BulkInput,
+    responses((status = 200, description = "Done for so many; unchanged for those already checked in or with a ticket mail waiting", body = BulkOutcome), ApiErrors)
+)]
+async fn bulk_action(
+    caller: Caller,
+    Id(id): Id,
+    ApiJson(input): ApiJson<BulkInput>,
+) -> Result<Json<BulkOutcome>, AppError> {
+    let (actor, mut conn) = caller.open().await?;
+    let ids = &input.attendee_ids;
+    let outcome = match input.action.as_str() {
+        "check_in" => registrations::check_in_many(&mut conn, &actor, id, ids).await?,
+        "resend_ticket" => registrations::resend_tickets(&mut conn, &actor, id, ids).await?,
+        _ => {
+            return Err(AppError::field(
+                "action",
+                "The action is check_in or resend_ticket.",
+            ))
+        }
+    };
+    Ok(Json(outcome))
+}
+
+#[utoipa::path(
+    get,
+    path = "/organizer/events/{id}/organisations",
+    tag = "organizer",
+    params(("id" = i32, Path, description = "The record's id")),
+    responses((status = 200, description = "The attendees' organisations, most common first (at most 100)", body = Vec<NameCount>), ApiErrors)
+)]
+async fn organisations(caller: Caller, Id(id): Id) -> Result<Json<Vec<NameCount>>, AppError> {
+    let (actor, mut conn) = caller.open().await?;
+    Ok(Json(
+        attendee_lists::organisations(&mut conn, &actor, id).await?,
+    ))
 }

@@ -180,7 +180,11 @@ fn draft(mailer: &Mailer, letter: &Letter) -> Result<Draft, String> {
     } else {
         format!("{name} ({about})")
     };
-    let hello = format!("Hi {},", letter.to_name);
+    let hello = if letter.to_name.is_empty() {
+        "Hi,".to_owned()
+    } else {
+        format!("Hi {},", letter.to_name)
+    };
     let mut attachments = Vec::new();
     let mut ticket_png = None;
     let (subject, heading, blocks) = match letter.kind {
@@ -354,6 +358,33 @@ fn draft(mailer: &Mailer, letter: &Letter) -> Result<Draft, String> {
                     Block::Facts(event_facts(event)),
                     Block::Button("Open the event".into(), event_link.clone()),
                     Block::Text("The event is attached as a calendar file.".into()),
+                ],
+            )
+        }
+        MailKind::RegistrationCancelled => {
+            attachments.push(CalendarFile::of_event(
+                event,
+                &event_link,
+                Revision::Cancelled,
+            ));
+            (
+                format!("Registration cancelled: {}", event.name),
+                format!("Your registration for {} is cancelled", event.name),
+                vec![
+                    Block::Text(hello),
+                    Block::Text(format!(
+                        "The organiser of {} has cancelled your registration. Your ticket no \
+                         longer works at the door, and your profile, connections and meetings \
+                         at this event are deleted.",
+                        event.name
+                    )),
+                    Block::Facts(event_facts(event)),
+                    Block::Text(
+                        "If you think this is a mistake, ask the organiser, or register again \
+                         through the event's page while seats are left."
+                            .into(),
+                    ),
+                    Block::Button("Open the event".into(), event_link.clone()),
                 ],
             )
         }

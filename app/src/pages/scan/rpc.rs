@@ -83,6 +83,7 @@ pub async fn find_at_door(event_id: i32, q: String) -> Result<Page<Attendee>, Ap
         event_id,
         Some(&q),
         AttendeeSort::Name,
+        Default::default(),
         page,
     )
     .await
