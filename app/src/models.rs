@@ -359,9 +359,17 @@ pub struct EventStats {
     pub checkin_rate: f64,
     /// Registered but not checked in; `None` until the event has ended.
     pub no_shows: Option<i64>,
+    /// The check-in chart's period: 15, 30, 60, 180, 360 or 1440 minutes, the smallest that
+    /// draws the span of check-ins in fewer than 48 bars.
     pub bucket_minutes: i64,
     /// Check-ins per `bucket_minutes`, from the first to the last, empty periods included.
     pub checkins_over_time: Vec<TimeCount>,
+    /// Days per bar of `registrations_over_time`: 1, or 7 once registrations span more
+    /// than 60 days.
+    pub registration_bucket_days: i64,
+    /// Registrations per day (or week) at the event, from midnight in its zone, empty
+    /// periods included.
+    pub registrations_over_time: Vec<TimeCount>,
     pub top_organisations: Vec<NameCount>,
     pub top_roles: Vec<NameCount>,
     /// Each check-in list, the default one first.

@@ -184,6 +184,74 @@ async fn stats_count_registrations_checkins_and_breakdowns() {
     assert_eq!(newest["items"][0]["first_name"], "Eve");
 }
 
+/// (start, count) of a chart's bars.
+fn bars(chart: &Value) -> Vec<(String, i64)> {
+    chart
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            (
+                b["start"].as_str().unwrap().to_owned(),
+                b["count"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn charts_fit_their_span_and_count_registrations_by_day_at_the_event() {
+    let app = TestApp::spawn().await;
+    let owner = app.client();
+    app.organizer(&owner, "olga@example.com").await;
+    // In Auckland (UTC+12 or +13): its day begins half a day before London's.
+    let event: Value = app
+        .post(
+            &owner,
+            "/api/events",
+            json!({ "name": "Two-day fair", "start_time": "2030-05-04T09:00:00", "end_time": "2030-05-05T17:00:00", "timezone": "Pacific/Auckland" }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let event_id = event["id"].as_i64().unwrap();
+    let day_before = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Pacific::Auckland)
+        .date_naive();
+    let ada = register(&app, event_id, "ada@example.com", "Ada", "Acme", "").await;
+    let bob = register(&app, event_id, "bob@example.com", "Bob", "", "").await;
+    register(&app, event_id, "cy@example.com", "Cy", "", "").await;
+    let day_after = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Pacific::Auckland)
+        .date_naive();
+    // Check-ins over 25 hours: hourly bars (a quarter hour would draw 100).
+    check_in(&app, event_id, ada, "2030-05-04T10:05:00").await;
+    check_in(&app, event_id, bob, "2030-05-05T11:20:00").await;
+
+    let path = format!("/api/organizer/events/{event_id}/stats");
+    let stats = app.get_json(&owner, &path).await;
+    assert_eq!(stats["bucket_minutes"], 60);
+    let checkins = bars(&stats["checkins_over_time"]);
+    assert_eq!(checkins.len(), 26, "10:00 on the 4th to 11:00 on the 5th");
+    assert_eq!(checkins[0], ("2030-05-04T10:00:00".to_owned(), 1));
+    assert_eq!(checkins[25], ("2030-05-05T11:00:00".to_owned(), 1));
+    assert_eq!(checkins.iter().map(|(_, n)| n).sum::<i64>(), 2);
+
+    // All three registered today, as the day is counted in Auckland.
+    assert_eq!(stats["registration_bucket_days"], 1);
+    let registrations = bars(&stats["registrations_over_time"]);
+    assert_eq!(registrations.len(), 1, "{registrations:?}");
+    assert_eq!(registrations[0].1, 3);
+    let day = &registrations[0].0;
+    assert!(
+        [day_before, day_after]
+            .iter()
+            .any(|d| *day == format!("{d}T00:00:00")),
+        "{day} is today in Auckland ({day_before})"
+    );
+}
+
 #[tokio::test]
 async fn past_events_report_no_shows() {
     let app = TestApp::spawn().await;

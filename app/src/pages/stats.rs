@@ -108,13 +108,16 @@ fn Figures(stats: EventStats) -> impl IntoView {
         </dl>
         <section class="card">
             <h2>"Check-ins over time"</h2>
-            <CheckinChart buckets=stats.checkins_over_time minutes=stats.bucket_minutes/>
+            <TimeChart buckets=stats.checkins_over_time minutes=stats.bucket_minutes noun="check-ins"
+                empty="No check-ins yet. The chart fills in as people arrive."/>
         </section>
         {(stats.lists.len() > 1).then(|| view! { <ListCounts lists=stats.lists/> })}
-        <div class="row">
-            <Tally title="Top organisations" rows=stats.top_organisations/>
-            <Tally title="Top roles" rows=stats.top_roles/>
-        </div>
+        {telling(&stats.top_organisations, &stats.top_roles).then(|| view! {
+            <div class="row">
+                <Tally title="Top organisations" rows=stats.top_organisations/>
+                <Tally title="Top roles" rows=stats.top_roles/>
+            </div>
+        })}
     }
 }
 
@@ -141,30 +144,59 @@ fn ListCounts(lists: Vec<crate::models::ListCount>) -> impl IntoView {
     }
 }
 
-/// Bars per period, drawn as SVG in the page: no chart library, no CDN.
+/// Bars per period, drawn as SVG in the page: no chart library, no CDN. `minutes` is the
+/// period (1440 and more: whole days, labelled by date); `noun` names what is counted.
 #[component]
-fn CheckinChart(buckets: Vec<TimeCount>, minutes: i64) -> impl IntoView {
+pub(crate) fn TimeChart(
+    buckets: Vec<TimeCount>,
+    minutes: i64,
+    noun: &'static str,
+    empty: &'static str,
+) -> impl IntoView {
     if buckets.is_empty() {
-        return view! { <p class="empty">"No check-ins yet. The chart fills in as people arrive."</p> }.into_any();
+        return view! { <p class="empty">{empty}</p> }.into_any();
     }
     let max = buckets.iter().map(|b| b.count).max().unwrap_or(1).max(1);
     let total: i64 = buckets.iter().map(|b| b.count).sum();
-    // At least a few hours' width, so one early bucket is a bar, not a wall.
+    // At least a few periods' width, so one early bucket is a bar, not a wall.
     let width = 100.0 / buckets.len().max(16) as f64;
+    let days = minutes >= 1440;
+    let label_of = move |t: chrono::NaiveDateTime| {
+        if days {
+            t.format("%-d %b").to_string()
+        } else {
+            t.format("%H:%M").to_string()
+        }
+    };
     let first = buckets
         .first()
-        .map(|b| b.start.format("%H:%M").to_string())
+        .map(|b| label_of(b.start))
         .unwrap_or_default();
-    // The axis ends where the last period ends: one period reads 03:45 – 04:00.
+    // The axis ends where the last period ends: one period reads 03:45 – 04:00; by day, the
+    // last day counted.
     let last = buckets
         .last()
         .map(|b| {
-            (b.start + chrono::Duration::minutes(minutes))
-                .format("%H:%M")
-                .to_string()
+            let end = b.start + chrono::Duration::minutes(minutes);
+            label_of(if days {
+                end - chrono::Duration::days(1)
+            } else {
+                end
+            })
         })
         .unwrap_or_default();
-    let label = format!("{total} check-ins between {first} and {last}, per {minutes} minutes; busiest period {max}.");
+    let per = match minutes {
+        60 => "hour".to_owned(),
+        1440 => "day".to_owned(),
+        10080 => "week".to_owned(),
+        m if m % 60 == 0 => format!("{} hours", m / 60),
+        m => format!("{m} minutes"),
+    };
+    let label = if first == last {
+        format!("{total} {noun} on {first}.")
+    } else {
+        format!("{total} {noun} from {first} to {last}, per {per}; busiest {max}.")
+    };
     view! {
         <svg class="chart" viewBox="0 0 100 50" preserveAspectRatio="none" role="img" aria-label=label>
             {buckets.into_iter().enumerate().map(|(i, bucket)| {
@@ -172,14 +204,23 @@ fn CheckinChart(buckets: Vec<TimeCount>, minutes: i64) -> impl IntoView {
                 view! {
                     <rect x=format!("{:.3}", i as f64 * width + width * 0.1) y=format!("{:.3}", 50.0 - height)
                         width=format!("{:.3}", width * 0.8) height=format!("{height:.3}")>
-                        <title>{format!("{}: {}", bucket.start.format("%H:%M"), bucket.count)}</title>
+                        <title>{format!("{}: {}", label_of(bucket.start), bucket.count)}</title>
                     </rect>
                 }
             }).collect_view()}
         </svg>
-        <div class="chart-axis"><span>{first}</span><span>{last}</span></div>
+        <div class="chart-axis"><span>{first.clone()}</span>{(last != first).then(|| view! { <span>{last.clone()}</span> })}</div>
     }
     .into_any()
+}
+
+/// A distribution says something once this many people filled it in.
+const MEANINGFUL: i64 = 5;
+
+/// Whether the distributions say anything yet: enough people gave an organisation or role.
+fn telling(organisations: &[NameCount], roles: &[NameCount]) -> bool {
+    let filled = |rows: &[NameCount]| rows.iter().map(|r| r.count).sum::<i64>();
+    filled(organisations).max(filled(roles)) >= MEANINGFUL
 }
 
 #[component]

@@ -156,6 +156,11 @@ fn Numbers(stats: EventStats) -> impl IntoView {
                 None => view! { <div class="figure"><dt>"Still to come"</dt><dd>{to_come}</dd></div> }.into_any(),
             }}
         </dl>
+        <section class="card" aria-labelledby="registrations-title">
+            <h3 id="registrations-title">"Registrations over time"</h3>
+            <super::stats::TimeChart buckets=stats.registrations_over_time minutes=stats.registration_bucket_days * 1440
+                noun="registrations" empty="No registrations yet. Share the invite link below."/>
+        </section>
     }
 }
 
