@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, phone, open, demoEventCode, DEMO_PASSWORD, BASE_URL } from './helpers.mjs';
+import { useBrowser, phone, open, demoEventCode, overflowing, keepScreenshot, DEMO_PASSWORD, BASE_URL } from './helpers.mjs';
 
 const browser = useBrowser();
 
@@ -24,6 +24,8 @@ test('on an event page the header speaks to attendees, and the ticket is one tap
   assert.equal(google.searchParams.get('text'), 'NetEvent Demo Day');
   assert.match(google.searchParams.get('dates'), /^\d{8}T090000\/\d{8}T173000$/);
   assert.ok(google.searchParams.get('ctz'), 'the zone goes along');
+  assert.deepEqual(await overflowing(page), [], 'the event page at 360 px');
+  await keepScreenshot(page, 'attendee-event-360');
   const ics = await page.evaluate(async (href) => (await fetch(href)).text(),
     await page.getByRole('link', { name: 'Apple Calendar' }).getAttribute('href'));
   assert.match(ics, /BEGIN:VEVENT/);
@@ -49,11 +51,21 @@ test('on an event page the header speaks to attendees, and the ticket is one tap
     .filter((a) => a.scrollWidth > a.clientWidth + 1 || a.getBoundingClientRect().right > window.innerWidth)
     .map((a) => a.textContent));
   assert.deepEqual(clipped, [], 'no tab is cut or off screen');
+  // Each tab fits the 360 px phone; its picture is kept.
+  for (const name of ['People', 'Connections', 'Agenda']) {
+    await tabs.getByRole('link', { name }).click();
+    await page.waitForURL(new RegExp(`/me/${name.toLowerCase()}$`));
+    await page.getByRole('heading', { level: 1 }).first().waitFor();
+    assert.deepEqual(await overflowing(page), [], `${name} at 360 px`);
+    await keepScreenshot(page, `attendee-${name.toLowerCase()}-360`);
+  }
   await tabs.getByRole('link', { name: 'Ticket' }).click();
   await page.waitForURL(`${BASE_URL}/me/ticket`);
   await page.getByRole('img', { name: 'Your check-in QR code' }).waitFor();
   await page.getByText('Ada Lovelace').first().waitFor();
   assert.equal(await tabs.getByRole('link', { name: 'Ticket' }).getAttribute('aria-current'), 'page');
+  assert.deepEqual(await overflowing(page), [], 'the ticket at 360 px');
+  await keepScreenshot(page, 'attendee-ticket-360');
   // Nothing of the page hides under the tab bar: its end scrolls clear of it.
   const hidden = await page.evaluate(() => {
     window.scrollTo(0, document.body.scrollHeight);
