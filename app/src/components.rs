@@ -121,8 +121,9 @@ fn AttendeeTabs() -> impl IntoView {
     };
     view! {
         <nav class="tabbar" aria-label="Networking">
+            <A href="/me" exact=true><TabIcon path=ICON_HOME/>"Home"</A>
             <A href="/me/people"><TabIcon path=ICON_PEOPLE/>"People"</A>
-            <A href="/me/connections"><TabIcon path=ICON_CONNECTIONS/>"Connections" {count(|i| i.connection_requests)}</A>
+            <A href="/me/connections"><TabIcon path=ICON_CONNECTIONS/>"Contacts" {count(|i| i.connection_requests)}</A>
             <A href="/me/agenda"><TabIcon path=ICON_AGENDA/>"Agenda" {count(|i| i.appointment_requests)}</A>
             <A href="/me/ticket"><TabIcon path=ICON_TICKET/>"Ticket"</A>
         </nav>
@@ -130,6 +131,7 @@ fn AttendeeTabs() -> impl IntoView {
 }
 
 /// Outline icons of the tab bar, drawn in the page (24 × 24, stroked in the text colour).
+const ICON_HOME: &str = "M4 11l8-7 8 7M6 9.5V20h12V9.5M10 20v-5h4v5";
 const ICON_PEOPLE: &str = "M16 19v-1.5a3.5 3.5 0 0 0-3.5-3.5h-5A3.5 3.5 0 0 0 4 17.5V19M10 10.5a3 3 0 1 0 0-6 3 3 0 0 0 0 6M20 19v-1.5a3.5 3.5 0 0 0-2.5-3.35M15 4.6a3 3 0 0 1 0 5.8";
 const ICON_CONNECTIONS: &str = "M9 15l6-6M10.5 6.5l1.8-1.8a3.8 3.8 0 0 1 5.4 5.4l-1.8 1.8M13.5 17.5l-1.8 1.8a3.8 3.8 0 0 1-5.4-5.4l1.8-1.8";
 const ICON_AGENDA: &str = "M5 6h14v14H5zM5 10h14M9 4v4M15 4v4";

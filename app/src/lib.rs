@@ -248,6 +248,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/e/:code") view=pages::event::EventPage ssr=SsrMode::Async/>
                     <Route path=path!("/e/:code/login") view=pages::event::AttendeeLoginPage/>
                     <Route path=path!("/e/:code/ticket") view=pages::ticket::TicketPage/>
+                    <Route path=path!("/me") view=pages::attendee_home::HomeTab/>
                     <Route path=path!("/me/ticket") view=pages::ticket::TicketPage/>
                     <Route path=path!("/me/profile") view=pages::profile::ProfilePage/>
                     <Route path=path!("/me/settings") view=pages::profile::SettingsPage/>

@@ -239,6 +239,37 @@ pub struct StaffAccess {
 }
 
 /// What waits for the attendee's answer, for the badge in the header.
+/// The attendee's Home tab: the event, the event's wall clock now, the next meeting, and the
+/// requests waiting for an answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttendeeHome {
+    pub event: Event,
+    pub now: NaiveDateTime,
+    pub next_meeting: Option<Appointment>,
+    pub inbox: Inbox,
+}
+
+impl AttendeeHome {
+    /// Where the event stands, in words: "Starts in 3 days", "On now, until 17:30", over.
+    pub fn moment(&self) -> String {
+        let (start, end) = (self.event.start_time, self.event.end_time);
+        if self.now >= end {
+            return "It is over. Thank you for coming!".to_owned();
+        }
+        if self.now >= start {
+            return format!("On now, until {}", end.format("%H:%M"));
+        }
+        let minutes = (start - self.now).num_minutes();
+        let days = (start.date() - self.now.date()).num_days();
+        match (minutes, days) {
+            (0..=59, _) => format!("Starts in {} minutes", minutes.max(1)),
+            (_, 0) => format!("Starts today at {}", start.format("%H:%M")),
+            (_, 1) => format!("Starts tomorrow at {}", start.format("%H:%M")),
+            _ => format!("Starts in {days} days"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Inbox {
@@ -387,6 +418,44 @@ pub struct Page<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn home_says_where_the_event_stands_by_its_own_clock() {
+        let at = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
+        let home = |now: &str| AttendeeHome {
+            event: Event {
+                id: 1,
+                organizer_id: 1,
+                code: "ABCDEFGHJK".into(),
+                name: "Summit".into(),
+                description: None,
+                start_time: at("2030-05-04 09:00"),
+                end_time: at("2030-05-04 17:30"),
+                location: None,
+                max_attendees: None,
+                timezone: "Europe/Berlin".into(),
+                visibility: EventVisibility::Public,
+                checkin_opens_minutes_before: None,
+                created_at: at("2030-01-01 00:00"),
+                attendee_count: 0,
+                spots_left: None,
+                checked_in: None,
+            },
+            now: at(now),
+            next_meeting: None,
+            inbox: Inbox::default(),
+        };
+        for (now, said) in [
+            ("2030-04-20 12:00", "Starts in 14 days"),
+            ("2030-05-03 20:00", "Starts tomorrow at 09:00"),
+            ("2030-05-04 07:00", "Starts today at 09:00"),
+            ("2030-05-04 08:45", "Starts in 15 minutes"),
+            ("2030-05-04 12:00", "On now, until 17:30"),
+            ("2030-05-04 17:30", "It is over. Thank you for coming!"),
+        ] {
+            assert_eq!(home(now).moment(), said, "at {now}");
+        }
+    }
 
     #[test]
     fn a_ticket_hashes_the_same_in_either_case_and_hides_the_token() {

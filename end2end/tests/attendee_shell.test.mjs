@@ -40,21 +40,30 @@ test('on an event page the header speaks to attendees, and the ticket is one tap
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.getByRole('heading', { name: /You're in/ }).waitFor();
 
-  // Four tabs with icon and word, none cut at 360 px; Ticket shows Ada's QR code; her name in
+  // Five tabs with icon and word, none cut at 360 px; Ticket shows Ada's QR code; her name in
   // the header opens her profile.
   const tabs = page.getByRole('navigation', { name: 'Networking' });
   await tabs.getByRole('link', { name: 'Ticket' }).waitFor();
   const names = (await tabs.getByRole('link').allTextContents()).map((t) => t.replace(/\d+$/, '').trim());
-  assert.deepEqual(names, ['People', 'Connections', 'Agenda', 'Ticket']);
+  assert.deepEqual(names, ['Home', 'People', 'Contacts', 'Agenda', 'Ticket']);
   assert.equal(await page.getByTestId('current-user').getAttribute('href'), '/me/profile');
   const clipped = await tabs.evaluate((nav) => [...nav.querySelectorAll('a')]
     .filter((a) => a.scrollWidth > a.clientWidth + 1 || a.getBoundingClientRect().right > window.innerWidth)
     .map((a) => a.textContent));
   assert.deepEqual(clipped, [], 'no tab is cut or off screen');
+  // Home: where the event stands, her next meeting (Alan, at the coffee bar), what waits.
+  await tabs.getByRole('link', { name: 'Home' }).click();
+  await page.waitForURL(`${BASE_URL}/me`);
+  await page.getByRole('heading', { name: 'NetEvent Demo Day', level: 1 }).waitFor();
+  assert.match(await page.getByTestId('moment').textContent(), /^Starts in \d+ days$/);
+  const next = page.getByTestId('next-meeting');
+  assert.match(await next.textContent(), /Alan Turing.*Coffee bar/s);
+  await page.getByRole('heading', { name: 'Waiting for you' }).waitFor();
+  assert.equal(await page.getByRole('link', { name: 'Show my ticket' }).count(), 1);
   // Each tab fits the 360 px phone; its picture is kept.
-  for (const name of ['People', 'Connections', 'Agenda']) {
+  for (const [name, path] of [['Home', 'me'], ['People', 'me/people'], ['Contacts', 'me/connections'], ['Agenda', 'me/agenda']]) {
     await tabs.getByRole('link', { name }).click();
-    await page.waitForURL(new RegExp(`/me/${name.toLowerCase()}$`));
+    await page.waitForURL(`${BASE_URL}/${path}`);
     await page.getByRole('heading', { level: 1 }).first().waitFor();
     assert.deepEqual(await overflowing(page), [], `${name} at 360 px`);
     await keepScreenshot(page, `attendee-${name.toLowerCase()}-360`);

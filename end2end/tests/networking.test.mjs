@@ -74,7 +74,7 @@ test('two attendees find each other, connect, and book a meeting on their phones
   const badge = mira.page.getByRole('navigation', { name: 'Networking' }).locator('.badge').first();
   await badge.waitFor();
   assert.equal((await badge.textContent()).trim(), '1');
-  await tab(mira.page, 'Connections', 'Connections');
+  await tab(mira.page, 'Contacts', 'Contacts');
   const waiting = mira.page.getByRole('region', { name: 'Waiting for your answer' });
   await waiting.getByRole('button', { name: `Accept Theo Okafor${tag}` }).click();
   const contacts = mira.page.getByRole('region', { name: 'Your contacts' });

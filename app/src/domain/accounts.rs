@@ -5,7 +5,7 @@ use crate::auth::{AuthSession, Credentials, EventRef, SessionUser, UserKey};
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::inputs::{AttendeeRegistration, LoginInput, OrganizerRegistration};
-use crate::models::{Attendee, Inbox, Me, Organizer, StaffRole};
+use crate::models::{Attendee, AttendeeHome, Inbox, Me, Organizer, StaffRole};
 use crate::validate::{Checker, Email, EventCode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +77,22 @@ pub async fn inbox(conn: &mut DbConn<'_>, actor: &Actor) -> Result<Inbox, AppErr
     Ok(Inbox {
         connection_requests: connections::pending_for(conn, me).await?,
         appointment_requests: appointments::pending_for(conn, me).await?,
+    })
+}
+
+/// The attendee's Home: their event as it stands now, their next meeting, what waits for
+/// their answer.
+pub async fn home(conn: &mut DbConn<'_>, actor: &Actor) -> Result<AttendeeHome, AppError> {
+    let (me, event_id) = actor.attendee()?;
+    let row = super::events::find_row(conn, event_id).await?;
+    let now = row.now();
+    let next_meeting = appointments::next_mine(conn, me, now).await?;
+    let inbox = inbox(conn, actor).await?;
+    Ok(AttendeeHome {
+        event: super::events::get(conn, event_id).await?,
+        now,
+        next_meeting,
+        inbox,
     })
 }
 

@@ -426,6 +426,34 @@ pub async fn list_mine(
     Ok(Page { items, total })
 }
 
+/// My next accepted meeting that has not ended by `now` (the event's wall clock): the one
+/// going on, else the next to begin.
+pub async fn next_mine(
+    conn: &mut DbConn<'_>,
+    me: i32,
+    now: NaiveDateTime,
+) -> Result<Option<Appointment>, AppError> {
+    // Begun at most the longest meeting ago: ended or not, decided below.
+    let since = now - Duration::minutes(i64::from(MAX_MINUTES));
+    let rows: Vec<AppointmentRow> = appointments::table
+        .filter(
+            appointments::requester_id
+                .eq(me)
+                .or(appointments::target_id.eq(me)),
+        )
+        .filter(appointments::status.eq(RequestStatus::Accepted.as_str()))
+        .filter(appointments::appointment_time.ge(since))
+        .order((appointments::appointment_time.asc(), appointments::id.asc()))
+        .limit(MAX_MINUTES as i64 / 5 + 1)
+        .select(AppointmentRow::as_select())
+        .load(conn)
+        .await?;
+    match rows.into_iter().find(|row| row.end() > now) {
+        Some(row) => Ok(Some(view(conn, me, row).await?)),
+        None => Ok(None),
+    }
+}
+
 /// Every accepted meeting of mine, for the agenda's calendar file.
 pub async fn accepted(conn: &mut DbConn<'_>, actor: &Actor) -> Result<Vec<Appointment>, AppError> {
     let mut all = Vec::new();

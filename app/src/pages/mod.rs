@@ -1,4 +1,5 @@
 pub mod agenda;
+pub mod attendee_home;
 pub mod attendee_table;
 pub mod badges;
 pub mod door_team;

@@ -43,8 +43,8 @@ pub fn ConnectionsPage() -> impl IntoView {
     );
     let error = either_error(action_error(answer), action_error(remove));
     view! {
-        <Title text="Connections"/>
-        <div class="page-head"><h1>"Connections"</h1></div>
+        <Title text="Contacts"/>
+        <div class="page-head"><h1>"Contacts"</h1></div>
         <FormError error/>
         <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading connections…"</p> }>
             {move || Suspend::new(async move {
