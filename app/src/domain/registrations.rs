@@ -53,27 +53,9 @@ pub async fn resend_ticket(
     event_id: i32,
     attendee_id: i32,
 ) -> Result<(), AppError> {
-    events::owned_row(conn, actor, event_id).await?;
-    let row = find_in_event(conn, attendee_id, event_id).await?;
-    queue_ticket(conn, &row).await
-}
-
-async fn queue_ticket(conn: &mut DbConn<'_>, row: &AttendeeRow) -> Result<(), AppError> {
-    let waiting: i64 = outbox_table::table
-        .filter(outbox_table::attendee_id.eq(row.id))
-        .filter(outbox_table::kind.eq(MailKind::Registered.as_str()))
-        .filter(outbox_table::status.eq("pending"))
-        .count()
-        .get_result(conn)
-        .await?;
-    if waiting > 0 {
-        return Ok(());
-    }
-    outbox::enqueue(
-        conn,
-        vec![NewMail::to_attendee(MailKind::Registered, row, None)],
-    )
-    .await
+    // One person is a selection of one: the same rule, the same read of what waits.
+    resend_tickets(conn, actor, event_id, &[attendee_id]).await?;
+    Ok(())
 }
 
 /// The selection of a bulk action, checked for the event's organiser: at least one

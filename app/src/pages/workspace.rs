@@ -92,18 +92,12 @@ fn Shell(event: Event, saved: RwSignal<Option<Event>>) -> impl IntoView {
     }
 }
 
-#[server(prefix = "/rpc")]
-pub async fn event_overview(id: i32) -> Result<EventStats, AppError> {
-    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
-    crate::domain::stats::for_event(&mut conn, &actor, id).await
-}
-
 /// What matters now: who is coming, who came, where seats stand, and the next steps.
 #[component]
 pub fn Overview() -> impl IntoView {
     let workspace = workspace_event();
     let id = workspace.id;
-    let stats = Resource::new(move || id.get(), event_overview);
+    let stats = Resource::new(move || id.get(), super::stats::live_stats);
     let base = move || format!("/dashboard/events/{}", id.get());
     view! {
         <Title text="Overview"/>
