@@ -21,6 +21,14 @@ const SHELL_FILES = [
 ];
 // Pages kept for opening offline, as a copy without the person's cookies.
 const DOOR_PAGES = [/^\/dashboard\/events\/\d+\/scan$/];
+// The one page of a logged-in person kept: their ticket, needed at the door whatever the
+// venue's network does. Kept as a copy without scripts (nothing to hydrate, so it opens on
+// any later build) together with its stylesheet, in a cache of its own that outlives
+// builds; logging out deletes it like every other cache.
+const TICKET = 'netevent-ticket';
+const TICKET_PAGES = /^\/(me|e\/[A-Za-z0-9]+)\/ticket$/;
+// On a network that hangs rather than fails, the door should not wait for it.
+const TICKET_PATIENCE_MS = 4000;
 // `netevent.<content hash>.wasm`: never changes, so the kept copy is always right.
 const CONTENT_NAMED = /\.[A-Za-z0-9_-]{16,}\.(js|wasm|css)$/;
 
@@ -33,7 +41,7 @@ self.addEventListener('install', (event) => {
 self.addEventListener('activate', (event) => {
   event.waitUntil(
     caches.keys()
-      .then((keys) => Promise.all(keys.filter((k) => k !== SHELL && k !== PAGES).map((k) => caches.delete(k))))
+      .then((keys) => Promise.all(keys.filter((k) => k !== SHELL && k !== PAGES && k !== TICKET).map((k) => caches.delete(k))))
       .then(() => self.clients.claim()),
   );
 });
@@ -44,6 +52,10 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET' || url.origin !== self.location.origin) return;
   if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/rpc/')) return;
 
+  if (request.mode === 'navigate' && TICKET_PAGES.test(url.pathname)) {
+    event.respondWith(ticketPage(event, url));
+    return;
+  }
   if (request.mode === 'navigate') {
     // Pages: the network first (they carry live data), the last copy when offline.
     event.respondWith(
@@ -93,3 +105,43 @@ self.addEventListener('fetch', (event) => {
     );
   }
 });
+
+// The ticket from the network when it answers in time, and kept for later; else the kept one.
+function ticketPage(event, url) {
+  const network = fetch(event.request).then((response) => {
+    if (response.ok && response.headers.get('content-type')?.startsWith('text/html')) {
+      event.waitUntil(keepTicket(response.clone(), url));
+    }
+    return response;
+  });
+  const kept = () => caches.open(TICKET).then((cache) => cache.match(url.pathname));
+  const late = new Promise((resolve) => setTimeout(resolve, TICKET_PATIENCE_MS)).then(kept);
+  return Promise.race([network.catch(() => null), late])
+    .then((first) => first || network.catch(() => null))
+    .then((answer) => answer || kept())
+    .then((answer) => answer || caches.match('/', { ignoreVary: true }))
+    .then((answer) => answer || Response.error());
+}
+
+// Only a page that shows a ticket (its QR code) replaces the kept one: an error page or a
+// login form never does.
+async function keepTicket(response, url) {
+  const html = await response.text();
+  if (!html.includes('class="ticket-qr"')) return;
+  const stylesheet = html.match(/<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"/)?.[1]
+    || html.match(/<link[^>]+href="([^"]+\.css)"/)?.[1];
+  const copy = html
+    .replace(/<script[\s\S]*?<\/script>/g, '')
+    .replace(/<link[^>]+rel="modulepreload"[^>]*>/g, '')
+    .replace(/<link[^>]+rel="preload"[^>]*as="(fetch|script)"[^>]*>/g, '')
+    .replace(/(data-offline-note(?:="")?) hidden(?:="")?/, '$1');
+  const cache = await caches.open(TICKET);
+  const page = () => new Response(copy, { headers: { 'content-type': 'text/html; charset=utf-8' } });
+  await cache.put(url.pathname, page());
+  // The tab bar's ticket is the event logged in to: the same ticket.
+  if (url.pathname !== '/me/ticket') await cache.put('/me/ticket', page());
+  if (stylesheet) {
+    const css = await caches.match(stylesheet) || await fetch(stylesheet).catch(() => null);
+    if (css?.ok) await cache.put(stylesheet, css.clone());
+  }
+}

@@ -352,3 +352,22 @@ mod tests {
         assert_eq!(initials(""), "");
     }
 }
+
+/// An upload's progress bar, then "Processing…" while the server works on it, and the
+/// problem if it failed.
+#[component]
+pub fn UploadStatus(
+    progress: RwSignal<Option<u32>>,
+    problem: RwSignal<Option<String>>,
+    label: &'static str,
+) -> impl IntoView {
+    view! {
+        {move || progress.get().map(|percent| view! {
+            <div class="progress" role="progressbar" aria-label=label aria-valuemin="0" aria-valuemax="100" aria-valuenow=percent>
+                <span style=format!("width:{percent}%")></span>
+            </div>
+            <p class="muted" aria-live="polite">{if percent < 100 { format!("Uploading… {percent}%") } else { "Processing…".to_owned() }}</p>
+        })}
+        {move || problem.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+    }
+}

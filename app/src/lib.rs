@@ -24,6 +24,8 @@ pub mod door_store;
 pub mod photos;
 #[cfg(feature = "ssr")]
 pub mod schema;
+#[cfg(feature = "hydrate")]
+mod uploads;
 #[cfg(feature = "ssr")]
 pub mod zone;
 
@@ -37,6 +39,11 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 pub use pages::session::SessionActions;
+
+/// The site's own address (`NETEVENT_PUBLIC_URL`), given by the server to pages and server
+/// functions that need a whole link.
+#[derive(Debug, Clone)]
+pub struct PublicUrl(pub String);
 
 /// This code's build (see `build.rs`): a page names it, and the wasm hydrates only a page of
 /// its own build.

@@ -42,6 +42,12 @@ pub struct Event {
     /// any time.
     #[cfg_attr(feature = "ssr", schema(example = 120))]
     pub checkin_opens_minutes_before: Option<i32>,
+    /// The address of the event's cover picture (a 1200×630 JPEG), if the organiser set one.
+    #[cfg_attr(
+        feature = "ssr",
+        schema(example = "/media/photos/0123456789abcdef0123456789abcdef.jpg")
+    )]
+    pub cover_image: Option<String>,
     #[cfg_attr(feature = "ssr", schema(value_type = String, example = "2026-05-04T09:30:00"))]
     pub created_at: NaiveDateTime,
     pub attendee_count: i64,
@@ -238,7 +244,6 @@ pub struct StaffAccess {
     pub list_id: Option<i32>,
 }
 
-/// What waits for the attendee's answer, for the badge in the header.
 /// The attendee's Home tab: the event, the event's wall clock now, the next meeting, and the
 /// requests waiting for an answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -270,6 +275,7 @@ impl AttendeeHome {
     }
 }
 
+/// What waits for the attendee's answer, for the badge in the header.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Inbox {
@@ -281,6 +287,22 @@ impl Inbox {
     pub fn total(&self) -> i64 {
         self.connection_requests + self.appointment_requests
     }
+}
+
+/// An event's public page: the event, who hosts it, and some of who is going.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventInvite {
+    pub event: Event,
+    pub host: String,
+    /// A few of the newest registrations, those with a photo first.
+    pub going: Vec<Face>,
+}
+
+/// Someone going, as the public page shows them: first name and initial, and photo.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Face {
+    pub name: String,
+    pub photo: Option<String>,
 }
 
 /// Who is logged in, as `GET /api/auth/me` answers: `{"role": "organizer"|"attendee", ...}`
@@ -436,6 +458,7 @@ mod tests {
                 timezone: "Europe/Berlin".into(),
                 visibility: EventVisibility::Public,
                 checkin_opens_minutes_before: None,
+                cover_image: None,
                 created_at: at("2030-01-01 00:00"),
                 attendee_count: 0,
                 spots_left: None,

@@ -27,23 +27,38 @@ pub fn sniff(bytes: &[u8]) -> Result<ImageFormat, AppError> {
     }
 }
 
-/// Decodes within limits, turns it upright (phones store rotation in EXIF), crops the centre
-/// square and re-encodes it as a JPEG. Re-encoding is what strips EXIF, GPS and any other
-/// metadata: nothing of the original file but its pixels survives.
+/// A profile photo: the centre square, at most 512 pixels on a side.
 pub fn thumbnail(bytes: &[u8]) -> Result<Vec<u8>, AppError> {
+    fitted(bytes, THUMBNAIL_SIZE, THUMBNAIL_SIZE)
+}
+
+/// An event's cover: the centre 1.91 : 1 band (what chat apps and social sites show of a
+/// link), at most 1200×630.
+pub fn cover(bytes: &[u8]) -> Result<Vec<u8>, AppError> {
+    fitted(bytes, COVER_WIDTH, COVER_HEIGHT)
+}
+
+pub const COVER_WIDTH: u32 = 1200;
+pub const COVER_HEIGHT: u32 = 630;
+
+/// Decodes within limits, turns it upright (phones store rotation in EXIF), crops the centre
+/// to the shape of `width`×`height`, shrinks it to at most that (never enlarges) and
+/// re-encodes it as a JPEG. Re-encoding is what strips EXIF, GPS and any other metadata:
+/// nothing of the original file but its pixels survives.
+fn fitted(bytes: &[u8], width: u32, height: u32) -> Result<Vec<u8>, AppError> {
     if bytes.len() > MAX_UPLOAD_BYTES {
         return Err(too_large());
     }
     let format = sniff(bytes)?;
     // The header alone says how big the picture claims to be: refuse a bomb before decoding.
-    let (width, height) = ImageReader::with_format(Cursor::new(bytes), format)
+    let (claimed_width, claimed_height) = ImageReader::with_format(Cursor::new(bytes), format)
         .into_dimensions()
         .map_err(decode_error)?;
-    if width > MAX_DIMENSION
-        || height > MAX_DIMENSION
-        || u64::from(width) * u64::from(height) > MAX_PIXELS
+    if claimed_width > MAX_DIMENSION
+        || claimed_height > MAX_DIMENSION
+        || u64::from(claimed_width) * u64::from(claimed_height) > MAX_PIXELS
     {
-        return Err(too_many_pixels(width, height));
+        return Err(too_many_pixels(claimed_width, claimed_height));
     }
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_DIMENSION);
@@ -57,31 +72,73 @@ pub fn thumbnail(bytes: &[u8]) -> Result<Vec<u8>, AppError> {
     if let Some(orientation) = orientation {
         image.apply_orientation(orientation);
     }
-    // A JPEG decodes to RGB already (no copy here); the centre square is a view into it, and
+    // A JPEG decodes to RGB already (no copy here); the centre crop is a view into it, and
     // only the small result is a new picture.
     let image = image.into_rgb8();
-    let side = image.width().min(image.height());
-    let square = image::imageops::crop_imm(
+    let (crop_width, crop_height) = centre_crop(image.width(), image.height(), width, height);
+    let cropped = image::imageops::crop_imm(
         &image,
-        (image.width() - side) / 2,
-        (image.height() - side) / 2,
-        side,
-        side,
+        (image.width() - crop_width) / 2,
+        (image.height() - crop_height) / 2,
+        crop_width,
+        crop_height,
     );
+    let (out_width, out_height) = if crop_width > width {
+        (width, height)
+    } else {
+        (crop_width, crop_height)
+    };
     let small = image::imageops::resize(
-        &*square,
-        THUMBNAIL_SIZE.min(side),
-        THUMBNAIL_SIZE.min(side),
+        &*cropped,
+        out_width,
+        out_height,
         image::imageops::FilterType::CatmullRom,
     );
     let mut out = Vec::with_capacity(64 * 1024);
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
         .encode_image(&small)
         .map_err(|error| {
-            tracing::error!(%error, "could not encode a thumbnail");
+            tracing::error!(%error, "could not encode a picture");
             AppError::Internal
         })?;
     Ok(out)
+}
+
+/// The largest part of a `width`×`height` picture with the shape of `shape_w`×`shape_h`.
+fn centre_crop(width: u32, height: u32, shape_w: u32, shape_h: u32) -> (u32, u32) {
+    // Compared in u64: 12,000 × 1,200 does not fit in u32 twice over.
+    if u64::from(width) * u64::from(shape_h) > u64::from(height) * u64::from(shape_w) {
+        let crop = (u64::from(height) * u64::from(shape_w) / u64::from(shape_h)) as u32;
+        (crop.max(1), height)
+    } else {
+        let crop = (u64::from(width) * u64::from(shape_h) / u64::from(shape_w)) as u32;
+        (width, crop.max(1))
+    }
+}
+
+/// Uploads of pictures one person may make per hour: enough to change one's mind a few
+/// times, too few to keep the decoders busy.
+const UPLOADS_PER_HOUR: u32 = 20;
+
+static UPLOADS: std::sync::LazyLock<governor::DefaultKeyedRateLimiter<String>> =
+    std::sync::LazyLock::new(|| {
+        let burst = std::num::NonZeroU32::new(UPLOADS_PER_HOUR).unwrap();
+        let quota =
+            governor::Quota::with_period(std::time::Duration::from_secs(3600) / burst.get())
+                .unwrap()
+                .allow_burst(burst);
+        governor::RateLimiter::keyed(quota)
+    });
+
+/// Whether whoever `key` names (a registration's ticket token, an organiser) may upload a
+/// picture now.
+pub fn may_upload(key: String) -> Result<(), AppError> {
+    if UPLOADS.len() > 10_000 {
+        UPLOADS.retain_recent();
+    }
+    UPLOADS
+        .check_key(&key)
+        .map_err(|_| AppError::TooManyAttempts)
 }
 
 fn too_large() -> AppError {
@@ -197,6 +254,11 @@ pub async fn thumbnail_in_turn(upload: Vec<u8>) -> Result<Vec<u8>, AppError> {
     crate::cpu::PHOTOS.run(move || thumbnail(&upload)).await?
 }
 
+/// `cover`, in the same turn as photos.
+pub async fn cover_in_turn(upload: Vec<u8>) -> Result<Vec<u8>, AppError> {
+    crate::cpu::PHOTOS.run(move || cover(&upload)).await?
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,6 +278,22 @@ mod tests {
         assert_eq!(image::guess_format(&jpeg).unwrap(), ImageFormat::Jpeg);
         let decoded = image::load_from_memory(&jpeg).unwrap();
         assert_eq!((decoded.width(), decoded.height()), (512, 512));
+    }
+
+    #[test]
+    fn a_cover_is_the_centre_band_of_a_photo_whatever_its_shape() {
+        for (width, height, expected) in [
+            (4000, 3000, (1200, 630)),
+            (900, 1600, (900, 472)),
+            (600, 200, (380, 200)),
+        ] {
+            let decoded = image::load_from_memory(&cover(&png(width, height)).unwrap()).unwrap();
+            assert_eq!(
+                (decoded.width(), decoded.height()),
+                expected,
+                "{width}×{height}"
+            );
+        }
     }
 
     #[test]

@@ -29,6 +29,7 @@ diesel::table! {
         deleted_at -> Nullable<Datetime>,
         visibility -> Varchar,
         checkin_opens_minutes_before -> Nullable<Integer>,
+        cover_image -> Nullable<Varchar>,
     }
 }
 

@@ -27,7 +27,7 @@ use axum::routing::get;
 use axum::{middleware, Json, Router};
 use axum_login::AuthManagerLayerBuilder;
 use config::Config;
-use leptos::prelude::LeptosOptions;
+use leptos::prelude::{provide_context, LeptosOptions};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use session_store::MySqlSessionStore;
 use std::sync::Arc;
@@ -116,7 +116,15 @@ pub fn router(state: AppState, config: &Config) -> Router {
             &config.site_root,
             state.assets.clone(),
         ))
-        .leptos_routes(&state, routes, move || shell(options.clone()))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            {
+                let site = app::PublicUrl(config.public_url.clone());
+                move || provide_context(site.clone())
+            },
+            move || shell(options.clone()),
+        )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(server_fn_status::use_app_error_status))
         .layer(middleware::from_fn(form_posts::keep_failed_forms))

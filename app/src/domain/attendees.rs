@@ -435,20 +435,6 @@ async fn own_row(conn: &mut DbConn<'_>, actor: &Actor, id: i32) -> Result<Attend
     }
 }
 
-/// Photo uploads per attendee: a burst of this many, then one every three minutes.
-const PHOTO_UPLOADS_PER_HOUR: u32 = 20;
-
-/// Keyed by the registration's ticket token: unique, unlike an id, across databases too.
-static PHOTO_UPLOADS: std::sync::LazyLock<governor::DefaultKeyedRateLimiter<String>> =
-    std::sync::LazyLock::new(|| {
-        let burst = std::num::NonZeroU32::new(PHOTO_UPLOADS_PER_HOUR).unwrap();
-        let quota =
-            governor::Quota::with_period(std::time::Duration::from_secs(3600) / burst.get())
-                .unwrap()
-                .allow_burst(burst);
-        governor::RateLimiter::keyed(quota)
-    });
-
 /// Whether `actor` may upload this attendee's photo now: only their own, within the
 /// per-account limit. Asked before the upload's body is read, so a refused upload costs
 /// nothing but its headers.
@@ -458,12 +444,7 @@ pub async fn may_upload_photo(
     id: i32,
 ) -> Result<(), AppError> {
     let row = own_row(conn, actor, id).await?;
-    if PHOTO_UPLOADS.len() > 10_000 {
-        PHOTO_UPLOADS.retain_recent();
-    }
-    PHOTO_UPLOADS
-        .check_key(&row.checkin_token)
-        .map_err(|_| AppError::TooManyAttempts)
+    photos::may_upload(row.checkin_token)
 }
 
 /// Replaces my photo with a re-encoded square thumbnail of `upload`; answers its address.

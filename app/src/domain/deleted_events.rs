@@ -183,7 +183,7 @@ pub async fn restore(conn: &mut DbConn<'_>, actor: &Actor, id: i32) -> Result<Ev
 }
 
 /// Removes for good the events deleted more than `DELETED_EVENTS_KEPT_DAYS` before `now`, with their
-/// attendees (ON DELETE CASCADE) and the photos no other registration shows. Answers how
+/// attendees (ON DELETE CASCADE), their covers and the photos no other registration shows. Answers how
 /// many events went.
 pub async fn purge(
     conn: &mut DbConn<'_>,
@@ -209,6 +209,11 @@ pub async fn purge(
             .distinct()
             .load(conn)
             .await?;
+        let covers: Vec<Option<String>> = events_table::table
+            .filter(events_table::id.eq_any(&ids))
+            .select(events_table::cover_image)
+            .load(conn)
+            .await?;
         let removed = diesel::delete(
             events_table::table
                 .filter(events_table::id.eq_any(&ids))
@@ -220,7 +225,8 @@ pub async fn purge(
             return Ok(purged);
         }
         purged += removed;
-        let photos: Vec<String> = photos.into_iter().flatten().collect();
+        // A cover is no one's profile photo: forgetting deletes it.
+        let photos: Vec<String> = photos.into_iter().chain(covers).flatten().collect();
         if let Err(error) = super::attendees::forget_photos(conn, store, &photos).await {
             tracing::warn!(%error, "could not look up the photos of purged events");
         }

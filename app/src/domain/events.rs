@@ -36,6 +36,7 @@ pub(crate) struct EventRow {
     pub deleted_at: Option<NaiveDateTime>,
     pub visibility: String,
     pub checkin_opens_minutes_before: Option<i32>,
+    pub cover_image: Option<String>,
 }
 
 impl EventRow {
@@ -77,6 +78,7 @@ impl EventRow {
             // The column's CHECK admits only the two names.
             visibility: EventVisibility::parse(&self.visibility).unwrap_or_default(),
             checkin_opens_minutes_before: self.checkin_opens_minutes_before,
+            cover_image: self.cover_image,
             created_at: self.created_at,
             attendee_count,
             spots_left,

@@ -13,6 +13,7 @@ pub mod connections;
 pub mod deleted_events;
 pub mod directory;
 mod door_keeper;
+pub mod event_page;
 pub mod events;
 pub mod letters;
 pub mod notifications;

@@ -1,7 +1,7 @@
 use super::code_param;
-use crate::components::{action_error, spots_text, ErrorNote, Field, FormError, Submit};
+use crate::components::{action_error, spots_text, Avatar, ErrorNote, Field, FormError, Submit};
 use crate::error::AppError;
-use crate::models::{Event, Me};
+use crate::models::{Event, EventInvite, Face, Me};
 use crate::pages::session::SessionActions;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -13,11 +13,20 @@ pub async fn event_by_code(code: String) -> Result<Event, AppError> {
     crate::domain::events::get_by_code(&mut conn, &code).await
 }
 
-/// The invite page's event and the name of who hosts it.
+/// The invite page's event, who hosts it and who is going; the cover's address made whole
+/// for the link previews of chat apps (they need the site's own address).
 #[server(prefix = "/rpc")]
-pub async fn event_page(code: String) -> Result<(Event, String), AppError> {
+pub async fn event_page(code: String) -> Result<(EventInvite, Option<String>), AppError> {
     let (_, mut conn) = crate::domain::Caller::current().await?.open().await?;
-    crate::domain::events::with_host(&mut conn, &code).await
+    let page = crate::domain::event_page::page(&mut conn, &code).await?;
+    let site = use_context::<crate::PublicUrl>().map(|url| url.0);
+    let cover = page
+        .event
+        .cover_image
+        .as_ref()
+        .zip(site)
+        .map(|(cover, site)| format!("{}{cover}", site.trim_end_matches('/')));
+    Ok((page, cover))
 }
 
 #[component]
@@ -41,7 +50,7 @@ pub fn EventPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let me = session.user.await.ok().flatten();
                 match event.await {
-                    Ok((event, host)) => view! { <EventDetails event host me/> }.into_any(),
+                    Ok((page, share_image)) => view! { <EventDetails page share_image me/> }.into_any(),
                     Err(AppError::NotFound(_)) => view! { <super::NotFound/> }.into_any(),
                     Err(error) => view! { <ErrorNote error/> }.into_any(),
                 }
@@ -51,7 +60,8 @@ pub fn EventPage() -> impl IntoView {
 }
 
 #[component]
-fn EventDetails(event: Event, host: String, me: Option<Me>) -> impl IntoView {
+fn EventDetails(page: EventInvite, share_image: Option<String>, me: Option<Me>) -> impl IntoView {
+    let EventInvite { event, host, going } = page;
     let full = event.is_full();
     let registered_here = matches!(&me, Some(Me::Attendee(a)) if a.event_id == event.id);
     let rsvp = if registered_here {
@@ -87,7 +97,14 @@ fn EventDetails(event: Event, host: String, me: Option<Me>) -> impl IntoView {
         <Title text=event.name.clone()/>
         <Meta property="og:title" content=event.name.clone()/>
         <Meta property="og:description" content=preview_text(&event)/>
+        {share_image.map(|image| view! {
+            <Meta property="og:image" content=image/>
+            <Meta name="twitter:card" content="summary_large_image"/>
+        })}
         <article class="event">
+            {event.cover_image.clone().map(|src| view! {
+                <img class="event-cover" src=src alt="" width="1200" height="630" fetchpriority="high"/>
+            })}
             <header class="event-head">
                 <p class="event-date">{event.when()}</p>
                 <h1>{event.name.clone()}</h1>
@@ -101,10 +118,42 @@ fn EventDetails(event: Event, host: String, me: Option<Me>) -> impl IntoView {
                 <p class="spots" class:full=full>{spots_text(event.spots_left, event.attendee_count)}</p>
                 <CalendarChoices event=event.clone()/>
             </header>
+            <Going going count=event.attendee_count/>
             {event.description.clone().map(|text| view! { <p class="event-description">{text}</p> })}
             {rsvp}
         </article>
     }
+}
+
+/// A row of faces and "Ada L., Alan T. and 23 others are going": a picture of the people
+/// one will meet, which says more than a count.
+#[component]
+fn Going(going: Vec<Face>, count: i64) -> impl IntoView {
+    if going.is_empty() {
+        return None;
+    }
+    let named: Vec<&str> = going
+        .iter()
+        .take(2)
+        .map(|face| face.name.as_str())
+        .collect();
+    let others = count - named.len() as i64;
+    let said = match (named.as_slice(), others) {
+        ([one], _) if others <= 0 => format!("{one} is going"),
+        ([one, two], _) if others <= 0 => format!("{one} and {two} are going"),
+        (names, 1) => format!("{} and 1 other are going", names.join(", ")),
+        (names, _) => format!("{} and {others} others are going", names.join(", ")),
+    };
+    Some(view! {
+        <section class="going" aria-label="Who's going">
+            <ul class="faces" aria-hidden="true">
+                {going.into_iter().map(|face| view! {
+                    <li><Avatar name=face.name photo=face.photo size=40/></li>
+                }).collect_view()}
+            </ul>
+            <p data-testid="going">{said}</p>
+        </section>
+    })
 }
 
 fn escaped(text: &str) -> String {
@@ -310,6 +359,7 @@ mod tests {
             timezone: "Europe/Berlin".into(),
             visibility: EventVisibility::Public,
             checkin_opens_minutes_before: Some(120),
+            cover_image: None,
             created_at: at(8),
             attendee_count: 0,
             spots_left: None,

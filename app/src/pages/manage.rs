@@ -325,6 +325,7 @@ fn Settings(event: Event, saved: RwSignal<Option<Event>>) -> impl IntoView {
                 <Submit label="Save changes" busy="Saving…" pending=Signal::from(update.pending())/>
             </ActionForm>
         </section>
+        <super::event_cover::CoverUpload event=event.clone() saved/>
         <DeleteEvent event/>
     }
 }

@@ -4,6 +4,7 @@ pub mod attendee_table;
 pub mod badges;
 pub mod door_team;
 pub mod event;
+pub mod event_cover;
 pub mod home;
 pub mod manage;
 pub mod network;

@@ -1,7 +1,7 @@
 //! My profile: what other attendees see of me, and my photo.
 
 use super::network::AttendeeGate;
-use crate::components::{action_error, Avatar, Field, FormError, Submit};
+use crate::components::{action_error, Avatar, Field, FormError, Submit, UploadStatus};
 use crate::error::AppError;
 use crate::models::Attendee;
 use leptos::prelude::*;
@@ -167,14 +167,7 @@ fn PhotoUpload(id: i32, name: String, photo: Option<String>) -> impl IntoView {
         problem.set(None);
         #[cfg(feature = "hydrate")]
         {
-            use wasm_bindgen::JsCast;
-            let Some(input) = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            else {
-                return;
-            };
-            let Some(file) = input.files().and_then(|files| files.get(0)) else {
+            let Some(file) = crate::uploads::picked(&ev) else {
                 return;
             };
             if file.size() > 5.0 * 1024.0 * 1024.0 {
@@ -184,14 +177,22 @@ fn PhotoUpload(id: i32, name: String, photo: Option<String>) -> impl IntoView {
                 return;
             }
             progress.set(Some(0));
-            upload::send(id, file, progress, move |result| {
-                progress.set(None);
-                match result {
-                    Ok(address) => current.set(Some(address)),
-                    Err(message) => problem.set(Some(message)),
-                }
-            });
-            input.set_value("");
+            let url = format!("/api/attendees/{id}/photo");
+            crate::uploads::send(
+                "POST",
+                &url,
+                Some(("photo", file)),
+                progress,
+                move |result| {
+                    progress.set(None);
+                    match result {
+                        Ok(body) => {
+                            current.set(body["profile_picture"].as_str().map(str::to_owned))
+                        }
+                        Err(message) => problem.set(Some(message)),
+                    }
+                },
+            );
         }
         #[cfg(not(feature = "hydrate"))]
         let _ = (ev, id);
@@ -209,85 +210,7 @@ fn PhotoUpload(id: i32, name: String, photo: Option<String>) -> impl IntoView {
                     <p class="field-note" id="photo-note">"JPEG, PNG or WebP, up to 5 MB. We crop it square and remove its location data."</p>
                 </div>
             </div>
-            {move || progress.get().map(|percent| view! {
-                <div class="progress" role="progressbar" aria-label="Uploading photo" aria-valuemin="0" aria-valuemax="100" aria-valuenow=percent>
-                    <span style=format!("width:{percent}%")></span>
-                </div>
-                <p class="muted" aria-live="polite">{if percent < 100 { format!("Uploading… {percent}%") } else { "Processing…".to_owned() }}</p>
-            })}
-            {move || problem.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+            <UploadStatus progress problem label="Uploading photo"/>
         </section>
-    }
-}
-
-#[cfg(feature = "hydrate")]
-mod upload {
-    use leptos::prelude::*;
-    use wasm_bindgen::closure::Closure;
-    use wasm_bindgen::JsCast;
-
-    /// XMLHttpRequest rather than fetch: only it reports upload progress.
-    pub fn send(
-        id: i32,
-        file: web_sys::File,
-        progress: RwSignal<Option<u32>>,
-        done: impl Fn(Result<String, String>) + 'static,
-    ) {
-        let fail = |message: &str| Err(message.to_owned());
-        let Ok(xhr) = web_sys::XmlHttpRequest::new() else {
-            return done(fail("Your browser cannot upload files."));
-        };
-        let Ok(form) = web_sys::FormData::new() else {
-            return done(fail("Your browser cannot upload files."));
-        };
-        if form.append_with_blob("photo", &file).is_err()
-            || xhr
-                .open("POST", &format!("/api/attendees/{id}/photo"))
-                .is_err()
-        {
-            return done(fail("The upload could not start."));
-        }
-        if let Ok(upload) = xhr.upload() {
-            let on_progress = Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(
-                move |event: web_sys::ProgressEvent| {
-                    if event.length_computable() && event.total() > 0.0 {
-                        progress.set(Some((event.loaded() / event.total() * 100.0) as u32));
-                    }
-                },
-            );
-            upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
-            on_progress.forget();
-        }
-        let done = std::rc::Rc::new(done);
-        let finished = xhr.clone();
-        let on_done = done.clone();
-        let on_load = Closure::<dyn FnMut()>::new(move || {
-            let status = finished.status().unwrap_or(0);
-            let text = finished.response_text().ok().flatten().unwrap_or_default();
-            let body: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-            if status == 200 {
-                on_done(Ok(body["profile_picture"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_owned()))
-            } else {
-                on_done(Err(body["error"]["message"]
-                    .as_str()
-                    .unwrap_or("The upload failed. Please try again.")
-                    .to_owned()))
-            }
-        });
-        xhr.set_onload(Some(on_load.as_ref().unchecked_ref()));
-        on_load.forget();
-        let on_error = Closure::<dyn FnMut()>::new(move || {
-            done(Err(
-                "The upload was interrupted. Check your connection and try again.".to_owned(),
-            ))
-        });
-        xhr.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        on_error.forget();
-        if xhr.send_with_opt_form_data(Some(&form)).is_err() {
-            progress.set(None);
-        }
     }
 }

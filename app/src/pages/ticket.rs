@@ -35,6 +35,8 @@ pub fn TicketPage() -> impl IntoView {
                             <p class="ticket-name" id="ticket-name">{me.full_name()}</p>
                             {me.organisation.clone().map(|org| view! { <p class="muted">{org}</p> })}
                             <p class="muted">"Show this code at the door. Turn your screen brightness up if it does not scan at once."</p>
+                            // Shown only in the copy the service worker keeps for offline use.
+                            <p class="offline-note" data-offline-note hidden>"Saved on this phone: your ticket opens here without a network."</p>
                         </section>
                     }.into_any(),
                     Err(AppError::Forbidden) => view! {

@@ -1,4 +1,4 @@
-use super::extract::{ApiJson, ApiQuery, Id};
+use super::extract::{read_image_field, ApiJson, ApiQuery, Id};
 use super::ApiErrors;
 use crate::AppState;
 use app::domain::Caller;
@@ -107,41 +107,8 @@ async fn upload_photo(
             "Send the photo as multipart/form-data in the field \"photo\".".into(),
         )
     })?;
-    let bytes = read_photo_field(multipart).await?;
+    let bytes = read_image_field(multipart, "photo").await?;
     // The upload streams in from a phone with no database connection held.
     let address = attendees::set_photo(pool, state.photos.as_ref(), &actor, id, bytes).await?;
     Ok(Json(serde_json::json!({ "profile_picture": address })))
-}
-
-/// The bytes of the multipart field `photo`, refusing more than 5 MB as they arrive.
-async fn read_photo_field(mut multipart: Multipart) -> Result<Vec<u8>, AppError> {
-    let too_large =
-        || AppError::TooLarge("The photo is larger than 5 MB. Please choose a smaller one.".into());
-    let read_error = |error: axum::extract::multipart::MultipartError| {
-        if error.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-            too_large()
-        } else {
-            AppError::MalformedBody(format!(
-                "The upload could not be read: {}.",
-                error.body_text()
-            ))
-        }
-    };
-    while let Some(mut field) = multipart.next_field().await.map_err(read_error)? {
-        if field.name() != Some("photo") {
-            continue;
-        }
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(read_error)? {
-            if bytes.len() + chunk.len() > MAX_UPLOAD_BYTES {
-                return Err(too_large());
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        return Ok(bytes);
-    }
-    Err(AppError::field(
-        "photo",
-        "Send the image as the multipart field \"photo\".",
-    ))
 }

@@ -1,13 +1,14 @@
-use super::extract::{ApiJson, ApiQuery, Id};
+use super::extract::{read_image_field, ApiJson, ApiQuery, Id};
 use super::ApiErrors;
 use crate::AppState;
 use app::auth::AuthSession;
 use app::domain::Caller;
-use app::domain::{accounts, attendee_lists, deleted_events, events};
+use app::domain::{accounts, attendee_lists, deleted_events, event_page, events};
 use app::error::AppError;
 use app::inputs::{EventInput, EventPatch, PageParams};
 use app::models::{Attendee, Event, Page};
-use axum::extract::State;
+use app::photos::MAX_UPLOAD_BYTES;
+use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
@@ -19,6 +20,12 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(show, update, remove))
         .routes(routes!(list_attendees))
         .routes(routes!(rsvp, cancel_rsvp))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(upload_cover, remove_cover))
+                // Room for a 5 MB picture plus the multipart framing; the picture is measured.
+                .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES + 64 * 1024)),
+        )
 }
 
 #[utoipa::path(
@@ -109,6 +116,51 @@ async fn remove(caller: Caller, Id(id): Id) -> Result<StatusCode, AppError> {
     let (actor, mut conn) = caller.open().await?;
     deleted_events::delete(&mut conn, &actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(
+    post,
+    path = "/events/{id}/cover",
+    tag = "events",
+    params(("id" = i32, Path, description = "The record's id")),
+    request_body(content = String, content_type = "multipart/form-data", description = "The field `cover`: JPEG, PNG or WebP, at most 5 MB; its centre is cut to 1200×630"),
+    responses((status = 200, description = "The event with its new `cover_image`", body = Event), ApiErrors)
+)]
+async fn upload_cover(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Json<Event>, AppError> {
+    let (actor, pool) = (caller.actor, caller.pool());
+    // Refused before a byte of the body is read: not the organiser, or too many uploads.
+    event_page::may_upload_cover(&mut pool.get().await?, &actor, id).await?;
+    let multipart = multipart.map_err(|_| {
+        AppError::UnsupportedMediaType(
+            "Send the picture as multipart/form-data in the field \"cover\".".into(),
+        )
+    })?;
+    let bytes = read_image_field(multipart, "cover").await?;
+    let event = event_page::set_cover(pool, state.photos.as_ref(), &actor, id, bytes).await?;
+    Ok(Json(event))
+}
+
+#[utoipa::path(
+    delete,
+    path = "/events/{id}/cover",
+    tag = "events",
+    params(("id" = i32, Path, description = "The record's id")),
+    responses((status = 200, description = "The event without a cover", body = Event), ApiErrors)
+)]
+async fn remove_cover(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+) -> Result<Json<Event>, AppError> {
+    let (actor, mut conn) = caller.open().await?;
+    Ok(Json(
+        event_page::remove_cover(&mut conn, state.photos.as_ref(), &actor, id).await?,
+    ))
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]

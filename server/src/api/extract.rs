@@ -1,8 +1,9 @@
 //! Extractors whose rejections answer in the API.md error shape.
 
 use app::error::AppError;
+use app::photos::MAX_UPLOAD_BYTES;
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
+use axum::extract::{FromRequest, FromRequestParts, Multipart, Path, Query, Request};
 use axum::http::{header, request::Parts};
 use serde::de::DeserializeOwned;
 
@@ -89,4 +90,37 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath
             .map(|Path(value)| ApiPath(value))
             .map_err(|_| AppError::not_found("Resource"))
     }
+}
+
+/// The bytes of the multipart field `name` (an image), refusing more than 5 MB as they arrive.
+pub async fn read_image_field(mut multipart: Multipart, name: &str) -> Result<Vec<u8>, AppError> {
+    let too_large =
+        || AppError::TooLarge("The photo is larger than 5 MB. Please choose a smaller one.".into());
+    let read_error = |error: axum::extract::multipart::MultipartError| {
+        if error.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            too_large()
+        } else {
+            AppError::MalformedBody(format!(
+                "The upload could not be read: {}.",
+                error.body_text()
+            ))
+        }
+    };
+    while let Some(mut field) = multipart.next_field().await.map_err(read_error)? {
+        if field.name() != Some(name) {
+            continue;
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(read_error)? {
+            if bytes.len() + chunk.len() > MAX_UPLOAD_BYTES {
+                return Err(too_large());
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        return Ok(bytes);
+    }
+    Err(AppError::field(
+        name,
+        format!("Send the image as the multipart field \"{name}\"."),
+    ))
 }
