@@ -134,12 +134,14 @@ async function keepTicket(response, url) {
     .replace(/<script[\s\S]*?<\/script>/g, '')
     .replace(/<link[^>]+rel="modulepreload"[^>]*>/g, '')
     .replace(/<link[^>]+rel="preload"[^>]*as="(fetch|script)"[^>]*>/g, '')
-    .replace(/(data-offline-note(?:="")?) hidden(?:="")?/, '$1');
+    .replace(/<[^>]*data-offline-note[^>]*>/, (tag) => tag.replace(/\shidden(="[^"]*")?(?=[\s>])/, ''));
   const cache = await caches.open(TICKET);
   const page = () => new Response(copy, { headers: { 'content-type': 'text/html; charset=utf-8' } });
-  await cache.put(url.pathname, page());
-  // The tab bar's ticket is the event logged in to: the same ticket.
-  if (url.pathname !== '/me/ticket') await cache.put('/me/ticket', page());
+  // The tab bar's ticket is the event logged in to: the same ticket under both its addresses.
+  const code = html.match(/class="ticket"[^>]*data-event="([A-Za-z0-9]+)"|data-event="([A-Za-z0-9]+)"[^>]*class="ticket"/);
+  const paths = new Set([url.pathname, '/me/ticket']);
+  if (code) paths.add(`/e/${code[1] || code[2]}/ticket`);
+  for (const path of paths) await cache.put(path, page());
   if (stylesheet) {
     const css = await caches.match(stylesheet) || await fetch(stylesheet).catch(() => null);
     if (css?.ok) await cache.put(stylesheet, css.clone());

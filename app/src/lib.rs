@@ -254,9 +254,11 @@ pub fn App() -> impl IntoView {
                     // for no streamed chunks (measured: see the README's load table).
                     <Route path=path!("/e/:code") view=pages::event::EventPage ssr=SsrMode::Async/>
                     <Route path=path!("/e/:code/login") view=pages::event::AttendeeLoginPage/>
-                    <Route path=path!("/e/:code/ticket") view=pages::ticket::TicketPage/>
+                    // The ticket arrives whole too: the service worker keeps a copy without
+                    // scripts for offline use, which a streamed page could not be.
+                    <Route path=path!("/e/:code/ticket") view=pages::ticket::TicketPage ssr=SsrMode::Async/>
                     <Route path=path!("/me") view=pages::attendee_home::HomeTab/>
-                    <Route path=path!("/me/ticket") view=pages::ticket::TicketPage/>
+                    <Route path=path!("/me/ticket") view=pages::ticket::TicketPage ssr=SsrMode::Async/>
                     <Route path=path!("/me/profile") view=pages::profile::ProfilePage/>
                     <Route path=path!("/me/settings") view=pages::profile::SettingsPage/>
                     <Route path=path!("/me/people") view=pages::people::PeoplePage/>

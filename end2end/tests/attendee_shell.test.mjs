@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, phone, open, demoEventCode, overflowing, keepScreenshot, DEMO_PASSWORD, BASE_URL } from './helpers.mjs';
+import { useBrowser, phone, open, demoEventCode, overflowing, keepScreenshot, logInDemoAttendee, serviceWorkerReady, DEMO_PASSWORD, BASE_URL } from './helpers.mjs';
 
 const browser = useBrowser();
 
@@ -14,8 +14,10 @@ test('on an event page the header speaks to attendees, and the ticket is one tap
   await open(page, `/e/${code}`);
   const header = page.locator('.site-header');
   assert.equal(await header.getByRole('link', { name: 'Organise an event' }).count(), 0);
-  // Who hosts it.
+  // Who hosts it, and who is going: faces, and first names with an initial only.
   assert.equal((await page.getByTestId('event-host').textContent()).trim(), 'Hosted by Demo Organiser');
+  assert.match(await page.getByTestId('going').textContent(), /^\S+ \S\., \S+ \S\. and \d+ others are going$/u);
+  assert.ok(await page.locator('.going .faces li').count() >= 3, 'a row of faces');
   // Add to calendar offers Google (in the event's own zone) and the .ics for Apple and Outlook;
   // the place links to a map.
   await page.getByText('Add to calendar').click();
@@ -84,5 +86,39 @@ test('on an event page the header speaks to attendees, and the ticket is one tap
   });
   assert.equal(hidden, false, 'the last of the page ends above the tab bar');
   assert.deepEqual(context.browserErrors, []);
+  await context.close();
+});
+
+test('the ticket opens on a phone without a network, also when the network hangs', async () => {
+  const code = await demoEventCode();
+  const context = await phone(browser());
+  const page = await context.newPage();
+  await logInDemoAttendee(page, code);
+  await serviceWorkerReady(page);
+  // Seen once online, with the service worker in charge of the page.
+  await open(page, '/me/ticket');
+  await page.getByRole('img', { name: 'Your check-in QR code' }).waitFor();
+  const qr = await page.locator('.ticket-qr').innerHTML();
+  assert.equal(await page.getByText('Saved on this phone').isVisible(), false, 'online, no offline note');
+  await page.waitForFunction(async () => Boolean(await (await caches.open('netevent-ticket')).match('/me/ticket')), null, { timeout: 10_000 });
+
+  // No network at all: the same code, Ada's name, styled, and says it is the saved copy.
+  await context.setOffline(true);
+  for (const path of ['/me/ticket', `/e/${code}/ticket`]) {
+    await page.goto(`${BASE_URL}${path}`);
+    await page.getByText('Saved on this phone').waitFor();
+    assert.equal(await page.locator('.ticket-qr').innerHTML(), qr, `the same QR code at ${path}`);
+    await page.getByText('Ada Lovelace').first().waitFor();
+    assert.notEqual(await page.locator('.ticket').evaluate((t) => getComputedStyle(t).textAlign), 'start', 'its stylesheet came along');
+  }
+  await keepScreenshot(page, 'attendee-ticket-offline');
+  await context.setOffline(false);
+
+  // A network that takes the request and never answers: the saved ticket after a few seconds.
+  // (The context's routes see the service worker's own requests.)
+  await context.route('**/me/ticket', () => {});
+  await page.goto(`${BASE_URL}/me/ticket`, { timeout: 15_000 });
+  await page.getByText('Saved on this phone').waitFor();
+  await context.unroute('**/me/ticket');
   await context.close();
 });

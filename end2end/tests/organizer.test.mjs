@@ -41,10 +41,23 @@ test('an organiser creates, edits, fills, and deletes an event', async () => {
   await page.getByRole('button', { name: 'Save changes' }).click();
   await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
   await page.getByRole('heading', { level: 1, name: 'Orbit Meetup 2031' }).waitFor();
+  // A cover picture (a picture of this very page will do), with its progress, then shown.
+  await page.getByText('No cover yet.').waitFor();
+  await page.locator('#cover-input').setInputFiles({ name: 'stage.png', mimeType: 'image/png', buffer: await page.screenshot() });
+  const cover = page.getByRole('img', { name: "The event's cover image" });
+  await cover.waitFor();
+  const coverSrc = await cover.getAttribute('src');
+  assert.match(coverSrc, /^\/media\/photos\/[0-9a-f]{32}\.jpg$/);
+  assert.equal(await cover.evaluate((img) => img.complete && img.naturalWidth > 0), true, 'the picture loads');
+  await page.getByRole('button', { name: 'Replace the cover' }).waitFor();
 
   // Overview: the invite link; an attendee registers through it in another browser.
   await section('Overview', 'Overview');
   const link = await page.getByTestId('deep-link').getAttribute('href');
+  // The invite shows the cover, and gives it to the link previews of chat apps.
+  const invite = await (await fetch(new URL(link, BASE_URL))).text();
+  assert.ok(invite.includes(`src="${coverSrc}"`), 'the invite page shows the cover');
+  assert.match(invite, new RegExp(`property="og:image" content="https?://[^"]+${coverSrc}"`));
   await rsvp(browser(), link, { first: 'Dorothy', last: 'Vaughan', password: 'fortran-forever', organisation: 'NACA' });
   await rsvp(browser(), link, { first: 'Mary', last: 'Jackson', password: 'wind-tunnel', organisation: 'Langley' });
 
@@ -90,6 +103,7 @@ test('an organiser creates, edits, fills, and deletes an event', async () => {
   await bulk.getByRole('button', { name: 'Check in' }).click();
   await page.getByRole('status').filter({ hasText: 'Done for 2 people.' }).waitFor();
   await bulk.waitFor({ state: 'detached' });
+  await table.getByRole('button', { name: 'Undo check-in' }).nth(1).waitFor();
   assert.equal(await table.getByRole('button', { name: 'Undo check-in' }).count(), 2);
 
   // Mary's registration cancelled, after a confirmation: her seat is free.

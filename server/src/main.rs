@@ -41,7 +41,7 @@ async fn run() -> Result<(), String> {
         None => {}
     }
     if config.seed_demo {
-        server::seed::seed_demo(&state.pool, config.addr).await?;
+        server::seed::seed_demo(&state.pool, state.photos.as_ref(), config.addr).await?;
     }
     server::spawn_housekeeping(&state);
     server::spawn_mail_worker(&config).await?;

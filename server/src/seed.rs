@@ -18,7 +18,11 @@ pub const DEMO_ATTENDEE_EMAIL: &str = "ada@demo.netevent.dev";
 pub const DEMO_PASSWORD: &str = "netevent-demo";
 
 /// Creates the demo organiser, event and attendee unless they exist; prints the logins.
-pub async fn seed_demo(pool: &DbPool, addr: SocketAddr) -> Result<(), String> {
+pub async fn seed_demo(
+    pool: &DbPool,
+    photos: &dyn app::photos::PhotoStore,
+    addr: SocketAddr,
+) -> Result<(), String> {
     let mut conn = pool.get().await.map_err(|e| e.to_string())?;
     let existing: Option<i32> = organizers_table::table
         .filter(organizers_table::email.eq(DEMO_ORGANIZER_EMAIL))
@@ -58,6 +62,10 @@ pub async fn seed_demo(pool: &DbPool, addr: SocketAddr) -> Result<(), String> {
             .await
             .map_err(|e| e.to_string())?;
             seed_people(pool, &event).await.map_err(|e| e.to_string())?;
+            let organiser = Actor::Organizer { id: organizer.id };
+            app::domain::event_page::set_cover(pool, photos, &organiser, event.id, demo_cover()?)
+                .await
+                .map_err(|e| e.to_string())?;
             organizer.id
         }
     };
@@ -78,6 +86,38 @@ pub async fn seed_demo(pool: &DbPool, addr: SocketAddr) -> Result<(), String> {
     }
     println!();
     Ok(())
+}
+
+/// The demo's cover, drawn here so the demo needs no picture file: an indigo-to-teal evening
+/// with a few soft lights.
+fn demo_cover() -> Result<Vec<u8>, String> {
+    let (width, height) = (1200u32, 630u32);
+    let lights = [
+        (180.0, 140.0, 110.0),
+        (430.0, 430.0, 170.0),
+        (770.0, 190.0, 130.0),
+        (1010.0, 480.0, 190.0),
+        (1120.0, 100.0, 80.0),
+    ];
+    let image = image::RgbImage::from_fn(width, height, |x, y| {
+        let (x, y) = (x as f32, y as f32);
+        let t = x / width as f32 * 0.65 + y / height as f32 * 0.35;
+        // The brand's indigo (#4338ca) into teal (#0f766e).
+        let base = [67.0 - 52.0 * t, 56.0 + 62.0 * t, 202.0 - 92.0 * t];
+        let glow: f32 = lights
+            .iter()
+            .map(|(cx, cy, r): &(f32, f32, f32)| {
+                let distance = ((x - cx).powi(2) + (y - cy).powi(2)).sqrt();
+                (1.0 - distance / r).max(0.0).powf(1.6) * 0.35
+            })
+            .sum();
+        image::Rgb(base.map(|c| (c + (255.0 - c) * glow.min(0.6)) as u8))
+    });
+    let mut png = Vec::new();
+    image
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .map_err(|e| e.to_string())?;
+    Ok(png)
 }
 
 /// Ada and a few people to meet: one has asked to connect, one is connected and has a meeting

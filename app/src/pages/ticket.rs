@@ -28,7 +28,7 @@ pub fn TicketPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match ticket.await {
                     Ok((me, event, svg)) => view! {
-                        <section class="ticket" aria-labelledby="ticket-name">
+                        <section class="ticket" aria-labelledby="ticket-name" data-event=event.code.clone()>
                             <p class="event-date">{event.when()}</p>
                             <h1>{event.name.clone()}</h1>
                             <div class="ticket-qr" role="img" aria-label="Your check-in QR code" inner_html=svg></div>
