@@ -289,6 +289,29 @@ impl Inbox {
     }
 }
 
+/// An attendee's badge as it will print (a document for an `<iframe srcdoc>` of the badge's
+/// size), what it may show beside the name, and what they let it show.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MyBadge {
+    pub preview: String,
+    pub width_mm: f32,
+    pub height_mm: f32,
+    pub organisation: Option<String>,
+    pub role: Option<String>,
+    pub shows_organisation: bool,
+    pub shows_role: bool,
+}
+
+/// What an attendee lets their badge show beside their name (`PUT /api/attendees/<id>/badge`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct BadgeChoice {
+    pub show_organisation: bool,
+    pub show_role: bool,
+}
+
 /// An event's public page: the event, who hosts it, and some of who is going.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EventInvite {

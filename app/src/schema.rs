@@ -48,6 +48,8 @@ diesel::table! {
         checkin_token -> Varchar,
         created_at -> Timestamp,
         badge_printed_at -> Nullable<Datetime>,
+        badge_organisation -> Bool,
+        badge_role -> Bool,
     }
 }
 

@@ -436,3 +436,104 @@ async fn marking_a_sheet_printed_leaves_who_registered_after_it() {
         text_of(&pdf(&app, &organizer, event, "&only=not_printed").await).contains("Latecomer")
     );
 }
+
+#[tokio::test]
+async fn an_attendee_previews_their_badge_and_what_they_leave_off_is_not_printed() {
+    let app = TestApp::spawn().await;
+    let (olga, event) = app.organizer_with_event("olga@example.com", None).await;
+    let (ada, ada_id) = app.person(event, "Ada").await;
+    let (grace, grace_id) = app.person(event, "Grace").await;
+    for (client, id, organisation, role) in [
+        (&ada, ada_id, "Analytical Engines", "Mathematician"),
+        (&grace, grace_id, "Navy Labs", "Rear Admiral"),
+    ] {
+        let saved = app
+            .put(
+                client,
+                &format!("/api/attendees/{id}"),
+                json!({ "organisation": organisation, "role": role }),
+            )
+            .await;
+        assert_eq!(saved.status(), StatusCode::OK);
+    }
+
+    // Before choosing: the badge as printed shows both.
+    let badge = app
+        .get_json(&ada, &format!("/api/attendees/{ada_id}/badge"))
+        .await;
+    assert_eq!(
+        (
+            badge["shows_organisation"].as_bool(),
+            badge["shows_role"].as_bool()
+        ),
+        (Some(true), Some(true))
+    );
+    let preview = badge["preview"].as_str().unwrap();
+    assert!(preview.contains("Analytical Engines") && preview.contains("Mathematician"));
+    assert!(preview.contains("<svg"), "with the QR code");
+
+    // Ada keeps her organisation off; the preview and the printed sheet follow, Grace's not.
+    let chosen = app
+        .put(
+            &ada,
+            &format!("/api/attendees/{ada_id}/badge"),
+            json!({ "show_organisation": false, "show_role": true }),
+        )
+        .await;
+    assert_eq!(chosen.status(), StatusCode::OK);
+    let chosen: Value = chosen.json().await.unwrap();
+    let preview = chosen["preview"].as_str().unwrap();
+    assert!(!preview.contains("Analytical Engines") && preview.contains("Mathematician"));
+    assert_eq!(
+        chosen["organisation"], "Analytical Engines",
+        "what she may still show"
+    );
+    let text = text_of(&pdf(&app, &olga, event, "").await);
+    assert!(!text.contains("Analytical Engines"), "{text}");
+    for shown in ["Mathematician", "Navy Labs", "Rear Admiral", "Ada Tester"] {
+        assert!(text.contains(shown), "{shown} missing from {text}");
+    }
+    let html = app
+        .get(
+            &olga,
+            &format!("/api/organizer/events/{event}/badges?format=html"),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("Analytical Engines") && html.contains("Navy Labs"));
+
+    // Only she sees and chooses it; a choice is two booleans, nothing else.
+    let path = format!("/api/attendees/{ada_id}/badge");
+    assert_eq!(app.get(&grace, &path).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.get(&olga, &path).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.get(&app.client(), &path).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let refused = app
+        .put(
+            &grace,
+            &path,
+            json!({ "show_organisation": true, "show_role": true }),
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let bad = app
+        .put(
+            &ada,
+            &path,
+            json!({ "show_organisation": "no", "show_role": true }),
+        )
+        .await;
+    assert_eq!(
+        error_code(bad, StatusCode::BAD_REQUEST).await,
+        "malformed_body"
+    );
+    let badge = app.get_json(&ada, &path).await;
+    assert_eq!(
+        badge["shows_organisation"], false,
+        "nothing changed by the refused ones"
+    );
+}

@@ -5,15 +5,14 @@ use super::events::{self, utc_now};
 use super::Actor;
 use crate::db::{DbConn, DbPool};
 use crate::error::AppError;
-use crate::models::Event;
+use crate::models::{BadgeChoice, Event, MyBadge};
 use crate::schema::attendees;
 use diesel::mysql::Mysql;
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
 
-/// What one badge shows.
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = attendees, check_for_backend(diesel::mysql::Mysql))]
+/// What one badge shows: the attendee's organisation and role only when they let it.
+#[derive(Debug, Clone)]
 pub struct Badge {
     pub id: i32,
     pub first_name: String,
@@ -21,6 +20,32 @@ pub struct Badge {
     pub organisation: Option<String>,
     pub role: Option<String>,
     pub checkin_token: String,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = attendees, check_for_backend(diesel::mysql::Mysql))]
+struct BadgeRow {
+    id: i32,
+    first_name: String,
+    last_name: String,
+    organisation: Option<String>,
+    role: Option<String>,
+    checkin_token: String,
+    badge_organisation: bool,
+    badge_role: bool,
+}
+
+impl BadgeRow {
+    fn badge(self) -> Badge {
+        Badge {
+            id: self.id,
+            first_name: self.first_name,
+            last_name: self.last_name,
+            organisation: self.organisation.filter(|_| self.badge_organisation),
+            role: self.role.filter(|_| self.badge_role),
+            checkin_token: self.checkin_token,
+        }
+    }
 }
 
 pub use crate::models::{BadgeLayout as Layout, LayoutSpec};
@@ -77,10 +102,62 @@ pub async fn for_event(
             attendees::first_name.asc(),
             attendees::id.asc(),
         ))
-        .select(Badge::as_select())
-        .load(conn)
-        .await?;
+        .select(BadgeRow::as_select())
+        .load::<BadgeRow>(conn)
+        .await?
+        .into_iter()
+        .map(BadgeRow::badge)
+        .collect();
     Ok((event, badges))
+}
+
+/// My badge as it will print, with what it may show and what I let it show. For the
+/// attendee `id` themself only.
+pub async fn mine(conn: &mut DbConn<'_>, actor: &Actor, id: i32) -> Result<MyBadge, AppError> {
+    let (me, event_id) = actor.attendee()?;
+    if me != id {
+        return Err(AppError::Forbidden);
+    }
+    let row: BadgeRow = attendees::table
+        .find(id)
+        .select(BadgeRow::as_select())
+        .first(conn)
+        .await?;
+    let event = events::get(conn, event_id).await?;
+    let layout = Layout::default();
+    let spec = layout.spec();
+    let (organisation, role) = (row.organisation.clone(), row.role.clone());
+    let (shows_organisation, shows_role) = (row.badge_organisation, row.badge_role);
+    Ok(MyBadge {
+        preview: crate::badge_html::preview(&event.name, &row.badge(), layout),
+        width_mm: spec.badge_w,
+        height_mm: spec.badge_h,
+        organisation,
+        role,
+        shows_organisation,
+        shows_role,
+    })
+}
+
+/// Lets my badge show my organisation and my role, or not; answers the badge as it now is.
+pub async fn choose(
+    conn: &mut DbConn<'_>,
+    actor: &Actor,
+    id: i32,
+    choice: BadgeChoice,
+) -> Result<MyBadge, AppError> {
+    let (me, _) = actor.attendee()?;
+    if me != id {
+        return Err(AppError::Forbidden);
+    }
+    diesel::update(attendees::table.find(id))
+        .set((
+            attendees::badge_organisation.eq(choice.show_organisation),
+            attendees::badge_role.eq(choice.show_role),
+        ))
+        .execute(conn)
+        .await?;
+    mine(conn, actor, id).await
 }
 
 /// A condition on attendees, for a read and an update alike.

@@ -7,6 +7,7 @@ pub mod event;
 pub mod event_cover;
 pub mod home;
 pub mod manage;
+pub mod my_badge;
 pub mod network;
 pub mod organizer;
 pub mod password;

@@ -153,6 +153,7 @@ fn ProfileForm(me: Attendee, save: ServerAction<SaveProfile>) -> impl IntoView {
                 <Submit label="Save profile" busy="Saving…" pending=Signal::from(save.pending())/>
             </ActionForm>
         </section>
+        <super::my_badge::BadgeChoice/>
         <MailSettings/>
     }
 }

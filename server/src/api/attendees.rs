@@ -2,10 +2,10 @@ use super::extract::{read_image_field, ApiJson, ApiQuery, Id};
 use super::ApiErrors;
 use crate::AppState;
 use app::domain::Caller;
-use app::domain::{attendee_lists, attendees};
+use app::domain::{attendee_lists, attendees, badges};
 use app::error::AppError;
 use app::inputs::{PageParams, ProfilePatch};
-use app::models::{Attendee, Page};
+use app::models::{Attendee, BadgeChoice, MyBadge, Page};
 use app::photos::MAX_UPLOAD_BYTES;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::Json;
@@ -16,6 +16,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(search))
         .routes(routes!(show, update))
+        .routes(routes!(badge, choose_badge))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(upload_photo))
@@ -83,6 +84,35 @@ async fn update(
     Ok(Json(
         attendees::update_profile(&mut conn, &actor, id, patch).await?,
     ))
+}
+
+#[utoipa::path(
+    get,
+    path = "/attendees/{id}/badge",
+    tag = "attendees",
+    params(("id" = i32, Path, description = "The record's id")),
+    responses((status = 200, description = "My badge as it will print (HTML of its size) and what it shows", body = MyBadge), ApiErrors)
+)]
+async fn badge(caller: Caller, Id(id): Id) -> Result<Json<MyBadge>, AppError> {
+    let (actor, mut conn) = caller.open().await?;
+    Ok(Json(badges::mine(&mut conn, &actor, id).await?))
+}
+
+#[utoipa::path(
+    put,
+    path = "/attendees/{id}/badge",
+    tag = "attendees",
+    params(("id" = i32, Path, description = "The record's id")),
+    request_body = BadgeChoice,
+    responses((status = 200, description = "Saved: the badge as it now prints", body = MyBadge), ApiErrors)
+)]
+async fn choose_badge(
+    caller: Caller,
+    Id(id): Id,
+    ApiJson(choice): ApiJson<BadgeChoice>,
+) -> Result<Json<MyBadge>, AppError> {
+    let (actor, mut conn) = caller.open().await?;
+    Ok(Json(badges::choose(&mut conn, &actor, id, choice).await?))
 }
 
 #[utoipa::path(
