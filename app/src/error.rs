@@ -39,6 +39,10 @@ pub enum AppError {
     InvalidCredentials,
     #[error("You are not allowed to do that.")]
     Forbidden,
+    /// Not allowed, for a reason the person should read (403); `code` names it, e.g.
+    /// `meetings_closed` when someone takes no meeting requests from the asker.
+    #[error("{message}")]
+    Refused { code: String, message: String },
     #[error("The request was refused because it came from another site.")]
     CrossSite,
     #[error("{0} not found.")]
@@ -111,7 +115,7 @@ impl AppError {
         match self {
             Self::Validation { .. } | Self::MalformedBody(_) | Self::BadRequest { .. } => 400,
             Self::Unauthenticated | Self::InvalidCredentials => 401,
-            Self::Forbidden | Self::CrossSite => 403,
+            Self::Forbidden | Self::CrossSite | Self::Refused { .. } => 403,
             Self::NotFound(_) => 404,
             Self::Conflict { .. } => 409,
             Self::TooLarge(_) => 413,
@@ -130,6 +134,7 @@ impl AppError {
             Self::Unauthenticated => "unauthenticated",
             Self::InvalidCredentials => "invalid_credentials",
             Self::Forbidden => "forbidden",
+            Self::Refused { code, .. } => code,
             Self::CrossSite => "cross_site_request",
             Self::NotFound(_) => "not_found",
             Self::Conflict { code, .. } => code,

@@ -303,6 +303,40 @@ pub struct MyBadge {
     pub shows_role: bool,
 }
 
+/// Who may ask an attendee for a 1:1 meeting (`GET`/`PUT /api/attendees/<id>/privacy`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum MeetingsFrom {
+    #[default]
+    Everyone,
+    Connections,
+    Nobody,
+}
+
+impl MeetingsFrom {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Everyone => "everyone",
+            Self::Connections => "connections",
+            Self::Nobody => "nobody",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        [Self::Everyone, Self::Connections, Self::Nobody]
+            .into_iter()
+            .find(|choice| choice.as_str() == value)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Privacy {
+    pub meetings_from: MeetingsFrom,
+}
+
 /// What an attendee lets their badge show beside their name (`PUT /api/attendees/<id>/badge`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

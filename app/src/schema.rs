@@ -50,6 +50,7 @@ diesel::table! {
         badge_printed_at -> Nullable<Datetime>,
         badge_organisation -> Bool,
         badge_role -> Bool,
+        meetings_from -> Varchar,
     }
 }
 

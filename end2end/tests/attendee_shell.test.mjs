@@ -123,7 +123,7 @@ test('the ticket opens on a phone without a network, also when the network hangs
   await context.close();
 });
 
-test('an attendee sees their badge as it will print and leaves their organisation off', async () => {
+test('an attendee sees their badge as it will print and leaves their organisation off, and says who may ask for meetings', async () => {
   const code = await demoEventCode();
   const context = await phone(browser());
   const page = await context.newPage();
@@ -148,6 +148,17 @@ test('an attendee sees their badge as it will print and leaves their organisatio
   await page.getByLabel(/Show my organisation/).check();
   await page.getByRole('button', { name: 'Save badge' }).click();
   await preview.getByText('Analytical Engines Ltd').waitFor();
+
+  // Who may ask her for meetings: her connections only, kept; then everyone again.
+  const meetings = page.getByRole('region', { name: 'Meeting requests' });
+  await meetings.getByLabel('Only my connections').check();
+  await meetings.getByRole('button', { name: 'Save' }).click();
+  await meetings.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+  await open(page, '/me/profile');
+  assert.equal(await page.getByRole('region', { name: 'Meeting requests' }).getByLabel('Only my connections').isChecked(), true);
+  await page.getByRole('region', { name: 'Meeting requests' }).getByLabel('Everyone at the event').check();
+  await page.getByRole('region', { name: 'Meeting requests' }).getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('region', { name: 'Meeting requests' }).getByRole('status').waitFor();
   assert.deepEqual(context.browserErrors, []);
   await context.close();
 });

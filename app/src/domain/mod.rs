@@ -20,7 +20,9 @@ pub mod notifications;
 pub mod organizers;
 pub mod outbox;
 pub mod password_reset;
+pub mod privacy;
 pub mod registrations;
+mod seating;
 pub mod staff;
 pub mod stats;
 

@@ -52,7 +52,7 @@ pub fn BadgeChoice() -> impl IntoView {
                             view! {
                                 // At its printed size, scaled down where the screen is narrower.
                                 <div class="badge-frame" style=format!("--w:{}mm;--h:{}mm", current.width_mm, current.height_mm)>
-                                    <iframe class="badge-preview" title="Your badge as it will print" data-testid="badge-preview" sandbox=""
+                                    <iframe class="badge-preview" title="Your badge as it will print" data-testid="badge-preview"
                                         srcdoc=move || now().preview></iframe>
                                 </div>
                                 <ActionForm action=choose>

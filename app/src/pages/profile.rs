@@ -60,12 +60,73 @@ pub async fn save_notifications(
     crate::domain::notifications::put(&mut conn, &actor, me, patch).await
 }
 
-/// `/me/settings`: which mails I get.
+#[server(prefix = "/rpc")]
+pub async fn my_privacy() -> Result<crate::models::Privacy, AppError> {
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
+    let (me, _) = actor.attendee()?;
+    crate::domain::privacy::get(&mut conn, &actor, me).await
+}
+
+#[server(prefix = "/rpc")]
+pub async fn save_privacy(meetings_from: String) -> Result<crate::models::Privacy, AppError> {
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
+    let (me, _) = actor.attendee()?;
+    let meetings_from = crate::models::MeetingsFrom::parse(&meetings_from).ok_or_else(|| {
+        AppError::field("meetings_from", "Choose everyone, connections or nobody.")
+    })?;
+    let privacy = crate::models::Privacy { meetings_from };
+    crate::domain::privacy::put(&mut conn, &actor, me, privacy).await
+}
+
+/// Who may ask me for a meeting.
+#[component]
+fn MeetingSettings() -> impl IntoView {
+    use crate::models::MeetingsFrom;
+    let save = ServerAction::<SavePrivacy>::new();
+    let settings = Resource::new(|| (), |_| my_privacy());
+    let error = action_error(save);
+    let saved = move || matches!(save.value().get(), Some(Ok(_)));
+    view! {
+        <section class="card" aria-labelledby="meetings-title">
+            <h2 id="meetings-title">"Meeting requests"</h2>
+            <Suspense fallback=|| view! { <p class="muted" aria-busy="true">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match settings.await {
+                        Err(error) => view! { <AttendeeGate error/> }.into_any(),
+                        Ok(now) => view! {
+                        <ActionForm action=save>
+                            <FormError error/>
+                            <fieldset class="choices">
+                                <legend>"Who may ask me for a 1:1 meeting"</legend>
+                                {[
+                                    (MeetingsFrom::Everyone, "Everyone at the event"),
+                                    (MeetingsFrom::Connections, "Only my connections"),
+                                    (MeetingsFrom::Nobody, "Nobody"),
+                                ].into_iter().map(|(choice, label)| view! {
+                                    <label class="check">
+                                        <input type="radio" name="meetings_from" value=choice.as_str() checked=now.meetings_from == choice/>
+                                        " " {label}
+                                    </label>
+                                }).collect_view()}
+                            </fieldset>
+                            {move || saved().then(|| view! { <p class="saved" role="status">"Saved."</p> })}
+                            <Submit label="Save" busy="Saving…" pending=Signal::from(save.pending())/>
+                        </ActionForm>
+                    }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// `/me/settings`: which mails I get, and who may ask me for meetings.
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     view! {
         <Title text="Settings"/>
         <div class="page-head"><h1>"Settings"</h1></div>
+        <MeetingSettings/>
         <MailSettings/>
     }
 }
@@ -154,6 +215,7 @@ fn ProfileForm(me: Attendee, save: ServerAction<SaveProfile>) -> impl IntoView {
             </ActionForm>
         </section>
         <super::my_badge::BadgeChoice/>
+        <MeetingSettings/>
         <MailSettings/>
     }
 }

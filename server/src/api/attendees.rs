@@ -2,10 +2,10 @@ use super::extract::{read_image_field, ApiJson, ApiQuery, Id};
 use super::ApiErrors;
 use crate::AppState;
 use app::domain::Caller;
-use app::domain::{attendee_lists, attendees, badges};
+use app::domain::{attendee_lists, attendees, badges, privacy};
 use app::error::AppError;
 use app::inputs::{PageParams, ProfilePatch};
-use app::models::{Attendee, BadgeChoice, MyBadge, Page};
+use app::models::{Attendee, BadgeChoice, MyBadge, Page, Privacy};
 use app::photos::MAX_UPLOAD_BYTES;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::Json;
@@ -17,6 +17,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(search))
         .routes(routes!(show, update))
         .routes(routes!(badge, choose_badge))
+        .routes(routes!(privacy_settings, set_privacy))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(upload_photo))
@@ -113,6 +114,35 @@ async fn choose_badge(
 ) -> Result<Json<MyBadge>, AppError> {
     let (actor, mut conn) = caller.open().await?;
     Ok(Json(badges::choose(&mut conn, &actor, id, choice).await?))
+}
+
+#[utoipa::path(
+    get,
+    path = "/attendees/{id}/privacy",
+    tag = "attendees",
+    params(("id" = i32, Path, description = "The record's id")),
+    responses((status = 200, description = "Who may ask me for meetings", body = Privacy), ApiErrors)
+)]
+async fn privacy_settings(caller: Caller, Id(id): Id) -> Result<Json<Privacy>, AppError> {
+    let (actor, mut conn) = caller.open().await?;
+    Ok(Json(privacy::get(&mut conn, &actor, id).await?))
+}
+
+#[utoipa::path(
+    put,
+    path = "/attendees/{id}/privacy",
+    tag = "attendees",
+    params(("id" = i32, Path, description = "The record's id")),
+    request_body = Privacy,
+    responses((status = 200, description = "Saved", body = Privacy), ApiErrors)
+)]
+async fn set_privacy(
+    caller: Caller,
+    Id(id): Id,
+    ApiJson(settings): ApiJson<Privacy>,
+) -> Result<Json<Privacy>, AppError> {
+    let (actor, mut conn) = caller.open().await?;
+    Ok(Json(privacy::put(&mut conn, &actor, id, settings).await?))
 }
 
 #[utoipa::path(
