@@ -71,13 +71,39 @@ pub fn send(
     }
 }
 
-/// The file picked in the `<input type="file">` an event came from, emptied for the next
-/// pick; `None` when none was picked.
-pub fn picked(event: &leptos::ev::Event) -> Option<web_sys::File> {
-    let input = event
+/// Uploads the picture just picked in an `<input type="file">` (emptied for the next pick)
+/// to `url` as the multipart field `field`, after the same 5 MB check the server makes;
+/// `problem` gets what went wrong, `done` the JSON answer.
+pub fn send_picked(
+    event: &leptos::ev::Event,
+    url: &str,
+    field: &str,
+    progress: RwSignal<Option<u32>>,
+    problem: RwSignal<Option<String>>,
+    done: impl Fn(serde_json::Value) + 'static,
+) {
+    problem.set(None);
+    let Some(input) = event
         .target()
-        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())?;
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+    else {
+        return;
+    };
     let file = input.files().and_then(|files| files.get(0));
     input.set_value("");
-    file
+    let Some(file) = file else { return };
+    if file.size() > 5.0 * 1024.0 * 1024.0 {
+        problem.set(Some(
+            "The picture is larger than 5 MB. Please choose a smaller one.".into(),
+        ));
+        return;
+    }
+    progress.set(Some(0));
+    send("POST", url, Some((field, file)), progress, move |result| {
+        progress.set(None);
+        match result {
+            Ok(body) => done(body),
+            Err(message) => problem.set(Some(message)),
+        }
+    });
 }

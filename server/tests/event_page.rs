@@ -36,6 +36,16 @@ async fn upload_cover(app: &TestApp, client: &Client, event: i64, bytes: Vec<u8>
         .unwrap()
 }
 
+/// An organiser, their event and its code.
+async fn organiser_with_code(app: &TestApp) -> (Client, i64, String) {
+    let (olga, event) = app.organizer_with_event("olga@example.com", None).await;
+    let code = app.get_json(&olga, &format!("/api/events/{event}")).await["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    (olga, event, code)
+}
+
 async fn page(app: &TestApp, code: &str) -> String {
     let response = app.get(&app.client(), &format!("/e/{code}")).await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -45,11 +55,7 @@ async fn page(app: &TestApp, code: &str) -> String {
 #[tokio::test]
 async fn an_organiser_gives_the_event_a_cover_that_the_page_and_link_previews_show() {
     let app = TestApp::spawn().await;
-    let (olga, event) = app.organizer_with_event("olga@example.com", None).await;
-    let code = app.get_json(&olga, &format!("/api/events/{event}")).await["code"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (olga, event, code) = organiser_with_code(&app).await;
     assert!(!page(&app, &code).await.contains("event-cover"));
 
     // A wide photo: its centre band, 1200×630, re-encoded as a JPEG.
@@ -151,11 +157,7 @@ async fn only_the_organiser_sets_a_cover_and_only_a_real_picture() {
 #[tokio::test]
 async fn the_page_shows_who_is_going_by_first_name_photos_first() {
     let app = TestApp::spawn().await;
-    let (olga, event) = app.organizer_with_event("olga@example.com", None).await;
-    let code = app.get_json(&olga, &format!("/api/events/{event}")).await["code"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (_, event, code) = organiser_with_code(&app).await;
     assert!(!page(&app, &code).await.contains("data-testid=\"going\""));
 
     let (ada, ada_id) = app.person(event, "Ada").await;

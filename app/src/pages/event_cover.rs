@@ -25,22 +25,15 @@ pub fn CoverUpload(event: Event, saved: RwSignal<Option<Event>>) -> impl IntoVie
         }
     };
     let on_change = move |ev: leptos::ev::Event| {
-        problem.set(None);
         #[cfg(feature = "hydrate")]
-        {
-            let Some(file) = crate::uploads::picked(&ev) else {
-                return;
-            };
-            if file.size() > 5.0 * 1024.0 * 1024.0 {
-                problem.set(Some(
-                    "The picture is larger than 5 MB. Please choose a smaller one.".into(),
-                ));
-                return;
-            }
-            progress.set(Some(0));
-            let url = format!("/api/events/{id}/cover");
-            crate::uploads::send("POST", &url, Some(("cover", file)), progress, answered);
-        }
+        crate::uploads::send_picked(
+            &ev,
+            &format!("/api/events/{id}/cover"),
+            "cover",
+            progress,
+            problem,
+            move |body| answered(Ok(body)),
+        );
         #[cfg(not(feature = "hydrate"))]
         let _ = (ev, id, answered);
     };

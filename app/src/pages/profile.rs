@@ -227,36 +227,15 @@ fn PhotoUpload(id: i32, name: String, photo: Option<String>) -> impl IntoView {
     let progress = RwSignal::new(None::<u32>);
     let problem = RwSignal::new(None::<String>);
     let on_change = move |ev: leptos::ev::Event| {
-        problem.set(None);
         #[cfg(feature = "hydrate")]
-        {
-            let Some(file) = crate::uploads::picked(&ev) else {
-                return;
-            };
-            if file.size() > 5.0 * 1024.0 * 1024.0 {
-                problem.set(Some(
-                    "The photo is larger than 5 MB. Please choose a smaller one.".into(),
-                ));
-                return;
-            }
-            progress.set(Some(0));
-            let url = format!("/api/attendees/{id}/photo");
-            crate::uploads::send(
-                "POST",
-                &url,
-                Some(("photo", file)),
-                progress,
-                move |result| {
-                    progress.set(None);
-                    match result {
-                        Ok(body) => {
-                            current.set(body["profile_picture"].as_str().map(str::to_owned))
-                        }
-                        Err(message) => problem.set(Some(message)),
-                    }
-                },
-            );
-        }
+        crate::uploads::send_picked(
+            &ev,
+            &format!("/api/attendees/{id}/photo"),
+            "photo",
+            progress,
+            problem,
+            move |body| current.set(body["profile_picture"].as_str().map(str::to_owned)),
+        );
         #[cfg(not(feature = "hydrate"))]
         let _ = (ev, id);
     };
