@@ -104,4 +104,27 @@ async fn an_attendee_takes_meeting_requests_from_everyone_connections_or_nobody(
         "malformed_body"
     );
     assert_eq!(app.get_json(&grace, &path).await["meetings_from"], "nobody");
+
+    // Her choice comes along when she RSVPs to another event with one click.
+    let (_, other_event) = app.organizer_with_event("otto@example.com", None).await;
+    let copy = app
+        .post(
+            &grace,
+            &format!("/api/events/{other_event}/rsvp"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        copy.status(),
+        StatusCode::CREATED,
+        "{:?}",
+        copy.text().await
+    );
+    let me = app.get_json(&grace, "/api/auth/me").await;
+    let copy_id = me["attendee"]["id"].as_i64().unwrap();
+    assert_ne!(copy_id, grace_id);
+    let copied = app
+        .get_json(&grace, &format!("/api/attendees/{copy_id}/privacy"))
+        .await;
+    assert_eq!(copied["meetings_from"], "nobody");
 }

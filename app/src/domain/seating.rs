@@ -133,6 +133,9 @@ pub async fn register(
             introduction: profile.introduction,
             profile_picture: None,
             checkin_token: random_hex(20),
+            badge_organisation: None,
+            badge_role: None,
+            meetings_from: None,
         },
     )
     .await?;
@@ -190,6 +193,10 @@ struct NewAttendee {
     introduction: Option<String>,
     profile_picture: Option<String>,
     checkin_token: String,
+    /// `None`: the column's default (a new person shows both, takes requests from everyone).
+    badge_organisation: Option<bool>,
+    badge_role: Option<bool>,
+    meetings_from: Option<String>,
 }
 
 /// Inserts an attendee if the event has a seat left. Registrations for one event queue on
@@ -249,9 +256,23 @@ pub async fn rsvp(
             "You are already registered for this event.",
         ));
     }
-    let (row, password_hash): (AttendeeRow, String) = attendees::table
+    // The profile comes along with the choices made about it: what the badge shows, who
+    // may ask for meetings.
+    let (row, password_hash, badge_organisation, badge_role, meetings_from): (
+        AttendeeRow,
+        String,
+        bool,
+        bool,
+        String,
+    ) = attendees::table
         .find(me)
-        .select((AttendeeRow::as_select(), attendees::password_hash))
+        .select((
+            AttendeeRow::as_select(),
+            attendees::password_hash,
+            attendees::badge_organisation,
+            attendees::badge_role,
+            attendees::meetings_from,
+        ))
         .first(conn)
         .await
         .optional()?
@@ -269,6 +290,9 @@ pub async fn rsvp(
             introduction: row.introduction,
             profile_picture: row.profile_picture,
             checkin_token: random_hex(20),
+            badge_organisation: Some(badge_organisation),
+            badge_role: Some(badge_role),
+            meetings_from: Some(meetings_from),
         },
     )
     .await?;
