@@ -330,11 +330,23 @@ impl MeetingsFrom {
     }
 }
 
+/// What an attendee lets others see and do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
 pub struct Privacy {
     pub meetings_from: MeetingsFrom,
+    /// Hidden from other attendees' directory, search and the event's page; only
+    /// connections still find them.
+    pub hidden: bool,
+}
+
+/// A change of `Privacy`; absent fields stay as they are.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PrivacyPatch {
+    pub meetings_from: Option<MeetingsFrom>,
+    pub hidden: Option<bool>,
 }
 
 /// What an attendee lets their badge show beside their name (`PUT /api/attendees/<id>/badge`).

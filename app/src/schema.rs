@@ -51,6 +51,7 @@ diesel::table! {
         badge_organisation -> Bool,
         badge_role -> Bool,
         meetings_from -> Varchar,
+        hidden -> Bool,
     }
 }
 

@@ -150,15 +150,15 @@ test('an attendee sees their badge as it will print and leaves their organisatio
   await preview.getByText('Analytical Engines Ltd').waitFor();
 
   // Who may ask her for meetings: her connections only, kept; then everyone again.
-  const meetings = page.getByRole('region', { name: 'Meeting requests' });
+  const meetings = page.getByRole('region', { name: 'Privacy' });
   await meetings.getByLabel('Only my connections').check();
   await meetings.getByRole('button', { name: 'Save' }).click();
   await meetings.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
   await open(page, '/me/profile');
-  assert.equal(await page.getByRole('region', { name: 'Meeting requests' }).getByLabel('Only my connections').isChecked(), true);
-  await page.getByRole('region', { name: 'Meeting requests' }).getByLabel('Everyone at the event').check();
-  await page.getByRole('region', { name: 'Meeting requests' }).getByRole('button', { name: 'Save' }).click();
-  await page.getByRole('region', { name: 'Meeting requests' }).getByRole('status').waitFor();
+  assert.equal(await page.getByRole('region', { name: 'Privacy' }).getByLabel('Only my connections').isChecked(), true);
+  await page.getByRole('region', { name: 'Privacy' }).getByLabel('Everyone at the event').check();
+  await page.getByRole('region', { name: 'Privacy' }).getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('region', { name: 'Privacy' }).getByRole('status').waitFor();
   assert.deepEqual(context.browserErrors, []);
   await context.close();
 });

@@ -181,7 +181,7 @@ pub async fn request(
         ));
     }
     let target = attendees::find_in_event(conn, proposal.target_id, event_id).await?;
-    super::privacy::may_ask_for_meeting(conn, me, target.id, &target.first_name).await?;
+    super::privacy::may_ask_for_meeting(conn, me, &target).await?;
     let event = find_event_row(conn, event_id).await?;
     let end = proposal.start + Duration::minutes(i64::from(proposal.minutes));
     if proposal.start < event.start_time || end > event.end_time {

@@ -224,12 +224,19 @@ async fn list(
     });
     let q = directory::search_text(q)?;
     let q = q.as_deref();
+    // Who hid from the directory is left out of what other attendees list and find.
+    let with_hidden = !matches!(actor, Actor::Attendee { .. });
     let (rows, total) = match (scope, sort, q) {
         // An attendee's search as they type: from the event's directory in memory.
         (Scope::Event(event_id), AttendeeSort::Name, Some(q)) if filter.is_empty() => {
             let directory = Directory::of_event(conn, event_id).await?;
             let (total, ids) = directory
-                .search_in_turn(q.to_owned(), page.offset() as usize, page.limit() as usize)
+                .search_in_turn(
+                    q.to_owned(),
+                    page.offset() as usize,
+                    page.limit() as usize,
+                    with_hidden,
+                )
                 .await?;
             let mut rows: Vec<(AttendeeRow, Option<NaiveDateTime>)> = attendees::table
                 .left_join(checkins::table)
@@ -240,7 +247,7 @@ async fn list(
             rows.sort_by_key(|(row, _)| ids.iter().position(|id| *id == row.id));
             (rows, total as i64)
         }
-        _ => query_rows(conn, scope, q, sort, &filter, page).await?,
+        _ => query_rows(conn, scope, q, sort, &filter, with_hidden, page).await?,
     };
     let items = match *actor {
         Actor::Attendee { id: me, .. } => {
@@ -284,6 +291,7 @@ async fn query_rows(
     q: Option<&str>,
     sort: AttendeeSort,
     filter: &AttendeeFilter,
+    with_hidden: bool,
     page: PageParams,
 ) -> Result<(Vec<(AttendeeRow, Option<NaiveDateTime>)>, i64), AppError> {
     let mut search = q.map(Search::words_or_substring);
@@ -306,6 +314,9 @@ async fn query_rows(
         };
         if let Some(organisation) = &filter.organisation {
             query = query.filter(attendees::organisation.eq(organisation.clone()));
+        }
+        if !with_hidden {
+            query = query.filter(attendees::hidden.eq(false));
         }
         match search {
             Some(Search::Words(words)) => query.filter(

@@ -32,6 +32,8 @@ pub(crate) struct AttendeeRow {
     pub profile_picture: Option<String>,
     pub checkin_token: String,
     pub created_at: NaiveDateTime,
+    /// Hidden from other attendees' directory: only their connections find them.
+    pub hidden: bool,
 }
 
 impl AttendeeRow {
@@ -266,6 +268,10 @@ pub async fn get(conn: &mut DbConn<'_>, actor: &Actor, id: i32) -> Result<Attend
             let connected = link
                 .as_ref()
                 .is_some_and(|l| l.status == RequestStatus::Accepted);
+            // Who hid is as unknown to others as someone who does not exist.
+            if row.hidden && !connected {
+                return Err(AppError::not_found("Attendee"));
+            }
             let visibility = Visibility::of(Relation::attendee(connected));
             Ok(Attendee {
                 connection: link,

@@ -183,6 +183,7 @@ mod tests {
             profile_picture: None,
             checkin_token: "ab".repeat(20),
             created_at: chrono::NaiveDateTime::default(),
+            hidden: false,
         }
     }
 

@@ -32,6 +32,8 @@ static DIRECTORIES: LazyLock<quick_cache::sync::Cache<Key, Arc<Directory>>> =
 /// One attendee as the substring search sees them.
 struct Person {
     id: i32,
+    /// Hidden from other attendees' searches (the organiser and the door still find them).
+    hidden: bool,
     /// The four folded fields, separated by NUL so that a substring never spans two.
     fields: Box<str>,
 }
@@ -60,26 +62,30 @@ impl Directory {
 
     async fn load(conn: &mut DbConn<'_>, event_id: i32) -> Result<Arc<Self>, AppError> {
         // Read after the version: the rows are at least as new as the key they are kept under.
-        let rows: Vec<(i32, String, String, Option<String>, Option<String>)> = attendees::table
-            .filter(attendees::event_id.eq(event_id))
-            .order((
-                attendees::last_name.asc(),
-                attendees::first_name.asc(),
-                attendees::id.asc(),
-            ))
-            .select((
-                attendees::id,
-                attendees::first_name,
-                attendees::last_name,
-                attendees::organisation,
-                attendees::role,
-            ))
-            .load(conn)
-            .await?;
+        let rows: Vec<(i32, String, String, Option<String>, Option<String>, bool)> =
+            attendees::table
+                .filter(attendees::event_id.eq(event_id))
+                .order((
+                    attendees::last_name.asc(),
+                    attendees::first_name.asc(),
+                    attendees::id.asc(),
+                ))
+                .select((
+                    attendees::id,
+                    attendees::first_name,
+                    attendees::last_name,
+                    attendees::organisation,
+                    attendees::role,
+                    attendees::hidden,
+                ))
+                .load(conn)
+                .await?;
         // Folding and indexing thousands of names is CPU work: off the async workers.
         let directory = crate::cpu::DIRECTORY
             .run(move || {
-                Self::new(rows.iter().map(|(id, first, last, organisation, role)| {
+                let hidden: std::collections::HashSet<i32> =
+                    rows.iter().filter(|row| row.5).map(|row| row.0).collect();
+                Self::new(rows.iter().map(|(id, first, last, organisation, role, _)| {
                     (
                         *id,
                         [
@@ -90,23 +96,26 @@ impl Directory {
                         ],
                     )
                 }))
+                .hiding(&hidden)
             })
             .await?;
         Ok(Arc::new(directory))
     }
 
-    /// `search`, off the async workers when the directory is large enough for it to matter.
+    /// `search_among`, off the async workers when the directory is large enough for it to
+    /// matter.
     pub(crate) async fn search_in_turn(
         self: Arc<Self>,
         q: String,
         offset: usize,
         limit: usize,
+        with_hidden: bool,
     ) -> Result<(usize, Vec<i32>), AppError> {
         if self.people.len() < SEARCHED_IN_PLACE {
-            return Ok(self.search(&q, offset, limit));
+            return Ok(self.search_among(&q, offset, limit, with_hidden));
         }
         crate::cpu::DIRECTORY
-            .run(move || self.search(&q, offset, limit))
+            .run(move || self.search_among(&q, offset, limit, with_hidden))
             .await
     }
 
@@ -125,6 +134,7 @@ impl Directory {
                 }
                 Person {
                     id,
+                    hidden: false,
                     fields: fields.join("\0").into(),
                 }
             })
@@ -137,10 +147,30 @@ impl Directory {
         Self { people, words }
     }
 
-    /// How many match `q`, and the ids of those on the page, in name order. Word beginnings
-    /// first; when nothing begins so (or a word is too short), anywhere inside a field, as
-    /// the database search of the organiser's lists does.
-    pub(crate) fn search(&self, q: &str, offset: usize, limit: usize) -> (usize, Vec<i32>) {
+    /// Marks these people hidden from other attendees.
+    fn hiding(mut self, hidden: &std::collections::HashSet<i32>) -> Self {
+        for person in &mut self.people {
+            person.hidden = hidden.contains(&person.id);
+        }
+        self
+    }
+
+    /// `search_among` everyone, hidden or not.
+    #[cfg(test)]
+    fn search(&self, q: &str, offset: usize, limit: usize) -> (usize, Vec<i32>) {
+        self.search_among(q, offset, limit, true)
+    }
+
+    /// How many match `q`, and the ids of those on the page, in name order; those hidden
+    /// only `with_hidden`. Word beginnings first; when nothing begins so (or a word is too
+    /// short), anywhere inside a field, as the database search of the organiser's lists does.
+    fn search_among(
+        &self,
+        q: &str,
+        offset: usize,
+        limit: usize,
+        with_hidden: bool,
+    ) -> (usize, Vec<i32>) {
         let q = fold(q);
         if searches_by_words(&q) {
             let mut found = vec![true; self.people.len()];
@@ -159,12 +189,17 @@ impl Directory {
                 }
                 found.iter_mut().zip(has_word).for_each(|(f, h)| *f &= h);
             }
-            let page = self.page(|position, _| found[position], offset, limit);
+            let page = self.page(|position, _| found[position], offset, limit, with_hidden);
             if page.0 > 0 {
                 return page;
             }
         }
-        self.page(|_, p| p.fields.contains(q.as_str()), offset, limit)
+        self.page(
+            |_, p| p.fields.contains(q.as_str()),
+            offset,
+            limit,
+            with_hidden,
+        )
     }
 
     fn page(
@@ -172,11 +207,12 @@ impl Directory {
         matches: impl Fn(usize, &Person) -> bool,
         offset: usize,
         limit: usize,
+        with_hidden: bool,
     ) -> (usize, Vec<i32>) {
         let mut total = 0;
         let mut page = Vec::new();
         for (position, person) in self.people.iter().enumerate() {
-            if !matches(position, person) {
+            if (person.hidden && !with_hidden) || !matches(position, person) {
                 continue;
             }
             if total >= offset && page.len() < limit {
@@ -290,6 +326,27 @@ mod tests {
         // A substring never joins the end of one field to the start of the next.
         assert_eq!(people.search("hoppernavy", 0, 10), (0, vec![]));
         assert_eq!(people.search("nobody", 0, 10), (0, vec![]));
+    }
+
+    #[test]
+    fn who_hid_is_found_only_by_those_who_may_see_hidden_people() {
+        let people = directory(&[
+            ["Ada", "Lovelace", "Analytical Engines", "Engineer"],
+            ["Zoë", "Turing", "Acme", "Software engineer"],
+            ["Grace", "Hopper", "Navy", "Engineer"],
+        ])
+        .hiding(&[2].into());
+        assert_eq!(
+            people.search_among("engineer", 0, 10, false),
+            (2, vec![1, 3])
+        );
+        assert_eq!(people.search_among("engineer", 1, 1, false), (2, vec![3]));
+        assert_eq!(people.search_among("zoe", 0, 10, false), (0, vec![]));
+        assert_eq!(people.search_among("uring", 0, 10, false), (0, vec![]));
+        assert_eq!(
+            people.search_among("engineer", 0, 10, true),
+            (3, vec![1, 2, 3])
+        );
     }
 
     #[test]

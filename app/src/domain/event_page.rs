@@ -24,11 +24,12 @@ pub async fn page(conn: &mut DbConn<'_>, code: &str) -> Result<EventInvite, AppE
 }
 
 /// The newest people registered, those with a photo first, each as a first name and an
-/// initial: the page is public, so no one's full name is on it. Everyone registered is in
-/// the event's directory; who hides from it will be left out here too.
+/// initial: the page is public, so no one's full name is on it. Who hid from the directory
+/// is left out.
 async fn going(conn: &mut DbConn<'_>, event_id: i32) -> Result<Vec<Face>, AppError> {
     let rows: Vec<(String, String, Option<String>)> = attendees::table
         .filter(attendees::event_id.eq(event_id))
+        .filter(attendees::hidden.eq(false))
         .order((attendees::created_at.desc(), attendees::id.desc()))
         .limit(FACES_LOOKED_AT)
         .select((

@@ -1,10 +1,14 @@
-//! What an attendee lets others do: who may ask them for a 1:1 meeting (everyone at the
-//! event, only their connections, or nobody). Decided here, on every meeting request.
+//! What an attendee lets others see and do: whether they are in the people directory
+//! (hidden, only their connections find them; the organiser and the door always do), and
+//! who may ask them for a 1:1 meeting (everyone at the event, only their connections, or
+//! nobody). The directory, search and the event's page leave hidden people out; profiles,
+//! connection and meeting requests answer 404 for them, as for someone who does not exist.
 
+use super::attendees::AttendeeRow;
 use super::{connections, Actor};
 use crate::db::DbConn;
 use crate::error::AppError;
-use crate::models::{MeetingsFrom, Privacy, RequestStatus};
+use crate::models::{MeetingsFrom, Privacy, PrivacyPatch, RequestStatus};
 use crate::schema::attendees;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
@@ -12,20 +16,36 @@ use diesel_async::RunQueryDsl;
 /// My settings; only mine.
 pub async fn get(conn: &mut DbConn<'_>, actor: &Actor, id: i32) -> Result<Privacy, AppError> {
     mine(actor, id)?;
+    let (meetings_from, hidden): (String, bool) = attendees::table
+        .find(id)
+        .select((attendees::meetings_from, attendees::hidden))
+        .first(conn)
+        .await
+        .optional()?
+        .ok_or_else(|| AppError::not_found("Attendee"))?;
     Ok(Privacy {
-        meetings_from: meetings_from(conn, id).await?,
+        // The column's CHECK admits only the three names.
+        meetings_from: MeetingsFrom::parse(&meetings_from).unwrap_or_default(),
+        hidden,
     })
 }
 
+/// Changes what is given; answers the settings as they now are.
 pub async fn put(
     conn: &mut DbConn<'_>,
     actor: &Actor,
     id: i32,
-    privacy: Privacy,
+    patch: PrivacyPatch,
 ) -> Result<Privacy, AppError> {
-    mine(actor, id)?;
+    let current = get(conn, actor, id).await?;
     diesel::update(attendees::table.find(id))
-        .set(attendees::meetings_from.eq(privacy.meetings_from.as_str()))
+        .set((
+            attendees::meetings_from.eq(patch
+                .meetings_from
+                .unwrap_or(current.meetings_from)
+                .as_str()),
+            attendees::hidden.eq(patch.hidden.unwrap_or(current.hidden)),
+        ))
         .execute(conn)
         .await?;
     get(conn, actor, id).await
@@ -51,35 +71,35 @@ async fn meetings_from(conn: &mut DbConn<'_>, id: i32) -> Result<MeetingsFrom, A
     Ok(MeetingsFrom::parse(&value).unwrap_or_default())
 }
 
-/// Whether `me` may ask `target` (of the same event, already found) for a meeting: 403
-/// `meetings_closed` with the reason when their setting says no.
+/// Whether `me` may ask `target` (of the same event, already found) for a meeting: 404 when
+/// they hid from the directory and are not connected; 403 `meetings_closed` with the reason
+/// when their setting says no.
 pub(crate) async fn may_ask_for_meeting(
     conn: &mut DbConn<'_>,
     me: i32,
-    target: i32,
-    target_name: &str,
+    target: &AttendeeRow,
 ) -> Result<(), AppError> {
+    let setting = meetings_from(conn, target.id).await?;
+    if setting == MeetingsFrom::Everyone && !target.hidden {
+        return Ok(());
+    }
+    let connected = connections::links(conn, me, &[target.id])
+        .await?
+        .get(&target.id)
+        .is_some_and(|link| link.status == RequestStatus::Accepted);
+    if target.hidden && !connected {
+        return Err(AppError::not_found("Attendee"));
+    }
+    let name = &target.first_name;
     let closed = |message: String| AppError::Refused {
         code: "meetings_closed".into(),
         message,
     };
-    match meetings_from(conn, target).await? {
-        MeetingsFrom::Everyone => Ok(()),
-        MeetingsFrom::Nobody => Err(closed(format!(
-            "{target_name} is not taking meeting requests."
+    match setting {
+        MeetingsFrom::Nobody => Err(closed(format!("{name} is not taking meeting requests."))),
+        MeetingsFrom::Connections if !connected => Err(closed(format!(
+            "{name} takes meeting requests from their connections only. Connect first."
         ))),
-        MeetingsFrom::Connections => {
-            let connected = connections::links(conn, me, &[target])
-                .await?
-                .get(&target)
-                .is_some_and(|link| link.status == RequestStatus::Accepted);
-            if connected {
-                Ok(())
-            } else {
-                Err(closed(format!(
-                    "{target_name} takes meeting requests from their connections only. Connect first."
-                )))
-            }
-        }
+        _ => Ok(()),
     }
 }

@@ -67,18 +67,25 @@ pub async fn my_privacy() -> Result<crate::models::Privacy, AppError> {
     crate::domain::privacy::get(&mut conn, &actor, me).await
 }
 
+/// A ticked box arrives as `on`; an unticked one not at all.
 #[server(prefix = "/rpc")]
-pub async fn save_privacy(meetings_from: String) -> Result<crate::models::Privacy, AppError> {
+pub async fn save_privacy(
+    meetings_from: String,
+    hidden: Option<String>,
+) -> Result<crate::models::Privacy, AppError> {
     let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     let (me, _) = actor.attendee()?;
     let meetings_from = crate::models::MeetingsFrom::parse(&meetings_from).ok_or_else(|| {
         AppError::field("meetings_from", "Choose everyone, connections or nobody.")
     })?;
-    let privacy = crate::models::Privacy { meetings_from };
-    crate::domain::privacy::put(&mut conn, &actor, me, privacy).await
+    let patch = crate::models::PrivacyPatch {
+        meetings_from: Some(meetings_from),
+        hidden: Some(hidden.is_some()),
+    };
+    crate::domain::privacy::put(&mut conn, &actor, me, patch).await
 }
 
-/// Who may ask me for a meeting.
+/// Whether other attendees find me, and who may ask me for a meeting.
 #[component]
 fn MeetingSettings() -> impl IntoView {
     use crate::models::MeetingsFrom;
@@ -88,7 +95,7 @@ fn MeetingSettings() -> impl IntoView {
     let saved = move || matches!(save.value().get(), Some(Ok(_)));
     view! {
         <section class="card" aria-labelledby="meetings-title">
-            <h2 id="meetings-title">"Meeting requests"</h2>
+            <h2 id="meetings-title">"Privacy"</h2>
             <Suspense fallback=|| view! { <p class="muted" aria-busy="true">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match settings.await {
@@ -109,6 +116,11 @@ fn MeetingSettings() -> impl IntoView {
                                     </label>
                                 }).collect_view()}
                             </fieldset>
+                            <label class="check">
+                                <input type="checkbox" name="hidden" checked=now.hidden aria-describedby="hidden-note"/>
+                                " Hide me from the people directory"
+                            </label>
+                            <p class="field-note" id="hidden-note">"Other attendees will not find you in the directory, in search or on the event's page. Your connections still see you; the organiser always does."</p>
                             {move || saved().then(|| view! { <p class="saved" role="status">"Saved."</p> })}
                             <Submit label="Save" busy="Saving…" pending=Signal::from(save.pending())/>
                         </ActionForm>

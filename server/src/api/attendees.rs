@@ -5,7 +5,7 @@ use app::domain::Caller;
 use app::domain::{attendee_lists, attendees, badges, privacy};
 use app::error::AppError;
 use app::inputs::{PageParams, ProfilePatch};
-use app::models::{Attendee, BadgeChoice, MyBadge, Page, Privacy};
+use app::models::{Attendee, BadgeChoice, MyBadge, Page, Privacy, PrivacyPatch};
 use app::photos::MAX_UPLOAD_BYTES;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::Json;
@@ -121,7 +121,7 @@ async fn choose_badge(
     path = "/attendees/{id}/privacy",
     tag = "attendees",
     params(("id" = i32, Path, description = "The record's id")),
-    responses((status = 200, description = "Who may ask me for meetings", body = Privacy), ApiErrors)
+    responses((status = 200, description = "Whether I am hidden from the directory, who may ask me for meetings", body = Privacy), ApiErrors)
 )]
 async fn privacy_settings(caller: Caller, Id(id): Id) -> Result<Json<Privacy>, AppError> {
     let (actor, mut conn) = caller.open().await?;
@@ -133,13 +133,13 @@ async fn privacy_settings(caller: Caller, Id(id): Id) -> Result<Json<Privacy>, A
     path = "/attendees/{id}/privacy",
     tag = "attendees",
     params(("id" = i32, Path, description = "The record's id")),
-    request_body = Privacy,
+    request_body = PrivacyPatch,
     responses((status = 200, description = "Saved", body = Privacy), ApiErrors)
 )]
 async fn set_privacy(
     caller: Caller,
     Id(id): Id,
-    ApiJson(settings): ApiJson<Privacy>,
+    ApiJson(settings): ApiJson<PrivacyPatch>,
 ) -> Result<Json<Privacy>, AppError> {
     let (actor, mut conn) = caller.open().await?;
     Ok(Json(privacy::put(&mut conn, &actor, id, settings).await?))
