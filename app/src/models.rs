@@ -7,8 +7,10 @@ use serde::{Deserialize, Serialize};
 mod badge_layout;
 /// The door's shapes (staff, lists, scans), re-exported here.
 mod door;
+mod preferences;
 pub use badge_layout::*;
 pub use door::*;
+pub use preferences::*;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -287,75 +289,6 @@ impl Inbox {
     pub fn total(&self) -> i64 {
         self.connection_requests + self.appointment_requests
     }
-}
-
-/// An attendee's badge as it will print (a document for an `<iframe srcdoc>` of the badge's
-/// size), what it may show beside the name, and what they let it show.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct MyBadge {
-    pub preview: String,
-    pub width_mm: f32,
-    pub height_mm: f32,
-    pub organisation: Option<String>,
-    pub role: Option<String>,
-    pub shows_organisation: bool,
-    pub shows_role: bool,
-}
-
-/// Who may ask an attendee for a 1:1 meeting (`GET`/`PUT /api/attendees/<id>/privacy`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(rename_all = "lowercase")]
-pub enum MeetingsFrom {
-    #[default]
-    Everyone,
-    Connections,
-    Nobody,
-}
-
-impl MeetingsFrom {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Everyone => "everyone",
-            Self::Connections => "connections",
-            Self::Nobody => "nobody",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        [Self::Everyone, Self::Connections, Self::Nobody]
-            .into_iter()
-            .find(|choice| choice.as_str() == value)
-    }
-}
-
-/// What an attendee lets others see and do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct Privacy {
-    pub meetings_from: MeetingsFrom,
-    /// Hidden from other attendees' directory, search and the event's page; only
-    /// connections still find them.
-    pub hidden: bool,
-}
-
-/// A change of `Privacy`; absent fields stay as they are.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct PrivacyPatch {
-    pub meetings_from: Option<MeetingsFrom>,
-    pub hidden: Option<bool>,
-}
-
-/// What an attendee lets their badge show beside their name (`PUT /api/attendees/<id>/badge`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct BadgeChoice {
-    pub show_organisation: bool,
-    pub show_role: bool,
 }
 
 /// An event's public page: the event, who hosts it, and some of who is going.

@@ -38,22 +38,8 @@ async fn a_hidden_attendee_is_absent_from_every_path_but_their_connections_and_t
         .unwrap()
         .to_owned();
     // Ada and Grace are connected before Grace hides.
-    let request: Value = app
-        .post(
-            &ada,
-            "/api/connections",
-            json!({ "connected_attendee_id": grace_id }),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    app.put(
-        &grace,
-        &format!("/api/connections/{}", request["id"]),
-        json!({ "status": "accepted" }),
-    )
-    .await;
+    let request = app.ask_to_connect(&ada, grace_id).await;
+    app.accept_connection(&grace, request).await;
     assert!(invite(&app, &code).await.contains("Grace T."));
 
     let hidden = app

@@ -49,29 +49,13 @@ async fn an_attendee_takes_meeting_requests_from_everyone_connections_or_nobody(
         body["error"]["message"],
         "Grace takes meeting requests from their connections only. Connect first."
     );
-    let request: Value = app
-        .post(
-            &bob,
-            "/api/connections",
-            json!({ "connected_attendee_id": grace_id }),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let request = app.ask_to_connect(&bob, grace_id).await;
     assert_eq!(
         ask(&app, &bob, grace_id, 11).await.status(),
         StatusCode::FORBIDDEN,
         "asked is not connected"
     );
-    let accepted = app
-        .put(
-            &grace,
-            &format!("/api/connections/{}", request["id"]),
-            json!({ "status": "accepted" }),
-        )
-        .await;
-    assert_eq!(accepted.status(), StatusCode::OK);
+    app.accept_connection(&grace, request).await;
     assert_eq!(
         ask(&app, &bob, grace_id, 11).await.status(),
         StatusCode::CREATED

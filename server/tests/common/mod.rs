@@ -424,6 +424,33 @@ pub fn session_cookie(response: &Response) -> String {
 }
 
 impl TestApp {
+    /// `asker` asks attendee `asked_id` to connect; answers the request's id.
+    pub async fn ask_to_connect(&self, asker: &Client, asked_id: i64) -> i64 {
+        let response = self
+            .post(
+                asker,
+                "/api/connections",
+                json!({ "connected_attendee_id": asked_id }),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        response.json::<Value>().await.unwrap()["id"]
+            .as_i64()
+            .unwrap()
+    }
+
+    /// The person asked accepts connection request `request_id`.
+    pub async fn accept_connection(&self, asked: &Client, request_id: i64) {
+        let response = self
+            .put(
+                asked,
+                &format!("/api/connections/{request_id}"),
+                json!({ "status": "accepted" }),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+
     /// Uploads `bytes` as the multipart field `photo` of attendee `id`.
     pub async fn upload_photo(
         &self,
