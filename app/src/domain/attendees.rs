@@ -34,6 +34,8 @@ pub(crate) struct AttendeeRow {
     pub created_at: NaiveDateTime,
     /// Hidden from other attendees' directory: only their connections find them.
     pub hidden: bool,
+    /// Who may ask them for a meeting (`MeetingsFrom`'s names).
+    pub meetings_from: String,
 }
 
 impl AttendeeRow {
@@ -268,10 +270,7 @@ pub async fn get(conn: &mut DbConn<'_>, actor: &Actor, id: i32) -> Result<Attend
             let connected = link
                 .as_ref()
                 .is_some_and(|l| l.status == RequestStatus::Accepted);
-            // Who hid is as unknown to others as someone who does not exist.
-            if row.hidden && !connected {
-                return Err(AppError::not_found("Attendee"));
-            }
+            super::privacy::seen_by(&row, connected)?;
             let visibility = Visibility::of(Relation::attendee(connected));
             Ok(Attendee {
                 connection: link,

@@ -184,6 +184,7 @@ mod tests {
             checkin_token: "ab".repeat(20),
             created_at: chrono::NaiveDateTime::default(),
             hidden: false,
+            meetings_from: "everyone".into(),
         }
     }
 

@@ -185,11 +185,11 @@ pub async fn request(
         ));
     }
     let target = attendees::find_in_event(conn, target_id, event_id).await?;
-    // Who hid from the directory cannot be found to be asked.
-    if target.hidden {
-        return Err(AppError::not_found("Attendee"));
-    }
     let existing = between(conn, me, target_id).await?;
+    let connected = existing
+        .as_ref()
+        .is_some_and(|row| row.status() == RequestStatus::Accepted);
+    super::privacy::seen_by(&target, connected)?;
     // The request and the mail telling the other person: both or neither.
     let id = conn
         .transaction::<_, AppError, _>(async |conn| {

@@ -8,7 +8,7 @@ use super::attendees::AttendeeRow;
 use super::{connections, Actor};
 use crate::db::DbConn;
 use crate::error::AppError;
-use crate::models::{MeetingsFrom, Privacy, PrivacyPatch, RequestStatus};
+use crate::models::{MeetingsFrom, Privacy, PrivacyPatch};
 use crate::schema::attendees;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
@@ -38,17 +38,18 @@ pub async fn put(
     patch: PrivacyPatch,
 ) -> Result<Privacy, AppError> {
     let current = get(conn, actor, id).await?;
+    let next = Privacy {
+        meetings_from: patch.meetings_from.unwrap_or(current.meetings_from),
+        hidden: patch.hidden.unwrap_or(current.hidden),
+    };
     diesel::update(attendees::table.find(id))
         .set((
-            attendees::meetings_from.eq(patch
-                .meetings_from
-                .unwrap_or(current.meetings_from)
-                .as_str()),
-            attendees::hidden.eq(patch.hidden.unwrap_or(current.hidden)),
+            attendees::meetings_from.eq(next.meetings_from.as_str()),
+            attendees::hidden.eq(next.hidden),
         ))
         .execute(conn)
         .await?;
-    get(conn, actor, id).await
+    Ok(next)
 }
 
 fn mine(actor: &Actor, id: i32) -> Result<(), AppError> {
@@ -59,37 +60,31 @@ fn mine(actor: &Actor, id: i32) -> Result<(), AppError> {
     Ok(())
 }
 
-async fn meetings_from(conn: &mut DbConn<'_>, id: i32) -> Result<MeetingsFrom, AppError> {
-    let value: String = attendees::table
-        .find(id)
-        .select(attendees::meetings_from)
-        .first(conn)
-        .await
-        .optional()?
-        .ok_or_else(|| AppError::not_found("Attendee"))?;
-    // The column's CHECK admits only the three names.
-    Ok(MeetingsFrom::parse(&value).unwrap_or_default())
+/// Who hid from the directory is, to an attendee not connected with them, as unknown as
+/// someone who does not exist (404); everyone else sees them. The one rule for every path
+/// that finds a person by id: their profile, connection and meeting requests.
+pub(crate) fn seen_by(target: &AttendeeRow, connected: bool) -> Result<(), AppError> {
+    if target.hidden && !connected {
+        return Err(AppError::not_found("Attendee"));
+    }
+    Ok(())
 }
 
-/// Whether `me` may ask `target` (of the same event, already found) for a meeting: 404 when
-/// they hid from the directory and are not connected; 403 `meetings_closed` with the reason
-/// when their setting says no.
+/// Whether `me` may ask `target` (of the same event, already found) for a meeting: not
+/// when they are hidden from `me` (`seen_by`); 403 `meetings_closed` with the reason when
+/// their setting says no.
 pub(crate) async fn may_ask_for_meeting(
     conn: &mut DbConn<'_>,
     me: i32,
     target: &AttendeeRow,
 ) -> Result<(), AppError> {
-    let setting = meetings_from(conn, target.id).await?;
+    // The column's CHECK admits only the three names.
+    let setting = MeetingsFrom::parse(&target.meetings_from).unwrap_or_default();
     if setting == MeetingsFrom::Everyone && !target.hidden {
         return Ok(());
     }
-    let connected = connections::links(conn, me, &[target.id])
-        .await?
-        .get(&target.id)
-        .is_some_and(|link| link.status == RequestStatus::Accepted);
-    if target.hidden && !connected {
-        return Err(AppError::not_found("Attendee"));
-    }
+    let connected = connections::are_connected(conn, me, target.id).await?;
+    seen_by(target, connected)?;
     let name = &target.first_name;
     let closed = |message: String| AppError::Refused {
         code: "meetings_closed".into(),

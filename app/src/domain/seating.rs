@@ -258,25 +258,19 @@ pub async fn rsvp(
     }
     // The profile comes along with the choices made about it: what the badge shows, who
     // may ask for meetings.
-    let (row, password_hash, badge_organisation, badge_role, meetings_from): (
-        AttendeeRow,
-        String,
-        bool,
-        bool,
-        String,
-    ) = attendees::table
-        .find(me)
-        .select((
-            AttendeeRow::as_select(),
-            attendees::password_hash,
-            attendees::badge_organisation,
-            attendees::badge_role,
-            attendees::meetings_from,
-        ))
-        .first(conn)
-        .await
-        .optional()?
-        .ok_or(AppError::Unauthenticated)?;
+    let (row, password_hash, badge_organisation, badge_role): (AttendeeRow, String, bool, bool) =
+        attendees::table
+            .find(me)
+            .select((
+                AttendeeRow::as_select(),
+                attendees::password_hash,
+                attendees::badge_organisation,
+                attendees::badge_role,
+            ))
+            .first(conn)
+            .await
+            .optional()?
+            .ok_or(AppError::Unauthenticated)?;
     let copy = insert_seated(
         conn,
         NewAttendee {
@@ -292,7 +286,7 @@ pub async fn rsvp(
             checkin_token: random_hex(20),
             badge_organisation: Some(badge_organisation),
             badge_role: Some(badge_role),
-            meetings_from: Some(meetings_from),
+            meetings_from: Some(row.meetings_from),
         },
     )
     .await?;
