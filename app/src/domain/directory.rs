@@ -83,20 +83,21 @@ impl Directory {
         // Folding and indexing thousands of names is CPU work: off the async workers.
         let directory = crate::cpu::DIRECTORY
             .run(move || {
-                let hidden: std::collections::HashSet<i32> =
-                    rows.iter().filter(|row| row.5).map(|row| row.0).collect();
-                Self::new(rows.iter().map(|(id, first, last, organisation, role, _)| {
-                    (
-                        *id,
-                        [
-                            first.as_str(),
-                            last,
-                            organisation.as_deref().unwrap_or(""),
-                            role.as_deref().unwrap_or(""),
-                        ],
-                    )
-                }))
-                .hiding(&hidden)
+                Self::new(
+                    rows.iter()
+                        .map(|(id, first, last, organisation, role, hidden)| {
+                            (
+                                *id,
+                                [
+                                    first.as_str(),
+                                    last,
+                                    organisation.as_deref().unwrap_or(""),
+                                    role.as_deref().unwrap_or(""),
+                                ],
+                                *hidden,
+                            )
+                        }),
+                )
             })
             .await?;
         Ok(Arc::new(directory))
@@ -119,12 +120,12 @@ impl Directory {
             .await
     }
 
-    /// The directory of these people, given in name order.
-    fn new<'a>(people: impl Iterator<Item = (i32, [&'a str; 4])>) -> Self {
+    /// The directory of these people, given in name order, each with whether they hid.
+    fn new<'a>(people: impl Iterator<Item = (i32, [&'a str; 4], bool)>) -> Self {
         let mut postings: HashMap<String, Vec<u32>> = HashMap::new();
         let people = people
             .enumerate()
-            .map(|(position, (id, fields))| {
+            .map(|(position, (id, fields, hidden))| {
                 let fields = fields.map(fold);
                 for word in fields.iter().flat_map(|f| words_of(f)) {
                     let list = postings.entry(word.to_owned()).or_default();
@@ -134,7 +135,7 @@ impl Directory {
                 }
                 Person {
                     id,
-                    hidden: false,
+                    hidden,
                     fields: fields.join("\0").into(),
                 }
             })
@@ -145,14 +146,6 @@ impl Directory {
             .collect();
         words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         Self { people, words }
-    }
-
-    /// Marks these people hidden from other attendees.
-    fn hiding(mut self, hidden: &std::collections::HashSet<i32>) -> Self {
-        for person in &mut self.people {
-            person.hidden = hidden.contains(&person.id);
-        }
-        self
     }
 
     /// `search_among` everyone, hidden or not.
@@ -299,7 +292,16 @@ mod tests {
     use super::{fold, Directory};
 
     fn directory(people: &[[&str; 4]]) -> Directory {
-        Directory::new((1..).zip(people.iter().copied()))
+        hiding(people, &[])
+    }
+
+    /// The directory of `people` (ids from 1) with those of `hidden` hidden.
+    fn hiding(people: &[[&str; 4]], hidden: &[i32]) -> Directory {
+        Directory::new(
+            (1..)
+                .zip(people.iter().copied())
+                .map(|(id, fields)| (id, fields, hidden.contains(&id))),
+        )
     }
 
     #[test]
@@ -330,12 +332,14 @@ mod tests {
 
     #[test]
     fn who_hid_is_found_only_by_those_who_may_see_hidden_people() {
-        let people = directory(&[
-            ["Ada", "Lovelace", "Analytical Engines", "Engineer"],
-            ["Zoë", "Turing", "Acme", "Software engineer"],
-            ["Grace", "Hopper", "Navy", "Engineer"],
-        ])
-        .hiding(&[2].into());
+        let people = hiding(
+            &[
+                ["Ada", "Lovelace", "Analytical Engines", "Engineer"],
+                ["Zoë", "Turing", "Acme", "Software engineer"],
+                ["Grace", "Hopper", "Navy", "Engineer"],
+            ],
+            &[2],
+        );
         assert_eq!(
             people.search_among("engineer", 0, 10, false),
             (2, vec![1, 3])
