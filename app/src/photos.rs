@@ -141,7 +141,7 @@ pub fn may_upload(key: String) -> Result<(), AppError> {
         .map_err(|_| AppError::TooManyAttempts)
 }
 
-fn too_large() -> AppError {
+pub fn too_large() -> AppError {
     AppError::TooLarge("The photo is larger than 5 MB. Please choose a smaller one.".into())
 }
 
@@ -246,6 +246,31 @@ impl PhotoStore for LocalPhotoStore {
             }
             _ => Ok(()),
         }
+    }
+}
+
+/// Where stored pictures (photos and covers) are served from.
+pub const PHOTO_PATH: &str = "/media/photos";
+
+/// Stores a picture made here under a new name of its own (never reused, so it may be
+/// cached for good); answers its address.
+pub async fn keep(store: &dyn PhotoStore, picture: Vec<u8>) -> Result<String, AppError> {
+    let name = format!("{}.jpg", crate::domain::random_hex(16));
+    store.put(&name, picture).await?;
+    Ok(format!("{PHOTO_PATH}/{name}"))
+}
+
+/// Deletes the stored picture at `address`. A file that cannot be deleted is logged, and
+/// whatever change it followed stands; an address not of ours is left alone.
+pub async fn discard(store: &dyn PhotoStore, address: &str) {
+    let Some(name) = address
+        .strip_prefix(PHOTO_PATH)
+        .and_then(|n| n.strip_prefix('/'))
+    else {
+        return;
+    };
+    if let Err(error) = store.delete(name).await {
+        tracing::warn!(%error, picture = %address, "could not delete a picture no one shows");
     }
 }
 

@@ -264,7 +264,7 @@ pub async fn seed(pool: &DbPool, photos: &dyn PhotoStore, spec: &Spec) -> Result
             .put(&name, picture(&mut rng)?)
             .await
             .map_err(failed)?;
-        pictures.push(format!("{}/{name}", app::domain::attendees::PHOTO_PATH));
+        pictures.push(format!("{}/{name}", app::photos::PHOTO_PATH));
     }
     let photo_every = (spec.big_event / spec.with_photo.max(1)).max(1);
 

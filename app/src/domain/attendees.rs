@@ -3,7 +3,7 @@
 
 use super::authorization::{Relation, Visibility};
 use super::events::find_row as find_event_row;
-use super::{connections, events, random_hex, Actor};
+use super::{connections, events, Actor};
 use crate::db::{DbConn, DbPool};
 use crate::error::AppError;
 use crate::inputs::ProfilePatch;
@@ -191,9 +191,7 @@ pub async fn set_photo(
         .await?
         .profile_picture;
     let thumbnail = photos::thumbnail_in_turn(upload).await?;
-    let name = format!("{}.jpg", random_hex(16));
-    store.put(&name, thumbnail).await?;
-    let address = format!("{PHOTO_PATH}/{name}");
+    let address = photos::keep(store, thumbnail).await?;
     diesel::update(attendees::table.find(id))
         .set(attendees::profile_picture.eq(&address))
         .execute(&mut pool.get().await?)
@@ -227,24 +225,12 @@ pub(crate) async fn forget_photos(
         .load(conn)
         .await?;
     for address in addresses {
-        if shown.iter().flatten().any(|still| still == address) {
-            continue;
-        }
-        let Some(name) = address
-            .strip_prefix(PHOTO_PATH)
-            .and_then(|n| n.strip_prefix('/'))
-        else {
-            continue;
-        };
-        if let Err(error) = store.delete(name).await {
-            tracing::warn!(%error, photo = %address, "could not delete a photo no one shows");
+        if !shown.iter().flatten().any(|still| still == address) {
+            photos::discard(store, address).await;
         }
     }
     Ok(())
 }
-
-/// Where photos are served from.
-pub const PHOTO_PATH: &str = "/media/photos";
 
 async fn find_row(conn: &mut DbConn<'_>, id: i32) -> Result<AttendeeRow, AppError> {
     attendees::table

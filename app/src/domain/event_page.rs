@@ -1,8 +1,7 @@
 //! The public page of an event beyond its fields: the cover picture its organiser uploads,
 //! and the faces of who is going.
 
-use super::attendees::PHOTO_PATH;
-use super::{events, random_hex, Actor};
+use super::{events, Actor};
 use crate::db::{DbConn, DbPool};
 use crate::error::AppError;
 use crate::models::{Event, EventInvite, Face};
@@ -83,9 +82,7 @@ pub async fn set_cover(
         .await?
         .cover_image;
     let picture = photos::cover_in_turn(upload).await?;
-    let name = format!("{}.jpg", random_hex(16));
-    store.put(&name, picture).await?;
-    let address = format!("{PHOTO_PATH}/{name}");
+    let address = photos::keep(store, picture).await?;
     let conn = &mut pool.get().await?;
     let set = diesel::update(
         events_table::table
@@ -97,10 +94,13 @@ pub async fn set_cover(
     .await?;
     if set == 0 {
         // Deleted while the picture was being made: nothing shows it.
-        forget(store, Some(address)).await;
+        photos::discard(store, &address).await;
         return Err(AppError::not_found("Event"));
     }
-    forget(store, before).await;
+    // Each upload has its own name: the replaced cover is no one's.
+    if let Some(before) = before {
+        photos::discard(store, &before).await;
+    }
     events::get_owned(conn, actor, id).await
 }
 
@@ -116,23 +116,10 @@ pub async fn remove_cover(
         .set(events_table::cover_image.eq(None::<String>))
         .execute(conn)
         .await?;
-    forget(store, before).await;
-    events::get_owned(conn, actor, id).await
-}
-
-/// Deletes a cover no event shows any more (each upload has its own name); a file that
-/// cannot be deleted is logged, and the change it followed stands.
-async fn forget(store: &dyn PhotoStore, address: Option<String>) {
-    let Some(address) = address else { return };
-    let Some(name) = address
-        .strip_prefix(PHOTO_PATH)
-        .and_then(|n| n.strip_prefix('/'))
-    else {
-        return;
-    };
-    if let Err(error) = store.delete(name).await {
-        tracing::warn!(%error, cover = %address, "could not delete a replaced cover");
+    if let Some(before) = before {
+        photos::discard(store, &before).await;
     }
+    events::get_owned(conn, actor, id).await
 }
 
 #[cfg(test)]

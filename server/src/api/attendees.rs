@@ -162,11 +162,6 @@ async fn upload_photo(
     let (actor, pool) = (caller.actor, caller.pool());
     // Refused before a byte of the body is read: someone else's profile, or too many uploads.
     attendees::may_upload_photo(&mut pool.get().await?, &actor, id).await?;
-    let multipart = multipart.map_err(|_| {
-        AppError::UnsupportedMediaType(
-            "Send the photo as multipart/form-data in the field \"photo\".".into(),
-        )
-    })?;
     let bytes = read_image_field(multipart, "photo").await?;
     // The upload streams in from a phone with no database connection held.
     let address = attendees::set_photo(pool, state.photos.as_ref(), &actor, id, bytes).await?;

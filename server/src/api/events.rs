@@ -135,11 +135,6 @@ async fn upload_cover(
     let (actor, pool) = (caller.actor, caller.pool());
     // Refused before a byte of the body is read: not the organiser, or too many uploads.
     event_page::may_upload_cover(&mut pool.get().await?, &actor, id).await?;
-    let multipart = multipart.map_err(|_| {
-        AppError::UnsupportedMediaType(
-            "Send the picture as multipart/form-data in the field \"cover\".".into(),
-        )
-    })?;
     let bytes = read_image_field(multipart, "cover").await?;
     let event = event_page::set_cover(pool, state.photos.as_ref(), &actor, id, bytes).await?;
     Ok(Json(event))

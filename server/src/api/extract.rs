@@ -3,6 +3,7 @@
 use app::error::AppError;
 use app::photos::MAX_UPLOAD_BYTES;
 use axum::body::Bytes;
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{FromRequest, FromRequestParts, Multipart, Path, Query, Request};
 use axum::http::{header, request::Parts};
 use serde::de::DeserializeOwned;
@@ -93,9 +94,16 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath
 }
 
 /// The bytes of the multipart field `name` (an image), refusing more than 5 MB as they arrive.
-pub async fn read_image_field(mut multipart: Multipart, name: &str) -> Result<Vec<u8>, AppError> {
-    let too_large =
-        || AppError::TooLarge("The photo is larger than 5 MB. Please choose a smaller one.".into());
+pub async fn read_image_field(
+    multipart: Result<Multipart, MultipartRejection>,
+    name: &str,
+) -> Result<Vec<u8>, AppError> {
+    let mut multipart = multipart.map_err(|_| {
+        AppError::UnsupportedMediaType(format!(
+            "Send the image as multipart/form-data in the field \"{name}\"."
+        ))
+    })?;
+    let too_large = app::photos::too_large;
     let read_error = |error: axum::extract::multipart::MultipartError| {
         if error.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
             too_large()
