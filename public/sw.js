@@ -124,26 +124,26 @@ function ticketPage(event, url) {
 }
 
 // Only a page that shows a ticket (its QR code) replaces the kept one: an error page or a
-// login form never does.
+// login form never does. The cache holds that one ticket and its stylesheet, nothing of
+// earlier tickets or builds.
 async function keepTicket(response, url) {
   const html = await response.text();
   if (!html.includes('class="ticket-qr"')) return;
   const stylesheet = html.match(/<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"/)?.[1]
     || html.match(/<link[^>]+href="([^"]+\.css)"/)?.[1];
+  const css = stylesheet && (await caches.match(stylesheet) || await fetch(stylesheet).catch(() => null));
   const copy = html
     .replace(/<script[\s\S]*?<\/script>/g, '')
     .replace(/<link[^>]+rel="modulepreload"[^>]*>/g, '')
     .replace(/<link[^>]+rel="preload"[^>]*as="(fetch|script)"[^>]*>/g, '')
     .replace(/<[^>]*data-offline-note[^>]*>/, (tag) => tag.replace(/\shidden(="[^"]*")?(?=[\s>])/, ''));
+  // The tab bar's ticket is the event logged in to: the same ticket under both addresses.
+  const code = html.match(/data-event="([A-Za-z0-9]+)"/)?.[1];
+  const paths = new Set([url.pathname, '/me/ticket', ...(code ? [`/e/${code}/ticket`] : [])]);
+  await caches.delete(TICKET);
   const cache = await caches.open(TICKET);
-  const page = () => new Response(copy, { headers: { 'content-type': 'text/html; charset=utf-8' } });
-  // The tab bar's ticket is the event logged in to: the same ticket under both its addresses.
-  const code = html.match(/class="ticket"[^>]*data-event="([A-Za-z0-9]+)"|data-event="([A-Za-z0-9]+)"[^>]*class="ticket"/);
-  const paths = new Set([url.pathname, '/me/ticket']);
-  if (code) paths.add(`/e/${code[1] || code[2]}/ticket`);
-  for (const path of paths) await cache.put(path, page());
-  if (stylesheet) {
-    const css = await caches.match(stylesheet) || await fetch(stylesheet).catch(() => null);
-    if (css?.ok) await cache.put(stylesheet, css.clone());
+  for (const path of paths) {
+    await cache.put(path, new Response(copy, { headers: { 'content-type': 'text/html; charset=utf-8' } }));
   }
+  if (css?.ok) await cache.put(stylesheet, css.clone());
 }
