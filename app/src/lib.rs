@@ -260,7 +260,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/me") view=pages::attendee_home::HomeTab/>
                     <Route path=path!("/me/ticket") view=pages::ticket::TicketPage ssr=SsrMode::Async/>
                     <Route path=path!("/me/profile") view=pages::profile::ProfilePage/>
-                    <Route path=path!("/me/settings") view=pages::profile::SettingsPage/>
+                    <Route path=path!("/me/settings") view=pages::settings::SettingsPage/>
                     <Route path=path!("/me/people") view=pages::people::PeoplePage/>
                     <Route path=path!("/me/people/:id") view=pages::people::PersonPage/>
                     <Route path=path!("/me/connections") view=pages::requests::ConnectionsPage/>

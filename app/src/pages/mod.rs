@@ -16,6 +16,7 @@ pub mod profile;
 pub mod requests;
 pub mod scan;
 pub mod session;
+pub mod settings;
 pub mod staff;
 pub mod stats;
 pub mod ticket;

@@ -1,4 +1,5 @@
-//! My profile: what other attendees see of me, and my photo.
+//! My profile: what other attendees see of me, and my photo; below it, my badge and my
+//! settings (`settings`).
 
 use super::network::AttendeeGate;
 use crate::components::{action_error, Avatar, Field, FormError, Submit, UploadStatus};
@@ -32,148 +33,6 @@ pub async fn save_profile(
         introduction: Some(Some(introduction)),
     };
     crate::domain::attendees::update_profile(&mut conn, &actor, me, patch).await
-}
-
-#[server(prefix = "/rpc")]
-pub async fn my_notifications() -> Result<crate::models::NotificationSettings, AppError> {
-    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
-    let (me, _) = actor.attendee()?;
-    crate::domain::notifications::get(&mut conn, &actor, me).await
-}
-
-/// A ticked box arrives as `on`; an unticked one not at all.
-#[server(prefix = "/rpc")]
-pub async fn save_notifications(
-    connection_requests: Option<String>,
-    meeting_requests: Option<String>,
-    meeting_updates: Option<String>,
-    reminders: Option<String>,
-) -> Result<crate::models::NotificationSettings, AppError> {
-    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
-    let (me, _) = actor.attendee()?;
-    let patch = crate::inputs::NotificationPatch {
-        connection_requests: Some(connection_requests.is_some()),
-        meeting_requests: Some(meeting_requests.is_some()),
-        meeting_updates: Some(meeting_updates.is_some()),
-        reminders: Some(reminders.is_some()),
-    };
-    crate::domain::notifications::put(&mut conn, &actor, me, patch).await
-}
-
-#[server(prefix = "/rpc")]
-pub async fn my_privacy() -> Result<crate::models::Privacy, AppError> {
-    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
-    let (me, _) = actor.attendee()?;
-    crate::domain::privacy::get(&mut conn, &actor, me).await
-}
-
-/// A ticked box arrives as `on`; an unticked one not at all.
-#[server(prefix = "/rpc")]
-pub async fn save_privacy(
-    meetings_from: String,
-    hidden: Option<String>,
-) -> Result<crate::models::Privacy, AppError> {
-    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
-    let (me, _) = actor.attendee()?;
-    let meetings_from = crate::models::MeetingsFrom::parse(&meetings_from).ok_or_else(|| {
-        AppError::field("meetings_from", "Choose everyone, connections or nobody.")
-    })?;
-    let patch = crate::models::PrivacyPatch {
-        meetings_from: Some(meetings_from),
-        hidden: Some(hidden.is_some()),
-    };
-    crate::domain::privacy::put(&mut conn, &actor, me, patch).await
-}
-
-/// Whether other attendees find me, and who may ask me for a meeting.
-#[component]
-fn MeetingSettings() -> impl IntoView {
-    use crate::models::MeetingsFrom;
-    let save = ServerAction::<SavePrivacy>::new();
-    let settings = Resource::new(|| (), |_| my_privacy());
-    let error = action_error(save);
-    let saved = move || matches!(save.value().get(), Some(Ok(_)));
-    view! {
-        <section class="card" aria-labelledby="meetings-title">
-            <h2 id="meetings-title">"Privacy"</h2>
-            <Suspense fallback=|| view! { <p class="muted" aria-busy="true">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match settings.await {
-                        Err(error) => view! { <AttendeeGate error/> }.into_any(),
-                        Ok(now) => view! {
-                        <ActionForm action=save>
-                            <FormError error/>
-                            <fieldset class="choices">
-                                <legend>"Who may ask me for a 1:1 meeting"</legend>
-                                {[
-                                    (MeetingsFrom::Everyone, "Everyone at the event"),
-                                    (MeetingsFrom::Connections, "Only my connections"),
-                                    (MeetingsFrom::Nobody, "Nobody"),
-                                ].into_iter().map(|(choice, label)| view! {
-                                    <label class="check">
-                                        <input type="radio" name="meetings_from" value=choice.as_str() checked=now.meetings_from == choice/>
-                                        " " {label}
-                                    </label>
-                                }).collect_view()}
-                            </fieldset>
-                            <label class="check">
-                                <input type="checkbox" name="hidden" checked=now.hidden aria-describedby="hidden-note"/>
-                                " Hide me from the people directory"
-                            </label>
-                            <p class="field-note" id="hidden-note">"Other attendees will not find you in the directory, in search or on the event's page. Your connections still see you; the organiser always does."</p>
-                            {move || saved().then(|| view! { <p class="saved" role="status">"Saved."</p> })}
-                            <Submit label="Save" busy="Saving…" pending=Signal::from(save.pending())/>
-                        </ActionForm>
-                    }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
-    }
-}
-
-/// `/me/settings`: which mails I get, and who may ask me for meetings.
-#[component]
-pub fn SettingsPage() -> impl IntoView {
-    view! {
-        <Title text="Settings"/>
-        <div class="page-head"><h1>"Settings"</h1></div>
-        <MeetingSettings/>
-        <MailSettings/>
-    }
-}
-
-/// Which mails I get; the ticket and password links always come.
-#[component]
-fn MailSettings() -> impl IntoView {
-    let save = ServerAction::<SaveNotifications>::new();
-    let settings = Resource::new(|| (), |_| my_notifications());
-    let error = action_error(save);
-    let saved = move || matches!(save.value().get(), Some(Ok(_)));
-    view! {
-        <section class="card" aria-labelledby="mail-title">
-            <h2 id="mail-title">"Mail"</h2>
-            <p class="muted">"Your ticket and password links always come. Choose what else we mail you:"</p>
-            <Suspense fallback=|| view! { <p class="muted" aria-busy="true">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match settings.await {
-                        Err(error) => view! { <AttendeeGate error/> }.into_any(),
-                        Ok(now) => view! {
-                        <ActionForm action=save>
-                            <FormError error/>
-                            <label class="check"><input type="checkbox" name="connection_requests" checked=now.connection_requests/>" Connection requests and answers"</label>
-                            <label class="check"><input type="checkbox" name="meeting_requests" checked=now.meeting_requests/>" Meeting requests"</label>
-                            <label class="check"><input type="checkbox" name="meeting_updates" checked=now.meeting_updates/>" Answers to my meeting requests"</label>
-                            <label class="check"><input type="checkbox" name="reminders" checked=now.reminders/>" A reminder 15 minutes before each meeting"</label>
-                            {move || saved().then(|| view! { <p class="saved" role="status">"Saved."</p> })}
-                            <Submit label="Save mail settings" busy="Saving…" pending=Signal::from(save.pending())/>
-                        </ActionForm>
-                    }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
-    }
 }
 
 #[component]
@@ -227,8 +86,8 @@ fn ProfileForm(me: Attendee, save: ServerAction<SaveProfile>) -> impl IntoView {
             </ActionForm>
         </section>
         <super::my_badge::BadgeChoice/>
-        <MeetingSettings/>
-        <MailSettings/>
+        <super::settings::PrivacySettings/>
+        <super::settings::MailSettings/>
     }
 }
 
