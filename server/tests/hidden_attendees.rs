@@ -41,6 +41,9 @@ async fn a_hidden_attendee_is_absent_from_every_path_but_their_connections_and_t
     let request = app.ask_to_connect(&ada, grace_id).await;
     app.accept_connection(&grace, request).await;
     assert!(invite(&app, &code).await.contains("Grace T."));
+    // Bob's directory is in memory from this search on: hiding must reach it too.
+    let found = app.get_json(&bob, "/api/attendees?q=grace").await;
+    assert_eq!(names(&found), ["Grace"]);
 
     let hidden = app
         .put(
@@ -60,9 +63,15 @@ async fn a_hidden_attendee_is_absent_from_every_path_but_their_connections_and_t
     let everyone = app.get_json(&bob, "/api/attendees").await;
     assert_eq!(names(&everyone), ["Ada", "Bob"]);
     assert_eq!(everyone["total"], 2);
-    for q in ["grace", "race", "tester"] {
+    // By word beginnings, inside a word, and a word all three share ("Tester").
+    for (q, expected) in [
+        ("grace", &[][..]),
+        ("race", &[]),
+        ("tester", &["Ada", "Bob"]),
+    ] {
         let found = app.get_json(&bob, &format!("/api/attendees?q={q}")).await;
-        assert!(!names(&found).contains(&"Grace".to_owned()), "{q}: {found}");
+        assert_eq!(names(&found), expected, "{q}: {found}");
+        assert_eq!(found["total"], expected.len(), "{q}");
     }
     assert!(!invite(&app, &code).await.contains("Grace T."));
     assert_eq!(

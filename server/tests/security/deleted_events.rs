@@ -8,7 +8,8 @@ use serde_json::{json, Value};
 /// Issue 14, item 12 (fails before: `DELETE` removed the event with its attendees at once,
 /// with no way back, and left their photos on disk).
 #[tokio::test]
-async fn a_deleted_event_is_hidden_everywhere_restorable_for_30_days_then_purged_with_its_photos() {
+async fn a_deleted_event_is_hidden_everywhere_restorable_for_30_days_then_purged_with_its_pictures()
+{
     let app = TestApp::spawn().await;
     let (organizer, event) = app.organizer_with_event("olga@example.com", None).await;
     let (ada, ada_id) = app.person(event, "Ada").await;
@@ -17,6 +18,21 @@ async fn a_deleted_event_is_hidden_everywhere_restorable_for_30_days_then_purged
         .await;
     assert_eq!(uploaded.status(), StatusCode::OK);
     let photo = uploaded.json::<Value>().await.unwrap()["profile_picture"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let form = reqwest::multipart::Form::new().part(
+        "cover",
+        reqwest::multipart::Part::bytes(one_bit_png(240, 126)).file_name("cover.png"),
+    );
+    let covered = organizer
+        .post(app.url(&format!("/api/events/{event}/cover")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(covered.status(), StatusCode::OK);
+    let cover = covered.json::<Value>().await.unwrap()["cover_image"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -183,11 +199,13 @@ async fn a_deleted_event_is_hidden_everywhere_restorable_for_30_days_then_purged
     .await
     .unwrap();
     assert_eq!(kept, 0);
-    assert_eq!(
-        app.get(&app.client(), &photo).await.status(),
-        StatusCode::OK,
-        "a restorable event keeps its photos"
-    );
+    for picture in [&photo, &cover] {
+        assert_eq!(
+            app.get(&app.client(), picture).await.status(),
+            StatusCode::OK,
+            "a restorable event keeps its photos and cover"
+        );
+    }
     let purged = app::domain::deleted_events::purge(
         &mut conn,
         store.as_ref(),
@@ -200,9 +218,11 @@ async fn a_deleted_event_is_hidden_everywhere_restorable_for_30_days_then_purged
         app.post(&organizer, &restore, json!({})).await.status(),
         StatusCode::NOT_FOUND
     );
-    assert_eq!(
-        app.get(&app.client(), &photo).await.status(),
-        StatusCode::NOT_FOUND,
-        "the photo went with it"
-    );
+    for picture in [&photo, &cover] {
+        assert_eq!(
+            app.get(&app.client(), picture).await.status(),
+            StatusCode::NOT_FOUND,
+            "the photo and the cover went with it"
+        );
+    }
 }
