@@ -63,6 +63,15 @@ impl Actor {
             Actor::Organizer { .. } | Actor::Staff { .. } => Err(AppError::Forbidden),
         }
     }
+
+    /// For what only attendee `id` themself reads or changes (their settings, their badge):
+    /// their event; anyone else 403, nobody logged in 401.
+    pub fn attendee_itself(&self, id: i32) -> Result<i32, AppError> {
+        match self.attendee()? {
+            (me, event_id) if me == id => Ok(event_id),
+            _ => Err(AppError::Forbidden),
+        }
+    }
 }
 
 /// Who is asking, and the way to the database: taken once per request, by REST handlers as

@@ -114,10 +114,7 @@ pub async fn for_event(
 /// My badge as it will print, with what it may show and what I let it show. For the
 /// attendee `id` themself only.
 pub async fn mine(conn: &mut DbConn<'_>, actor: &Actor, id: i32) -> Result<MyBadge, AppError> {
-    let (me, event_id) = actor.attendee()?;
-    if me != id {
-        return Err(AppError::Forbidden);
-    }
+    let event_id = actor.attendee_itself(id)?;
     let row: BadgeRow = attendees::table
         .find(id)
         .select(BadgeRow::as_select())
@@ -146,10 +143,7 @@ pub async fn choose(
     id: i32,
     choice: BadgeChoice,
 ) -> Result<MyBadge, AppError> {
-    let (me, _) = actor.attendee()?;
-    if me != id {
-        return Err(AppError::Forbidden);
-    }
+    actor.attendee_itself(id)?;
     diesel::update(attendees::table.find(id))
         .set((
             attendees::badge_organisation.eq(choice.show_organisation),

@@ -38,20 +38,12 @@ impl Unsubscribe {
     }
 }
 
-fn mine(actor: &Actor, attendee_id: i32) -> Result<(), AppError> {
-    let (me, _) = actor.attendee()?;
-    if me != attendee_id {
-        return Err(AppError::Forbidden);
-    }
-    Ok(())
-}
-
 pub async fn get(
     conn: &mut DbConn<'_>,
     actor: &Actor,
     attendee_id: i32,
 ) -> Result<NotificationSettings, AppError> {
-    mine(actor, attendee_id)?;
+    actor.attendee_itself(attendee_id)?;
     let (_, switches) = attendee_with_switches(conn, attendee_id)
         .await?
         .ok_or(AppError::Unauthenticated)?;
@@ -70,7 +62,7 @@ pub async fn put(
     attendee_id: i32,
     input: crate::inputs::NotificationPatch,
 ) -> Result<NotificationSettings, AppError> {
-    mine(actor, attendee_id)?;
+    actor.attendee_itself(attendee_id)?;
     let current = get(conn, actor, attendee_id).await?;
     let next = NotificationSettings {
         connection_requests: input

@@ -15,7 +15,7 @@ use diesel_async::RunQueryDsl;
 
 /// My settings; only mine.
 pub async fn get(conn: &mut DbConn<'_>, actor: &Actor, id: i32) -> Result<Privacy, AppError> {
-    mine(actor, id)?;
+    actor.attendee_itself(id)?;
     let (meetings_from, hidden): (String, bool) = attendees::table
         .find(id)
         .select((attendees::meetings_from, attendees::hidden))
@@ -50,14 +50,6 @@ pub async fn put(
         .execute(conn)
         .await?;
     Ok(next)
-}
-
-fn mine(actor: &Actor, id: i32) -> Result<(), AppError> {
-    let (me, _) = actor.attendee()?;
-    if me != id {
-        return Err(AppError::Forbidden);
-    }
-    Ok(())
 }
 
 /// Who hid from the directory is, to an attendee not connected with them, as unknown as

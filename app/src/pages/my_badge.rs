@@ -30,7 +30,7 @@ pub async fn choose_badge(
 }
 
 #[component]
-pub fn BadgeChoice() -> impl IntoView {
+pub fn YourBadge() -> impl IntoView {
     let choose = ServerAction::<ChooseBadge>::new();
     let badge = Resource::new(|| (), |_| badge_preview());
     let error = action_error(choose);
