@@ -45,6 +45,11 @@ pub use pages::session::SessionActions;
 #[derive(Debug, Clone)]
 pub struct PublicUrl(pub String);
 
+/// Where pictures are stored, given by the server to server functions that delete one.
+#[cfg(feature = "ssr")]
+#[derive(Clone)]
+pub struct Photos(pub std::sync::Arc<dyn photos::PhotoStore>);
+
 /// This code's build (see `build.rs`): a page names it, and the wasm hydrates only a page of
 /// its own build.
 pub const BUILD_ID: &str = env!("NETEVENT_BUILD_ID");

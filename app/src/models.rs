@@ -7,9 +7,11 @@ use serde::{Deserialize, Serialize};
 mod badge_layout;
 /// The door's shapes (staff, lists, scans), re-exported here.
 mod door;
+mod interests;
 mod preferences;
 pub use badge_layout::*;
 pub use door::*;
+pub use interests::*;
 pub use preferences::*;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

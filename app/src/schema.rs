@@ -30,6 +30,9 @@ diesel::table! {
         visibility -> Varchar,
         checkin_opens_minutes_before -> Nullable<Integer>,
         cover_image -> Nullable<Varchar>,
+        interests_version -> Unsigned<Bigint>,
+        retention_days -> Nullable<Integer>,
+        erased_at -> Nullable<Datetime>,
     }
 }
 
@@ -129,6 +132,31 @@ diesel::table! {
 }
 
 diesel::table! {
+    event_tags (id) {
+        id -> Integer,
+        event_id -> Integer,
+        name -> Varchar,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    attendee_tags (attendee_id, kind, tag_id) {
+        attendee_id -> Integer,
+        kind -> Varchar,
+        tag_id -> Integer,
+    }
+}
+
+diesel::table! {
+    blocks (blocker_id, blocked_id) {
+        blocker_id -> Integer,
+        blocked_id -> Integer,
+        created_at -> Datetime,
+    }
+}
+
+diesel::table! {
     sessions (id) {
         id -> Varchar,
         data -> Mediumblob,
@@ -194,6 +222,9 @@ diesel::joinable!(notification_settings -> attendees (attendee_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     organizers,
+    blocks,
+    event_tags,
+    attendee_tags,
     events,
     attendees,
     connections,

@@ -145,3 +145,95 @@ test('an attendee of one event RSVPs to another with one click and can cancel', 
   assert.match(await page.locator('.event-head .spots').textContent(), /^0 going/);
   await context.close();
 });
+
+test('an attendee blocks someone, finds them listed in Settings, unblocks, downloads their data and deletes their registration', async () => {
+  const code = await demoEventCode();
+  const tag = `${Date.now() % 100000}`;
+  const uma = await attendee(code, 'Uma', `Quist${tag}`);
+  const vic = await attendee(code, 'Vic', `Rowe${tag}`);
+
+  // Uma finds Vic and blocks him, after the step that says what it does.
+  await tab(uma.page, 'People', 'People at the event');
+  await uma.page.fill('#people-search', `Rowe${tag}`);
+  await uma.page.getByText('1–1 of 1').waitFor();
+  await uma.page.getByRole('link', { name: `Vic Rowe${tag}` }).click();
+  await uma.page.getByRole('heading', { name: `Vic Rowe${tag}`, level: 1 }).waitFor();
+  await uma.page.getByText('Block Vic…').click();
+  await uma.page.getByRole('button', { name: 'Block Vic' }).click();
+  await uma.page.getByRole('status').filter({ hasText: 'Blocked.' }).waitFor();
+
+  // Vic no longer finds Uma.
+  await tab(vic.page, 'People', 'People at the event');
+  await vic.page.fill('#people-search', `Quist${tag}`);
+  await vic.page.getByText('Nobody matches your search yet.').waitFor();
+  assert.equal(await vic.page.getByTestId('person-card').count(), 0);
+
+  // Uma's settings list him; she unblocks him and he finds her again.
+  await open(uma.page, '/me/settings');
+  const blocked = uma.page.getByRole('region', { name: 'Blocked people' });
+  await blocked.getByText(`Vic Rowe${tag}`).waitFor();
+  await blocked.getByRole('button', { name: 'Unblock Vic' }).click();
+  await blocked.getByText('You have blocked nobody.', { exact: false }).waitFor();
+  await vic.page.fill('#people-search', '');
+  await vic.page.fill('#people-search', `Quist${tag}`);
+  await vic.page.getByText('1–1 of 1').waitFor();
+
+  // Her data, as a file: her own profile in JSON.
+  const data = uma.page.getByRole('region', { name: 'Your data' });
+  const [download] = await Promise.all([
+    uma.page.waitForEvent('download'),
+    data.getByRole('link', { name: 'Download my data' }).click(),
+  ]);
+  assert.match(download.suggestedFilename(), /^netevent-.*-my-data\.json$/);
+  const exported = JSON.parse(await (await import('node:fs/promises')).readFile(await download.path(), 'utf8'));
+  assert.equal(exported.profile.first_name, 'Uma');
+  assert.equal(exported.profile.last_name, `Quist${tag}`);
+  assert.deepEqual(exported.blocked, [], 'the unblock is in the file too');
+
+  // She deletes her registration: logged out, and Vic no longer finds her.
+  await data.getByText('Delete my registration…').click();
+  await data.getByRole('button', { name: 'Delete my registration and data' }).click();
+  await uma.page.getByText('Log in to see your data.').or(uma.page.getByRole('link', { name: /Log in/ })).first().waitFor();
+  await vic.page.fill('#people-search', '');
+  await vic.page.fill('#people-search', `Quist${tag}`);
+  await vic.page.getByText('Nobody matches your search yet.').waitFor();
+  assert.deepEqual([...uma.context.browserErrors, ...vic.context.browserErrors], [], 'no hydration errors');
+  await uma.context.close();
+  await vic.context.close();
+});
+
+test('an attendee picks interests on their phone and People to meet suggests whom to talk to, with why', async () => {
+  const code = await demoEventCode();
+  const { context, page } = await attendee(code, 'Wren', `Sato${Date.now() % 100000}`);
+  await page.getByRole('link', { name: 'Complete your profile' }).click();
+  const interests = page.getByRole('region', { name: 'My interests' });
+  await interests.getByRole('group', { name: 'I offer' }).getByLabel('Hiring').check();
+  await interests.getByRole('group', { name: "I'm looking for" }).getByLabel('Robotics').check();
+  await interests.getByRole('button', { name: 'Save interests' }).click();
+  await interests.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+  // Kept after a reload.
+  await open(page, '/me/profile');
+  assert.equal(await page.getByRole('group', { name: 'I offer' }).getByLabel('Hiring').isChecked(), true);
+  assert.equal(await page.getByRole('group', { name: "I'm looking for" }).getByLabel('Hiring').isChecked(), false);
+
+  // People to meet: 山田 offers Robotics and looks for Hiring (two reasons), Zoë offers
+  // Robotics (one, and shares Hiring), Grace looks for Hiring (one).
+  await tab(page, 'People', 'People at the event');
+  const suggested = page.getByRole('region', { name: 'People to meet' });
+  const first = suggested.getByTestId('suggestion').first();
+  await first.getByText('山田 太郎').waitFor();
+  await first.getByText('山田 offers Robotics, which you look for; looks for Hiring, which you offer.').waitFor();
+  const zoe = suggested.getByTestId('suggestion').nth(1);
+  await zoe.getByText('Zoë offers Robotics, which you look for; shares your interest in Hiring.').waitFor();
+  await zoe.getByRole('button', { name: 'Connect with Zoë' }).click();
+  await zoe.getByText('Request sent').waitFor();
+
+  // The directory by interest.
+  await page.getByLabel('Interest').selectOption({ label: 'Robotics' });
+  await page.getByText(/^1–\d+ of \d+$/).waitFor();
+  const names = await page.getByTestId('person-card').locator('.person-name').allTextContents();
+  for (const name of ['Ada Lovelace', 'Zoë Łukasz', '山田 太郎']) assert.ok(names.includes(name), `${name} in ${names}`);
+  assert.equal(await suggested.count(), 0, 'suggestions step aside while filtering');
+  assert.deepEqual(context.browserErrors, [], 'no hydration errors');
+  await context.close();
+});

@@ -121,7 +121,11 @@ pub fn router(state: AppState, config: &Config) -> Router {
             routes,
             {
                 let site = app::PublicUrl(config.public_url.clone());
-                move || provide_context(site.clone())
+                let photos = app::Photos(state.photos.clone());
+                move || {
+                    provide_context(site.clone());
+                    provide_context(photos.clone());
+                }
             },
             move || shell(options.clone()),
         )
@@ -331,6 +335,14 @@ pub fn spawn_housekeeping(state: &AppState) {
                 Ok(0) => {}
                 Ok(count) => tracing::info!(count, "removed events deleted 30 days ago"),
                 Err(error) => tracing::warn!(%error, "could not remove deleted events"),
+            }
+            let erased = async {
+                let mut conn = pool.get().await?;
+                let now = app::domain::events::utc_now();
+                app::domain::retention::erase_due(&mut conn, photos.as_ref(), now).await
+            };
+            if let Err(error) = erased.await {
+                tracing::warn!(%error, "could not erase personal data past its retention");
             }
         }
     });

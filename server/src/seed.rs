@@ -1,13 +1,13 @@
 //! The demo data `make run` shows on first start.
 
 use app::db::DbPool;
-use app::domain::{appointments, attendees, connections, events, organizers, Actor};
+use app::domain::{appointments, attendees, connections, events, interests, organizers, Actor};
 use app::error::AppError;
 use app::inputs::{
     AppointmentInput, AttendeeRegistration, ConnectionInput, EventInput, OrganizerRegistration,
     StatusInput,
 };
-use app::models::Event;
+use app::models::{Event, InterestsInput, TagsInput};
 use app::schema::{events as events_table, organizers as organizers_table};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
@@ -61,8 +61,10 @@ pub async fn seed_demo(
             )
             .await
             .map_err(|e| e.to_string())?;
-            seed_people(pool, &event).await.map_err(|e| e.to_string())?;
             let organiser = Actor::Organizer { id: organizer.id };
+            seed_people(pool, &event, &organiser)
+                .await
+                .map_err(|e| e.to_string())?;
             app::domain::event_page::set_cover(pool, photos, &organiser, event.id, demo_cover()?)
                 .await
                 .map_err(|e| e.to_string())?;
@@ -85,6 +87,59 @@ pub async fn seed_demo(
         println!("  Demo event link: http://{addr}/e/{code}");
     }
     println!();
+    Ok(())
+}
+
+/// The event's interests and everyone's picks (by name; `people` in the order of
+/// `seed_people`).
+async fn seed_interests(
+    conn: &mut app::db::DbConn<'_>,
+    organiser: &Actor,
+    event_id: i32,
+    people: &[i32],
+) -> Result<(), AppError> {
+    let names = [
+        "Rust",
+        "Hiring",
+        "Robotics",
+        "Mathematics",
+        "Compilers",
+        "Investing",
+    ];
+    let tags = interests::set_tags(
+        conn,
+        organiser,
+        event_id,
+        TagsInput {
+            tags: names.iter().map(|n| (*n).to_owned()).collect(),
+        },
+    )
+    .await?;
+    let id = |name: &str| {
+        tags.iter()
+            .find(|t| t.name == name)
+            .map_or(0, |t| i64::from(t.id))
+    };
+    let picks: [(&[&str], &[&str]); 6] = [
+        // Ada, Grace, Alan, Katherine, Zoë, 山田.
+        (&["Mathematics"], &["Robotics", "Compilers"]),
+        (&["Compilers"], &["Hiring"]),
+        (&["Mathematics"], &["Investing"]),
+        (&["Mathematics"], &["Compilers"]),
+        (&["Robotics", "Hiring"], &["Rust", "Investing"]),
+        (&["Rust", "Robotics"], &["Hiring"]),
+    ];
+    for (&person, (offers, seeks)) in people.iter().zip(picks) {
+        let input = InterestsInput {
+            offers: offers.iter().map(|n| id(n)).collect(),
+            seeks: seeks.iter().map(|n| id(n)).collect(),
+        };
+        let me = Actor::Attendee {
+            id: person,
+            event_id,
+        };
+        interests::set_mine(conn, &me, person, input).await?;
+    }
     Ok(())
 }
 
@@ -121,8 +176,9 @@ fn demo_cover() -> Result<Vec<u8>, String> {
 }
 
 /// Ada and a few people to meet: one has asked to connect, one is connected and has a meeting
-/// with her, one asks her for a meeting — so every networking page has something to show.
-async fn seed_people(pool: &DbPool, event: &Event) -> Result<(), AppError> {
+/// with her, one asks her for a meeting, and their interests give her people to meet — so
+/// every networking page has something to show.
+async fn seed_people(pool: &DbPool, event: &Event, organiser: &Actor) -> Result<(), AppError> {
     let people = [
         (
             DEMO_ATTENDEE_EMAIL,
@@ -225,6 +281,7 @@ async fn seed_people(pool: &DbPool, event: &Event) -> Result<(), AppError> {
     )
     .await?;
     appointments::respond(&mut conn, &as_attendee(alan), meeting.id, accept()).await?;
+    seed_interests(&mut conn, organiser, event.id, &ids).await?;
     appointments::request(
         &mut conn,
         &as_attendee(katherine),

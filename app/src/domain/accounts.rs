@@ -6,6 +6,7 @@ use crate::db::DbConn;
 use crate::error::AppError;
 use crate::inputs::{AttendeeRegistration, LoginInput, OrganizerRegistration};
 use crate::models::{Attendee, AttendeeHome, Inbox, Me, Organizer, StaffRole};
+use crate::photos::PhotoStore;
 use crate::validate::{Checker, Email, EventCode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,9 +65,13 @@ pub async fn rsvp(auth: &mut AuthSession, event_id: i32) -> Result<Attendee, App
 }
 
 /// Cancels my RSVP to this event and ends the session of the record that is gone.
-pub async fn cancel_rsvp(auth: &mut AuthSession, event_id: i32) -> Result<(), AppError> {
+pub async fn cancel_rsvp(
+    auth: &mut AuthSession,
+    store: &dyn PhotoStore,
+    event_id: i32,
+) -> Result<(), AppError> {
     let mut conn = auth.backend.pool().get().await?;
-    attendees::cancel_rsvp(&mut conn, &actor(auth), event_id).await?;
+    attendees::cancel_rsvp(&mut conn, store, &actor(auth), event_id).await?;
     drop(conn);
     logout(auth).await
 }

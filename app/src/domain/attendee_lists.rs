@@ -4,16 +4,17 @@
 
 use super::attendees::AttendeeRow;
 use super::authorization::{Relation, Visibility};
-use super::directory::{self, Directory};
-use super::{connections, events, Actor};
+use super::directory::{self, Directory, LeftOut};
+use super::{blocks, connections, events, Actor};
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::inputs::PageParams;
 use crate::models::{Attendee, Page, RequestStatus};
-use crate::schema::{attendees, checkins, events as events_table};
+use crate::schema::{attendee_tags, attendees, checkins, events as events_table};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
+use std::sync::Arc;
 
 /// How an attendee list is ordered.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -44,6 +45,8 @@ pub struct AttendeeFilter {
     pub checked_in: Option<bool>,
     /// One organisation, as the attendees wrote it (the list of organisations gives it).
     pub organisation: Option<String>,
+    /// Those who offer or look for this interest (one of the event's tags).
+    pub tag: Option<i32>,
 }
 
 impl AttendeeFilter {
@@ -68,7 +71,13 @@ impl AttendeeFilter {
         Ok(Self {
             checked_in,
             organisation,
+            tag: None,
         })
+    }
+
+    /// Also narrowed to one interest.
+    pub fn with_tag(self, tag: Option<i32>) -> Self {
+        Self { tag, ..self }
     }
 
     fn is_empty(&self) -> bool {
@@ -126,8 +135,10 @@ pub async fn search(
     actor: &Actor,
     event_id: Option<i32>,
     q: Option<&str>,
+    tag: Option<i32>,
     page: PageParams,
 ) -> Result<Page<Attendee>, AppError> {
+    let filter = AttendeeFilter::default().with_tag(tag);
     match (*actor, event_id) {
         (Actor::Anonymous, _) => Err(AppError::Unauthenticated),
         (Actor::Staff { role, .. }, _) if !role.supervises() => Err(AppError::Forbidden),
@@ -138,7 +149,7 @@ pub async fn search(
                 Scope::Event(event_id),
                 q,
                 AttendeeSort::Name,
-                AttendeeFilter::default(),
+                filter.clone(),
                 page,
             )
             .await
@@ -150,7 +161,7 @@ pub async fn search(
                 Scope::Organizer(id),
                 q,
                 AttendeeSort::Name,
-                AttendeeFilter::default(),
+                filter.clone(),
                 page,
             )
             .await
@@ -162,7 +173,7 @@ pub async fn search(
                 event_id,
                 q,
                 AttendeeSort::Name,
-                AttendeeFilter::default(),
+                filter.clone(),
                 page,
             )
             .await
@@ -224,8 +235,15 @@ async fn list(
     });
     let q = directory::search_text(q)?;
     let q = q.as_deref();
-    // Who hid from the directory is left out of what other attendees list and find.
-    let with_hidden = !matches!(actor, Actor::Attendee { .. });
+    // Who hid from the directory is left out of what other attendees list and find, and so
+    // is everyone a block keeps apart from the reader.
+    let left_out = match *actor {
+        Actor::Attendee { id: me, .. } => LeftOut {
+            hidden: true,
+            apart: blocks::apart_from(conn, me).await?,
+        },
+        _ => LeftOut::nobody(),
+    };
     let (rows, total) = match (scope, sort, q) {
         // An attendee's search as they type: from the event's directory in memory.
         (Scope::Event(event_id), AttendeeSort::Name, Some(q)) if filter.is_empty() => {
@@ -235,7 +253,7 @@ async fn list(
                     q.to_owned(),
                     page.offset() as usize,
                     page.limit() as usize,
-                    with_hidden,
+                    Arc::new(left_out),
                 )
                 .await?;
             let mut rows: Vec<(AttendeeRow, Option<NaiveDateTime>)> = attendees::table
@@ -247,7 +265,7 @@ async fn list(
             rows.sort_by_key(|(row, _)| ids.iter().position(|id| *id == row.id));
             (rows, total as i64)
         }
-        _ => query_rows(conn, scope, q, sort, &filter, with_hidden, page).await?,
+        _ => query_rows(conn, scope, q, sort, &filter, &left_out, page).await?,
     };
     let items = match *actor {
         Actor::Attendee { id: me, .. } => {
@@ -291,7 +309,7 @@ async fn query_rows(
     q: Option<&str>,
     sort: AttendeeSort,
     filter: &AttendeeFilter,
-    with_hidden: bool,
+    left_out: &LeftOut,
     page: PageParams,
 ) -> Result<(Vec<(AttendeeRow, Option<NaiveDateTime>)>, i64), AppError> {
     let mut search = q.map(Search::words_or_substring);
@@ -315,8 +333,20 @@ async fn query_rows(
         if let Some(organisation) = &filter.organisation {
             query = query.filter(attendees::organisation.eq(organisation.clone()));
         }
-        if !with_hidden {
+        if let Some(tag) = filter.tag {
+            query = query.filter(
+                attendees::id.eq_any(
+                    attendee_tags::table
+                        .filter(attendee_tags::tag_id.eq(tag))
+                        .select(attendee_tags::attendee_id),
+                ),
+            );
+        }
+        if left_out.hidden {
             query = query.filter(attendees::hidden.eq(false));
+        }
+        if !left_out.apart.is_empty() {
+            query = query.filter(attendees::id.ne_all(left_out.apart.clone()));
         }
         match search {
             Some(Search::Words(words)) => query.filter(

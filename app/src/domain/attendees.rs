@@ -257,6 +257,7 @@ pub async fn get(conn: &mut DbConn<'_>, actor: &Actor, id: i32) -> Result<Attend
                 .as_ref()
                 .is_some_and(|l| l.status == RequestStatus::Accepted);
             super::privacy::seen_by(&row, connected)?;
+            super::blocks::not_apart(conn, me, &row).await?;
             let visibility = Visibility::of(Relation::attendee(connected));
             Ok(Attendee {
                 connection: link,

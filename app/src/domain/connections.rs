@@ -96,6 +96,19 @@ pub(crate) async fn are_connected(conn: &mut DbConn<'_>, a: i32, b: i32) -> Resu
         .is_some_and(|row| row.status() == RequestStatus::Accepted))
 }
 
+/// Everyone `me` is connected with (accepted, either way), in no order.
+pub(crate) async fn connected_ids(conn: &mut DbConn<'_>, me: i32) -> Result<Vec<i32>, AppError> {
+    let pairs: Vec<(i32, i32)> = involving(me)
+        .filter(connections::status.eq("accepted"))
+        .select((connections::attendee_id, connections::connected_attendee_id))
+        .load(conn)
+        .await?;
+    Ok(pairs
+        .into_iter()
+        .map(|(a, b)| if a == me { b } else { a })
+        .collect())
+}
+
 /// Where `me` stands with each of `others`, for the buttons of a directory page.
 pub(crate) async fn links(
     conn: &mut DbConn<'_>,
@@ -190,6 +203,7 @@ pub async fn request(
         .as_ref()
         .is_some_and(|row| row.status() == RequestStatus::Accepted);
     super::privacy::seen_by(&target, connected)?;
+    super::blocks::not_apart(conn, me, &target).await?;
     // The request and the mail telling the other person: both or neither.
     let id = conn
         .transaction::<_, AppError, _>(async |conn| {

@@ -110,13 +110,13 @@ impl Directory {
         q: String,
         offset: usize,
         limit: usize,
-        with_hidden: bool,
+        left_out: Arc<LeftOut>,
     ) -> Result<(usize, Vec<i32>), AppError> {
         if self.people.len() < SEARCHED_IN_PLACE {
-            return Ok(self.search_among(&q, offset, limit, with_hidden));
+            return Ok(self.search_among(&q, offset, limit, &left_out));
         }
         crate::cpu::DIRECTORY
-            .run(move || self.search_among(&q, offset, limit, with_hidden))
+            .run(move || self.search_among(&q, offset, limit, &left_out))
             .await
     }
 
@@ -151,18 +151,18 @@ impl Directory {
     /// `search_among` everyone, hidden or not.
     #[cfg(test)]
     fn search(&self, q: &str, offset: usize, limit: usize) -> (usize, Vec<i32>) {
-        self.search_among(q, offset, limit, true)
+        self.search_among(q, offset, limit, &LeftOut::nobody())
     }
 
-    /// How many match `q`, and the ids of those on the page, in name order; those hidden
-    /// only `with_hidden`. Word beginnings first; when nothing begins so (or a word is too
+    /// How many match `q`, and the ids of those on the page, in name order, but for those
+    /// `left_out`. Word beginnings first; when nothing begins so (or a word is too
     /// short), anywhere inside a field, as the database search of the organiser's lists does.
     fn search_among(
         &self,
         q: &str,
         offset: usize,
         limit: usize,
-        with_hidden: bool,
+        left_out: &LeftOut,
     ) -> (usize, Vec<i32>) {
         let q = fold(q);
         if searches_by_words(&q) {
@@ -182,7 +182,7 @@ impl Directory {
                 }
                 found.iter_mut().zip(has_word).for_each(|(f, h)| *f &= h);
             }
-            let page = self.page(|position, _| found[position], offset, limit, with_hidden);
+            let page = self.page(|position, _| found[position], offset, limit, left_out);
             if page.0 > 0 {
                 return page;
             }
@@ -191,7 +191,7 @@ impl Directory {
             |_, p| p.fields.contains(q.as_str()),
             offset,
             limit,
-            with_hidden,
+            left_out,
         )
     }
 
@@ -200,12 +200,12 @@ impl Directory {
         matches: impl Fn(usize, &Person) -> bool,
         offset: usize,
         limit: usize,
-        with_hidden: bool,
+        left_out: &LeftOut,
     ) -> (usize, Vec<i32>) {
         let mut total = 0;
         let mut page = Vec::new();
         for (position, person) in self.people.iter().enumerate() {
-            if (person.hidden && !with_hidden) || !matches(position, person) {
+            if left_out.leaves(person) || !matches(position, person) {
                 continue;
             }
             if total >= offset && page.len() < limit {
@@ -214,6 +214,26 @@ impl Directory {
             total += 1;
         }
         (total, page)
+    }
+}
+
+/// Whom a reader of the directory does not find: people who hid from it (unless the reader
+/// is the organiser or the door), and people kept apart from the reader by a block.
+#[derive(Debug, Default)]
+pub(crate) struct LeftOut {
+    pub hidden: bool,
+    /// Sorted ids.
+    pub apart: Vec<i32>,
+}
+
+impl LeftOut {
+    /// Everyone is found.
+    pub fn nobody() -> Self {
+        Self::default()
+    }
+
+    fn leaves(&self, person: &Person) -> bool {
+        (self.hidden && person.hidden) || self.apart.binary_search(&person.id).is_ok()
     }
 }
 
@@ -289,7 +309,7 @@ pub(crate) fn fold(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{fold, Directory};
+    use super::{fold, Directory, LeftOut};
 
     fn directory(people: &[[&str; 4]]) -> Directory {
         hiding(people, &[])
@@ -340,17 +360,38 @@ mod tests {
             ],
             &[2],
         );
+        let others = LeftOut {
+            hidden: true,
+            apart: vec![],
+        };
         assert_eq!(
-            people.search_among("engineer", 0, 10, false),
+            people.search_among("engineer", 0, 10, &others),
             (2, vec![1, 3])
         );
-        assert_eq!(people.search_among("engineer", 1, 1, false), (2, vec![3]));
-        assert_eq!(people.search_among("zoe", 0, 10, false), (0, vec![]));
-        assert_eq!(people.search_among("uring", 0, 10, false), (0, vec![]));
+        assert_eq!(people.search_among("engineer", 1, 1, &others), (2, vec![3]));
+        assert_eq!(people.search_among("zoe", 0, 10, &others), (0, vec![]));
+        assert_eq!(people.search_among("uring", 0, 10, &others), (0, vec![]));
         assert_eq!(
-            people.search_among("engineer", 0, 10, true),
+            people.search_among("engineer", 0, 10, &LeftOut::nobody()),
             (3, vec![1, 2, 3])
         );
+    }
+
+    #[test]
+    fn people_kept_apart_by_a_block_are_not_found_by_words_or_inside_words() {
+        let people = directory(&[
+            ["Ada", "Lovelace", "Analytical Engines", "Engineer"],
+            ["Zoë", "Turing", "Acme", "Software engineer"],
+            ["Grace", "Hopper", "Navy", "Engineer"],
+        ]);
+        let apart = LeftOut {
+            hidden: true,
+            apart: vec![1, 3],
+        };
+        assert_eq!(people.search_among("engineer", 0, 10, &apart), (1, vec![2]));
+        assert_eq!(people.search_among("ngineer", 0, 10, &apart), (1, vec![2]));
+        assert_eq!(people.search_among("grace", 0, 10, &apart), (0, vec![]));
+        assert_eq!(people.search("grace", 0, 10), (1, vec![3]));
     }
 
     #[test]

@@ -63,13 +63,14 @@ pub(crate) fn seen_by(target: &AttendeeRow, connected: bool) -> Result<(), AppEr
 }
 
 /// Whether `me` may ask `target` (of the same event, already found) for a meeting: not
-/// when they are hidden from `me` (`seen_by`); 403 `meetings_closed` with the reason when
+/// when they are hidden from `me` (`seen_by`) or a block stands between us; 403 `meetings_closed` with the reason when
 /// their setting says no.
 pub(crate) async fn may_ask_for_meeting(
     conn: &mut DbConn<'_>,
     me: i32,
     target: &AttendeeRow,
 ) -> Result<(), AppError> {
+    super::blocks::not_apart(conn, me, target).await?;
     // The column's CHECK admits only the three names.
     let setting = MeetingsFrom::parse(&target.meetings_from).unwrap_or_default();
     if setting == MeetingsFrom::Everyone && !target.hidden {

@@ -12,6 +12,7 @@ use crate::db::{DbConn, DbPool};
 use crate::error::AppError;
 use crate::inputs::AttendeeRegistration;
 use crate::models::Attendee;
+use crate::photos::PhotoStore;
 use crate::schema::{attendees, events as events_table};
 use crate::validate::{
     optional_paragraphs, optional_text, required_text, Checker, Email, EventCode, Password,
@@ -294,10 +295,13 @@ pub async fn rsvp(
     Ok((copy.view(Visibility::of(Relation::Themself)), user))
 }
 
-/// Cancels my RSVP: my record for this event goes, with my connections and meetings there,
-/// and the seat is free again.
+/// Cancels my RSVP, which is how an attendee deletes their registration: my record for this
+/// event goes, with my connections, meetings, blocks, check-in and settings there (the
+/// database's cascades), the seat is free again, and my photo's file is deleted unless
+/// another registration of mine still shows it.
 pub async fn cancel_rsvp(
     conn: &mut DbConn<'_>,
+    store: &dyn PhotoStore,
     actor: &Actor,
     event_id: i32,
 ) -> Result<(), AppError> {
@@ -306,8 +310,15 @@ pub async fn cancel_rsvp(
         find_event_row(conn, event_id).await?;
         return Err(AppError::not_found("Registration"));
     }
+    let picture: Option<String> = attendees::table
+        .find(me)
+        .select(attendees::profile_picture)
+        .first(conn)
+        .await
+        .optional()?
+        .flatten();
     diesel::delete(attendees::table.find(me))
         .execute(conn)
         .await?;
-    Ok(())
+    super::attendees::forget_photos(conn, store, picture.as_slice()).await
 }

@@ -71,3 +71,37 @@ pub struct MyBadge {
     pub shows_organisation: bool,
     pub shows_role: bool,
 }
+
+/// Someone I blocked (`GET /api/attendees/<id>/blocks`): enough to know whom to unblock.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct BlockedPerson {
+    pub id: i32,
+    pub first_name: String,
+    pub last_name: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "2026-05-04T09:30:00"))]
+    pub blocked_at: chrono::NaiveDateTime,
+}
+
+/// How long attendees' personal data is kept after the event ends
+/// (`GET`/`PUT /api/events/<id>/retention`, the organiser's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Retention {
+    /// Days after the event's end; `null`: kept until the event is deleted.
+    pub retention_days: Option<i32>,
+    /// When the erasure is due (UTC), if a period is set.
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>, example = "2026-06-03T17:30:00"))]
+    pub erase_after: Option<chrono::NaiveDateTime>,
+    /// When it happened (UTC).
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>, example = "2026-06-03T18:00:00"))]
+    pub erased_at: Option<chrono::NaiveDateTime>,
+}
+
+/// A change of the retention period; `null` keeps the data until the event is deleted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RetentionInput {
+    pub retention_days: Option<i64>,
+}

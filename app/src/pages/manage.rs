@@ -326,6 +326,8 @@ fn Settings(event: Event, saved: RwSignal<Option<Event>>) -> impl IntoView {
             </ActionForm>
         </section>
         <super::event_cover::CoverUpload event=event.clone() saved/>
+        <super::interests::InterestsEditor event_id=id/>
+        <super::retention::RetentionSettings event_id=id/>
         <DeleteEvent event/>
     }
 }

@@ -11,7 +11,11 @@ use leptos_router::components::A;
 pub const PAGE_SIZE: i64 = 24;
 
 #[server(prefix = "/rpc")]
-pub async fn directory(q: String, offset: i64) -> Result<(Page<Attendee>, i32), AppError> {
+pub async fn directory(
+    q: String,
+    offset: i64,
+    tag: Option<i32>,
+) -> Result<(Page<Attendee>, i32), AppError> {
     let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
     let (me, _) = actor.attendee()?;
     let page = crate::inputs::PageParams {
@@ -19,7 +23,7 @@ pub async fn directory(q: String, offset: i64) -> Result<(Page<Attendee>, i32), 
         offset: Some(offset),
     };
     let people =
-        crate::domain::attendee_lists::search(&mut conn, &actor, None, Some(&q), page).await?;
+        crate::domain::attendee_lists::search(&mut conn, &actor, None, Some(&q), tag, page).await?;
     Ok((people, me))
 }
 
@@ -60,10 +64,28 @@ pub async fn request_meeting(
     crate::domain::appointments::request(&mut conn, &actor, input).await
 }
 
+/// The interests of my event, for the directory's filter.
+#[server(prefix = "/rpc")]
+pub async fn my_event_tags() -> Result<Vec<crate::models::Tag>, AppError> {
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
+    let (_, event_id) = actor.attendee()?;
+    crate::domain::interests::tags(&mut conn, &actor, event_id).await
+}
+
+/// Blocks this person for the attendee logged in (`blocks::block`).
+#[server(prefix = "/rpc")]
+pub async fn block_person(attendee_id: i32) -> Result<(), AppError> {
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
+    let (me, _) = actor.attendee()?;
+    crate::domain::blocks::block(&mut conn, &actor, me, attendee_id).await
+}
+
 #[component]
 pub fn PeoplePage() -> impl IntoView {
     let query = RwSignal::new(String::new());
     let offset = RwSignal::new(0i64);
+    let tag = RwSignal::new(None::<i32>);
+    let tags = Resource::new(|| (), |_| my_event_tags());
     let connect = ServerAction::<Connect>::new();
     let answer = ServerAction::<super::requests::AnswerConnection>::new();
     let people = Resource::new(
@@ -71,11 +93,12 @@ pub fn PeoplePage() -> impl IntoView {
             (
                 query.get(),
                 offset.get(),
+                tag.get(),
                 connect.version().get(),
                 answer.version().get(),
             )
         },
-        |(q, offset, _, _)| directory(q, offset),
+        |(q, offset, tag, _, _)| directory(q, offset, tag),
     );
     let error = either_error(action_error(connect), action_error(answer));
     view! {
@@ -86,6 +109,26 @@ pub fn PeoplePage() -> impl IntoView {
             <input id="people-search" type="search" placeholder="e.g. Rust, Acme, designer"
                 on:input=move |ev| { offset.set(0); query.set(event_target_value(&ev)); }/>
         </div>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let tags = tags.await.unwrap_or_default();
+                (!tags.is_empty()).then(|| view! {
+                    <div class="field">
+                        <label for="people-tag">"Interest"</label>
+                        <select id="people-tag" on:change=move |ev| {
+                            offset.set(0);
+                            tag.set(event_target_value(&ev).parse().ok());
+                        }>
+                            <option value="">"Any interest"</option>
+                            {tags.into_iter().map(|t| view! { <option value=t.id>{t.name}</option> }).collect_view()}
+                        </select>
+                    </div>
+                })
+            })}
+        </Transition>
+        {move || (query.get().is_empty() && tag.get().is_none()).then(|| view! {
+            <super::interests::SuggestedPeople connect answer/>
+        })}
         <FormError error/>
         <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading people…"</p> }>
             {move || Suspend::new(async move {
@@ -204,7 +247,42 @@ fn PersonDetails(
                 <p class="muted">"Their email appears here once you are connected."</p>
             })}
         </article>
-        {(!me).then(|| view! { <MeetingRequest person event/> })}
+        {(!me).then(|| view! {
+            <MeetingRequest person=person.clone() event/>
+            <BlockCard person/>
+        })}
+    }
+}
+
+/// Blocking, behind a second step that says what it does.
+#[component]
+fn BlockCard(person: Attendee) -> impl IntoView {
+    let action = ServerAction::<BlockPerson>::new();
+    let error = action_error(action);
+    let done = move || matches!(action.value().get(), Some(Ok(())));
+    let first = person.first_name;
+    let (id, summary, button) = (
+        person.id,
+        format!("Block {first}…"),
+        format!("Block {first}"),
+    );
+    let explained = format!("You and {first} will no longer find each other, and neither may ask the other to connect or meet. Your connection and meetings with them are removed. They are not told. You can unblock them in Settings.");
+    view! {
+        <section class="card">
+            <FormError error/>
+            <Show when=done fallback=move || { let button = button.clone(); view! {
+                <details class="leave">
+                    <summary>{summary.clone()}</summary>
+                    <p>{explained.clone()}</p>
+                    <ActionForm action>
+                        <input type="hidden" name="attendee_id" value=id/>
+                        <button type="submit" class="button danger">{button}</button>
+                    </ActionForm>
+                </details>
+            }}>
+                <p class="saved" role="status">"Blocked. " <A href="/me/people">"Back to all people"</A></p>
+            </Show>
+        </section>
     }
 }
 

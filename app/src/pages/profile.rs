@@ -85,6 +85,7 @@ fn ProfileForm(me: Attendee, save: ServerAction<SaveProfile>) -> impl IntoView {
                 <Submit label="Save profile" busy="Saving…" pending=Signal::from(save.pending())/>
             </ActionForm>
         </section>
+        <super::interests::InterestPicker/>
         <super::my_badge::YourBadge/>
         <super::settings::PrivacySettings/>
         <super::settings::MailSettings/>

@@ -110,7 +110,8 @@ pub async fn rsvp_with_profile(event_id: i32) -> Result<(), AppError> {
 #[server(prefix = "/rpc")]
 pub async fn cancel_rsvp(event_id: i32) -> Result<(), AppError> {
     let mut auth = super::server::auth_session().await?;
-    crate::domain::accounts::cancel_rsvp(&mut auth, event_id).await?;
+    let photos = leptos::prelude::use_context::<crate::Photos>().ok_or(AppError::Internal)?;
+    crate::domain::accounts::cancel_rsvp(&mut auth, photos.0.as_ref(), event_id).await?;
     Ok(())
 }
 

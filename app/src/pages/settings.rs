@@ -1,5 +1,6 @@
-//! My settings: whether other attendees find me and who may ask me for meetings, and which
-//! mails I get. On my profile page and on `/me/settings`.
+//! My settings: whether other attendees find me and who may ask me for meetings, whom I
+//! blocked, which mails I get, and my data (download it, or delete my registration). On my
+//! profile page and on `/me/settings`.
 
 use super::network::AttendeeGate;
 use crate::components::{action_error, FormError, Submit};
@@ -58,6 +59,27 @@ pub async fn save_privacy(
     crate::domain::privacy::put(&mut conn, &actor, me, patch).await
 }
 
+/// Whom I blocked, newest first (at most a page: `blocks::MAX_BLOCKS` is more than anyone
+/// scrolls through here).
+#[server(prefix = "/rpc")]
+pub async fn blocked_people() -> Result<crate::models::Page<crate::models::BlockedPerson>, AppError>
+{
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
+    let (me, _) = actor.attendee()?;
+    let page = crate::inputs::PageParams {
+        limit: Some(crate::inputs::PageParams::MAX_LIMIT),
+        offset: None,
+    };
+    crate::domain::blocks::list(&mut conn, &actor, me, page).await
+}
+
+#[server(prefix = "/rpc")]
+pub async fn unblock_person(attendee_id: i32) -> Result<(), AppError> {
+    let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
+    let (me, _) = actor.attendee()?;
+    crate::domain::blocks::unblock(&mut conn, &actor, me, attendee_id).await
+}
+
 /// Whether other attendees find me, and who may ask me for a meeting.
 #[component]
 pub fn PrivacySettings() -> impl IntoView {
@@ -113,7 +135,85 @@ pub fn SettingsPage() -> impl IntoView {
         <Title text="Settings"/>
         <div class="page-head"><h1>"Settings"</h1></div>
         <PrivacySettings/>
+        <BlockedList/>
         <MailSettings/>
+        <YourData/>
+    }
+}
+
+/// The people I blocked, each with a button to unblock them.
+#[component]
+pub fn BlockedList() -> impl IntoView {
+    let unblock = ServerAction::<UnblockPerson>::new();
+    let blocked = Resource::new(move || unblock.version().get(), |_| blocked_people());
+    let error = action_error(unblock);
+    view! {
+        <section class="card" aria-labelledby="blocked-title">
+            <h2 id="blocked-title">"Blocked people"</h2>
+            <FormError error/>
+            <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match blocked.await {
+                        Err(error) => view! { <AttendeeGate error/> }.into_any(),
+                        Ok(page) if page.items.is_empty() => view! {
+                            <p class="muted">"You have blocked nobody. To block someone, open their profile in People."</p>
+                        }.into_any(),
+                        Ok(page) => view! {
+                            <p class="muted">"You and they do not find each other, and neither may ask the other anything."</p>
+                            <ul class="plain-list" data-testid="blocked-people">
+                                {page.items.into_iter().map(|person| view! {
+                                    <li class="blocked-row">
+                                        <span>{format!("{} {}", person.first_name, person.last_name)}</span>
+                                        <ActionForm action=unblock>
+                                            <input type="hidden" name="attendee_id" value=person.id/>
+                                            <button type="submit" class="button secondary small">
+                                                "Unblock" <span class="visually-hidden">{format!(" {}", person.first_name)}</span>
+                                            </button>
+                                        </ActionForm>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// My data: everything NetEvent holds about me as a file, and deleting my registration with
+/// all of it.
+#[component]
+pub fn YourData() -> impl IntoView {
+    use crate::models::Me;
+    let session = super::session::SessionActions::get();
+    let leave = session.cancel_rsvp;
+    let error = action_error(leave);
+    view! {
+        <section class="card" aria-labelledby="data-title">
+            <h2 id="data-title">"Your data"</h2>
+            <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match session.user.await {
+                        Ok(Some(Me::Attendee(me))) => view! {
+                            <p class="muted">"Everything we hold about you for this event, in one file: your profile and photo, settings, connections, meetings and the mail we sent you."</p>
+                            <a class="button secondary" href=format!("/api/attendees/{}/export", me.id) download="">"Download my data"</a>
+                            <details class="leave">
+                                <summary>"Delete my registration…"</summary>
+                                <p>"Your seat, profile, photo, connections and meetings at this event are deleted for good, and you are logged out. This cannot be undone."</p>
+                                <FormError error/>
+                                <ActionForm action=leave>
+                                    <input type="hidden" name="event_id" value=me.event_id/>
+                                    <button type="submit" class="button danger">"Delete my registration and data"</button>
+                                </ActionForm>
+                            </details>
+                        }.into_any(),
+                        Ok(_) => view! { <p class="muted">"Log in to see your data."</p> }.into_any(),
+                        Err(error) => view! { <AttendeeGate error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
     }
 }
 

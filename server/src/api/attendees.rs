@@ -1,13 +1,17 @@
-use super::extract::{read_image_field, ApiJson, ApiQuery, Id};
+use super::extract::{read_image_field, two_ids, ApiJson, ApiQuery, Id};
 use super::ApiErrors;
 use crate::AppState;
 use app::domain::Caller;
-use app::domain::{attendee_lists, attendees, badges, privacy};
+use app::domain::{attendee_lists, attendees, badges, blocks, interests, my_data, privacy};
 use app::error::AppError;
 use app::inputs::{PageParams, ProfilePatch};
-use app::models::{Attendee, BadgeChoice, MyBadge, Page, Privacy, PrivacyPatch};
+use app::models::{
+    Attendee, BadgeChoice, BlockedPerson, InterestsInput, MyBadge, MyInterests, Page, Privacy,
+    PrivacyPatch, Suggestion,
+};
 use app::photos::MAX_UPLOAD_BYTES;
-use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -18,6 +22,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(show, update))
         .routes(routes!(badge, choose_badge))
         .routes(routes!(privacy_settings, set_privacy))
+        .routes(routes!(blocked))
+        .routes(routes!(my_interests, set_interests))
+        .routes(routes!(recommendations))
+        .routes(routes!(export))
+        .routes(routes!(block, unblock))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(upload_photo))
@@ -31,6 +40,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
 struct SearchQuery {
     q: Option<String>,
     event_id: Option<i32>,
+    /// Only those who offer or look for this interest (`GET /api/events/<id>/tags`).
+    tag: Option<i32>,
     limit: Option<i64>,
     offset: Option<i64>,
 }
@@ -52,7 +63,15 @@ async fn search(
         offset: query.offset,
     };
     Ok(Json(
-        attendee_lists::search(&mut conn, &actor, query.event_id, query.q.as_deref(), page).await?,
+        attendee_lists::search(
+            &mut conn,
+            &actor,
+            query.event_id,
+            query.q.as_deref(),
+            query.tag,
+            page,
+        )
+        .await?,
     ))
 }
 
@@ -143,6 +162,128 @@ async fn set_privacy(
 ) -> Result<Json<Privacy>, AppError> {
     let (actor, mut conn) = caller.open().await?;
     Ok(Json(privacy::put(&mut conn, &actor, id, settings).await?))
+}
+
+#[utoipa::path(
+    get,
+    path = "/attendees/{id}/blocks",
+    tag = "attendees",
+    params(("id" = i32, Path, description = "The record's id"), PageParams),
+    responses((status = 200, description = "Whom I blocked, newest first", body = Page<BlockedPerson>), ApiErrors)
+)]
+async fn blocked(
+    caller: Caller,
+    Id(id): Id,
+    ApiQuery(page): ApiQuery<PageParams>,
+) -> Result<Json<Page<BlockedPerson>>, AppError> {
+    let (actor, mut conn) = caller.open().await?;
+    Ok(Json(blocks::list(&mut conn, &actor, id, page).await?))
+}
+
+#[utoipa::path(
+    get,
+    path = "/attendees/{id}/interests",
+    tag = "attendees",
+    params(("id" = i32, Path, description = "The record's id")),
+    responses((status = 200, description = "What I offer and look for, and the event's interests to choose from", body = MyInterests), ApiErrors)
+)]
+async fn my_interests(caller: Caller, Id(id): Id) -> Result<Json<MyInterests>, AppError> {
+    let (actor, mut conn) = caller.open().await?;
+    Ok(Json(interests::mine(&mut conn, &actor, id).await?))
+}
+
+#[utoipa::path(
+    put,
+    path = "/attendees/{id}/interests",
+    tag = "attendees",
+    params(("id" = i32, Path, description = "The record's id")),
+    request_body = InterestsInput,
+    responses((status = 200, description = "Saved: each list replaces what was there", body = MyInterests), ApiErrors)
+)]
+async fn set_interests(
+    caller: Caller,
+    Id(id): Id,
+    ApiJson(input): ApiJson<InterestsInput>,
+) -> Result<Json<MyInterests>, AppError> {
+    let (actor, mut conn) = caller.open().await?;
+    Ok(Json(
+        interests::set_mine(&mut conn, &actor, id, input).await?,
+    ))
+}
+
+#[utoipa::path(
+    get,
+    path = "/attendees/recommendations",
+    tag = "attendees",
+    params(PageParams),
+    responses((status = 200, description = "People to meet, best first, each with the reason: complementary interests, then shared ones; not my connections, not hidden or blocked people", body = Page<Suggestion>), ApiErrors)
+)]
+async fn recommendations(
+    caller: Caller,
+    ApiQuery(page): ApiQuery<PageParams>,
+) -> Result<Json<Page<Suggestion>>, AppError> {
+    let (actor, mut conn) = caller.open().await?;
+    Ok(Json(
+        interests::recommendations(&mut conn, &actor, page).await?,
+    ))
+}
+
+#[utoipa::path(
+    get,
+    path = "/attendees/{id}/export",
+    tag = "attendees",
+    params(("id" = i32, Path, description = "The record's id")),
+    responses((status = 200, description = "Everything NetEvent holds about me, as a JSON download with my photo inside", body = serde_json::Value), ApiErrors)
+)]
+async fn export(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+) -> Result<impl axum::response::IntoResponse, AppError> {
+    let (actor, mut conn) = caller.open().await?;
+    let (file_name, data) = my_data::export(&mut conn, state.photos.as_ref(), &actor, id).await?;
+    let disposition = format!("attachment; filename=\"{file_name}\"");
+    Ok((
+        [
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+            (
+                axum::http::header::CACHE_CONTROL,
+                "private, no-store".to_owned(),
+            ),
+        ],
+        Json(data),
+    ))
+}
+
+#[utoipa::path(
+    put,
+    path = "/attendees/{id}/blocks/{attendee_id}",
+    tag = "attendees",
+    params(("id" = i32, Path, description = "My record's id"), ("attendee_id" = i32, Path, description = "Whom I block")),
+    responses((status = 204, description = "Blocked: neither of us finds the other or may ask them anything; our connection and meetings are gone"), ApiErrors)
+)]
+async fn block(caller: Caller, Path(ids): Path<(String, String)>) -> Result<StatusCode, AppError> {
+    let (id, other) = two_ids(ids)?;
+    let (actor, mut conn) = caller.open().await?;
+    blocks::block(&mut conn, &actor, id, other).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(
+    delete,
+    path = "/attendees/{id}/blocks/{attendee_id}",
+    tag = "attendees",
+    params(("id" = i32, Path, description = "My record's id"), ("attendee_id" = i32, Path, description = "Whom I unblock")),
+    responses((status = 204, description = "Unblocked (what the block took away does not come back)"), ApiErrors)
+)]
+async fn unblock(
+    caller: Caller,
+    Path(ids): Path<(String, String)>,
+) -> Result<StatusCode, AppError> {
+    let (id, other) = two_ids(ids)?;
+    let (actor, mut conn) = caller.open().await?;
+    blocks::unblock(&mut conn, &actor, id, other).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(

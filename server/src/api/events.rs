@@ -3,10 +3,12 @@ use super::ApiErrors;
 use crate::AppState;
 use app::auth::AuthSession;
 use app::domain::Caller;
-use app::domain::{accounts, attendee_lists, deleted_events, event_page, events};
+use app::domain::{
+    accounts, attendee_lists, deleted_events, event_page, events, interests, retention,
+};
 use app::error::AppError;
 use app::inputs::{EventInput, EventPatch, PageParams};
-use app::models::{Attendee, Event, Page};
+use app::models::{Attendee, Event, Page, Retention, RetentionInput, Tag, TagsInput};
 use app::photos::MAX_UPLOAD_BYTES;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::StatusCode;
@@ -20,6 +22,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(show, update, remove))
         .routes(routes!(list_attendees))
         .routes(routes!(rsvp, cancel_rsvp))
+        .routes(routes!(event_tags, set_event_tags))
+        .routes(routes!(event_retention, set_event_retention))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(upload_cover, remove_cover))
@@ -167,6 +171,8 @@ struct AttendeeQuery {
     checked_in: Option<String>,
     /// Only attendees of this organisation.
     organisation: Option<String>,
+    /// Only those who offer or look for this interest.
+    tag: Option<i32>,
     limit: Option<i64>,
     offset: Option<i64>,
 }
@@ -186,7 +192,8 @@ async fn list_attendees(
     let filter = attendee_lists::AttendeeFilter::parse(
         query.checked_in.as_deref(),
         query.organisation.as_deref(),
-    )?;
+    )?
+    .with_tag(query.tag);
     let (actor, mut conn) = caller.open().await?;
     let page = PageParams {
         limit: query.limit,
@@ -228,7 +235,71 @@ async fn rsvp(mut auth: AuthSession, Id(id): Id) -> Result<(StatusCode, Json<Att
     params(("id" = i32, Path, description = "The record's id")),
     responses((status = 204, description = "Registration cancelled"), ApiErrors)
 )]
-async fn cancel_rsvp(mut auth: AuthSession, Id(id): Id) -> Result<StatusCode, AppError> {
-    accounts::cancel_rsvp(&mut auth, id).await?;
+async fn cancel_rsvp(
+    State(state): State<AppState>,
+    mut auth: AuthSession,
+    Id(id): Id,
+) -> Result<StatusCode, AppError> {
+    accounts::cancel_rsvp(&mut auth, state.photos.as_ref(), id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(
+    get,
+    path = "/events/{id}/tags",
+    tag = "events",
+    params(("id" = i32, Path, description = "The record's id")),
+    responses((status = 200, description = "The event's interests, in the organiser's order (for its organiser, attendees and door staff)", body = Vec<Tag>), ApiErrors)
+)]
+async fn event_tags(caller: Caller, Id(id): Id) -> Result<Json<Vec<Tag>>, AppError> {
+    let (actor, mut conn) = caller.open().await?;
+    Ok(Json(interests::tags(&mut conn, &actor, id).await?))
+}
+
+#[utoipa::path(
+    put,
+    path = "/events/{id}/tags",
+    tag = "events",
+    params(("id" = i32, Path, description = "The record's id")),
+    request_body = TagsInput,
+    responses((status = 200, description = "Saved (organiser only): a name kept keeps everyone's picks of it; a name left out is deleted with them", body = Vec<Tag>), ApiErrors)
+)]
+async fn set_event_tags(
+    caller: Caller,
+    Id(id): Id,
+    ApiJson(input): ApiJson<TagsInput>,
+) -> Result<Json<Vec<Tag>>, AppError> {
+    let (actor, mut conn) = caller.open().await?;
+    Ok(Json(
+        interests::set_tags(&mut conn, &actor, id, input).await?,
+    ))
+}
+
+#[utoipa::path(
+    get,
+    path = "/events/{id}/retention",
+    tag = "events",
+    params(("id" = i32, Path, description = "The record's id")),
+    responses((status = 200, description = "How long attendees' personal data is kept after the event (organiser only)", body = Retention), ApiErrors)
+)]
+async fn event_retention(caller: Caller, Id(id): Id) -> Result<Json<Retention>, AppError> {
+    let (actor, mut conn) = caller.open().await?;
+    Ok(Json(retention::get(&mut conn, &actor, id).await?))
+}
+
+#[utoipa::path(
+    put,
+    path = "/events/{id}/retention",
+    tag = "events",
+    params(("id" = i32, Path, description = "The record's id")),
+    request_body = RetentionInput,
+    responses((status = 200, description = "Saved: the data is erased that many days after the event ends (0–3650), or kept with null", body = Retention), ApiErrors)
+)]
+async fn set_event_retention(
+    caller: Caller,
+    Id(id): Id,
+    ApiJson(input): ApiJson<RetentionInput>,
+) -> Result<Json<Retention>, AppError> {
+    let (actor, mut conn) = caller.open().await?;
+    Ok(Json(retention::put(&mut conn, &actor, id, input).await?))
 }

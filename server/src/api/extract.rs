@@ -132,3 +132,12 @@ pub async fn read_image_field(
         format!("Send the image as the multipart field \"{name}\"."),
     ))
 }
+
+/// Two numeric ids from the path; anything else names nothing (404).
+pub fn two_ids((a, b): (String, String)) -> Result<(i32, i32), AppError> {
+    let parse = |raw: String| {
+        raw.parse::<i32>()
+            .map_err(|_| AppError::not_found("Resource"))
+    };
+    Ok((parse(a)?, parse(b)?))
+}

@@ -1,4 +1,4 @@
-use super::extract::{ApiJson, ApiQuery, Id};
+use super::extract::{two_ids, ApiJson, ApiQuery, Id};
 use super::ApiErrors;
 use crate::AppState;
 use app::domain::badges::{self, Layout, Selection};
@@ -290,15 +290,6 @@ async fn door_roster(
 ) -> Result<Json<Page<DoorPerson>>, AppError> {
     let (actor, mut conn) = caller.open().await?;
     Ok(Json(checkin::roster(&mut conn, &actor, id, page).await?))
-}
-
-/// Two numeric ids from the path; anything else names nothing (404).
-fn two_ids((a, b): (String, String)) -> Result<(i32, i32), AppError> {
-    let parse = |raw: String| {
-        raw.parse::<i32>()
-            .map_err(|_| AppError::not_found("Resource"))
-    };
-    Ok((parse(a)?, parse(b)?))
 }
 
 #[utoipa::path(

@@ -1,0 +1,3 @@
+ALTER TABLE events DROP COLUMN interests_version;
+DROP TABLE attendee_tags;
+DROP TABLE event_tags;
