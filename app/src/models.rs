@@ -60,6 +60,9 @@ pub struct Event {
     /// Only for the event's organiser: how many have been checked in.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub checked_in: Option<i64>,
+    /// Once full, people may join a waitlist (`POST /api/events/<id>/waitlist`).
+    #[serde(default)]
+    pub waitlist: bool,
 }
 
 /// Who finds an event: public ones are listed (`GET /api/events`, the home page); unlisted
@@ -467,6 +470,7 @@ mod tests {
                 attendee_count: 0,
                 spots_left: None,
                 checked_in: None,
+                waitlist: false,
             },
             now: at(now),
             next_meeting: None,

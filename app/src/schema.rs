@@ -33,6 +33,22 @@ diesel::table! {
         interests_version -> Unsigned<Bigint>,
         retention_days -> Nullable<Integer>,
         erased_at -> Nullable<Datetime>,
+        waitlist -> Bool,
+    }
+}
+
+diesel::table! {
+    waitlist (id) {
+        id -> Bigint,
+        event_id -> Integer,
+        email -> Varchar,
+        password_hash -> Varchar,
+        first_name -> Varchar,
+        last_name -> Varchar,
+        organisation -> Nullable<Varchar>,
+        role -> Nullable<Varchar>,
+        introduction -> Nullable<Text>,
+        created_at -> Datetime,
     }
 }
 
@@ -223,6 +239,7 @@ diesel::joinable!(notification_settings -> attendees (attendee_id));
 diesel::allow_tables_to_appear_in_same_query!(
     organizers,
     blocks,
+    waitlist,
     event_tags,
     attendee_tags,
     events,

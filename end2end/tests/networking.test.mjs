@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, phone, open, uniqueEmail, demoEventCode, DEMO_PASSWORD } from './helpers.mjs';
+import { useBrowser, phone, open, uniqueEmail, demoEventCode, DEMO_PASSWORD, BASE_URL as BASE } from './helpers.mjs';
 
 const browser = useBrowser();
 
@@ -236,4 +236,41 @@ test('an attendee picks interests on their phone and People to meet suggests who
   assert.equal(await suggested.count(), 0, 'suggestions step aside while filtering');
   assert.deepEqual(context.browserErrors, [], 'no hydration errors');
   await context.close();
+});
+
+test('a full event takes people in line on a phone, and a freed seat makes the first of them an attendee', async () => {
+  const organiser = await browser().newContext();
+  const api = organiser.request;
+  await api.post(`${BASE}/api/auth/organizer/login`, { data: { email: 'organizer@demo.netevent.dev', password: DEMO_PASSWORD } });
+  const created = await api.post(`${BASE}/api/events`, {
+    data: { name: `Tiny Meetup ${Date.now()}`, start_time: '2031-04-01T18:00:00', end_time: '2031-04-01T21:00:00', max_attendees: 1 },
+  });
+  assert.equal(created.status(), 201);
+  const event = await created.json();
+  assert.equal((await api.put(`${BASE}/api/events/${event.id}/waitlist`, { data: { enabled: true } })).status(), 200);
+  const seated = await browser().newContext();
+  const registered = await seated.request.post(`${BASE}/api/auth/attendee/register`, {
+    data: { event_id: event.id, email: uniqueEmail('seated'), password: 'seated-password', first_name: 'Sol', last_name: 'Seated' },
+  });
+  assert.equal(registered.status(), 201);
+
+  // Full: the page offers the line instead of the form.
+  const context = await phone(browser());
+  const page = await context.newPage();
+  await open(page, `/e/${event.code}`);
+  const line = page.getByRole('region', { name: 'This event is full: join the waitlist' });
+  const email = uniqueEmail('wait');
+  await line.getByLabel('First name').fill('Wanda');
+  await line.getByLabel('Last name').fill('Waiting');
+  await line.getByLabel('Email').fill(email);
+  await line.getByLabel('Password').fill('waiting-password');
+  await line.getByRole('button', { name: 'Join the waitlist' }).click();
+  await line.getByRole('status').filter({ hasText: "You're number 1 in line." }).waitFor();
+
+  // Sol gives the seat back: Wanda is in, and logs in with her password.
+  assert.equal((await seated.request.delete(`${BASE}/api/events/${event.id}/rsvp`)).status(), 204);
+  const login = await context.request.post(`${BASE}/api/auth/attendee/login`, { data: { email, password: 'waiting-password', event_id: event.id } });
+  assert.equal(login.status(), 200);
+  assert.deepEqual(context.browserErrors, [], 'no hydration errors');
+  await Promise.all([organiser.close(), seated.close(), context.close()]);
 });

@@ -37,6 +37,7 @@ pub(crate) struct EventRow {
     pub visibility: String,
     pub checkin_opens_minutes_before: Option<i32>,
     pub cover_image: Option<String>,
+    pub waitlist: bool,
 }
 
 impl EventRow {
@@ -83,6 +84,7 @@ impl EventRow {
             attendee_count,
             spots_left,
             checked_in: None,
+            waitlist: self.waitlist,
         }
     }
 }
@@ -537,5 +539,7 @@ pub async fn update(
         Ok(())
     })
     .await?;
+    // More seats than before: those waiting get them.
+    super::waitlist::promote(conn, id).await?;
     get(conn, id).await
 }

@@ -29,6 +29,7 @@ pub mod retention;
 mod seating;
 pub mod staff;
 pub mod stats;
+pub mod waitlist;
 
 pub use authorization::{Actor, Caller};
 

@@ -32,7 +32,9 @@ pub async fn cancel(
             .await?;
         outbox::enqueue(conn, vec![cancelled(&row)]).await
     })
-    .await
+    .await?;
+    super::waitlist::promote(conn, event_id).await?;
+    Ok(())
 }
 
 /// The mail telling someone their registration is cancelled: kept apart from their record,

@@ -68,12 +68,14 @@ pub async fn put(
     let days = match input.retention_days {
         None => None,
         Some(days @ 0..=MAX_DAYS) => Some(days as i32),
-        Some(_) => return Err(AppError::field(
-            "retention_days",
-            format!(
+        Some(_) => {
+            return Err(AppError::field(
+                "retention_days",
+                format!(
                 "Keep the data between 0 and {MAX_DAYS} days after the event, or leave it empty."
             ),
-        )),
+            ))
+        }
     };
     diesel::update(events_table::table.find(event_id))
         .set(events_table::retention_days.eq(days))

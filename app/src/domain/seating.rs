@@ -21,15 +21,18 @@ use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel_async::{AsyncConnection, RunQueryDsl};
 
-struct Profile {
-    first_name: String,
-    last_name: String,
-    organisation: Option<String>,
-    role: Option<String>,
-    introduction: Option<String>,
+pub(super) struct Profile {
+    pub first_name: String,
+    pub last_name: String,
+    pub organisation: Option<String>,
+    pub role: Option<String>,
+    pub introduction: Option<String>,
 }
 
-fn check_profile(checker: &mut Checker, input: &AttendeeRegistration) -> Option<Profile> {
+pub(super) fn check_profile(
+    checker: &mut Checker,
+    input: &AttendeeRegistration,
+) -> Option<Profile> {
     let first_name = checker.check(
         "first_name",
         required_text(&input.first_name, 100, "First name"),
@@ -67,7 +70,7 @@ fn check_profile(checker: &mut Checker, input: &AttendeeRegistration) -> Option<
     })
 }
 
-async fn resolve_event(
+pub(super) async fn resolve_event(
     conn: &mut DbConn<'_>,
     event_id: Option<i32>,
     event_code: Option<&str>,
@@ -171,7 +174,7 @@ fn full() -> AppError {
     AppError::conflict("event_full", "Sorry, this event is full.")
 }
 
-fn already_registered() -> AppError {
+pub(super) fn already_registered() -> AppError {
     AppError::conflict(
         "already_registered",
         "This email is already registered for this event. Log in instead.",
@@ -183,21 +186,21 @@ static SEATING: std::sync::LazyLock<tokio::sync::Semaphore> =
 
 #[derive(Insertable)]
 #[diesel(table_name = attendees)]
-struct NewAttendee {
-    event_id: i32,
-    email: String,
-    password_hash: String,
-    first_name: String,
-    last_name: String,
-    organisation: Option<String>,
-    role: Option<String>,
-    introduction: Option<String>,
-    profile_picture: Option<String>,
-    checkin_token: String,
+pub(super) struct NewAttendee {
+    pub event_id: i32,
+    pub email: String,
+    pub password_hash: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub organisation: Option<String>,
+    pub role: Option<String>,
+    pub introduction: Option<String>,
+    pub profile_picture: Option<String>,
+    pub checkin_token: String,
     /// `None`: the column's default (a new person shows both, takes requests from everyone).
-    badge_organisation: Option<bool>,
-    badge_role: Option<bool>,
-    meetings_from: Option<String>,
+    pub badge_organisation: Option<bool>,
+    pub badge_role: Option<bool>,
+    pub meetings_from: Option<String>,
 }
 
 /// Inserts an attendee if the event has a seat left. Registrations for one event queue on
@@ -216,30 +219,38 @@ async fn insert_seated(conn: &mut DbConn<'_>, new: NewAttendee) -> Result<Attend
         if max.is_some_and(|max| count >= max) {
             return Err(full());
         }
-        diesel::insert_into(attendees::table)
-            .values(&new)
-            .execute(conn)
-            .await
-            .map_err(|error| match error {
-                DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
-                    already_registered()
-                }
-                other => other.into(),
-            })?;
-        let row = attendees::table
-            .filter(attendees::checkin_token.eq(&new.checkin_token))
-            .select(AttendeeRow::as_select())
-            .first(conn)
-            .await?;
-        // The ticket by mail, written with the seat: both or neither.
-        outbox::enqueue(
-            conn,
-            vec![NewMail::to_attendee(MailKind::Registered, &row, None)],
-        )
-        .await?;
-        Ok(row)
+        seat(conn, &new).await
     })
     .await
+}
+
+/// The insert of `insert_seated` (and of the waitlist's promotion), once the event's row is
+/// locked and a seat known to be free: the record and its ticket mail, both or neither.
+pub(super) async fn seat(
+    conn: &mut diesel_async::AsyncMysqlConnection,
+    new: &NewAttendee,
+) -> Result<AttendeeRow, AppError> {
+    diesel::insert_into(attendees::table)
+        .values(new)
+        .execute(conn)
+        .await
+        .map_err(|error| match error {
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                already_registered()
+            }
+            other => other.into(),
+        })?;
+    let row = attendees::table
+        .filter(attendees::checkin_token.eq(&new.checkin_token))
+        .select(AttendeeRow::as_select())
+        .first(conn)
+        .await?;
+    outbox::enqueue(
+        conn,
+        vec![NewMail::to_attendee(MailKind::Registered, &row, None)],
+    )
+    .await?;
+    Ok(row)
 }
 
 /// One-click RSVP: the logged-in attendee registers for another event with the same email,
@@ -320,5 +331,6 @@ pub async fn cancel_rsvp(
     diesel::delete(attendees::table.find(me))
         .execute(conn)
         .await?;
+    super::waitlist::promote(conn, event_id).await?;
     super::attendees::forget_photos(conn, store, picture.as_slice()).await
 }

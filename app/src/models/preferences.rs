@@ -105,3 +105,28 @@ pub struct Retention {
 pub struct RetentionInput {
     pub retention_days: Option<i64>,
 }
+
+/// Whether a full event takes people in line, and how many wait
+/// (`GET`/`PUT /api/events/<id>/waitlist`, the organiser's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct WaitlistSetting {
+    pub enabled: bool,
+    pub waiting: i64,
+}
+
+/// Opens or closes the waitlist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct WaitlistInput {
+    pub enabled: bool,
+}
+
+/// My place in line after joining (1 is next).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct WaitlistPlace {
+    pub event_id: i32,
+    pub position: i64,
+}

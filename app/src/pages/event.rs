@@ -80,6 +80,8 @@ fn EventDetails(page: EventInvite, share_image: Option<String>, me: Option<Me>) 
             <CancelRsvp event_id=event.id/>
         }
         .into_any()
+    } else if event.is_full() && event.waitlist {
+        view! { <super::waitlist::WaitlistForm code=event.code.clone()/> }.into_any()
     } else if event.is_full() {
         view! {
             <section class="card">
@@ -364,6 +366,7 @@ mod tests {
             attendee_count: 0,
             spots_left: None,
             checked_in: None,
+            waitlist: false,
         };
         assert_eq!(
             google_calendar_link(&event),

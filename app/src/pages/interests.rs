@@ -54,15 +54,13 @@ pub async fn save_my_interests(
 #[server(prefix = "/rpc")]
 pub async fn people_to_meet(offset: i64) -> Result<Page<Suggestion>, AppError> {
     let (actor, mut conn) = crate::domain::Caller::current().await?.open().await?;
+    // The best few, shown at once on the People page.
     let page = crate::inputs::PageParams {
-        limit: Some(SUGGESTED),
+        limit: Some(5),
         offset: Some(offset),
     };
     crate::domain::interests::recommendations(&mut conn, &actor, page).await
 }
-
-/// Suggestions shown at once on the People page.
-const SUGGESTED: i64 = 5;
 
 /// The organiser's list of the event's interests, one per line.
 #[component]
@@ -78,7 +76,7 @@ pub fn InterestsEditor(event_id: i32) -> impl IntoView {
         <section class="card" aria-labelledby="interests-title">
             <h2 id="interests-title">"Interests"</h2>
             <p class="muted">"Attendees pick what they offer and what they look for among these; People to meet pairs them up. One per line, at most 64."</p>
-            <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading…"</p> }>
+            <Suspense fallback=|| view! { <p class="muted" aria-busy="true">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     let now = tags.await.unwrap_or_default();
                     let lines = now.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join("\n");
@@ -97,7 +95,7 @@ pub fn InterestsEditor(event_id: i32) -> impl IntoView {
                         </ActionForm>
                     }
                 })}
-            </Transition>
+            </Suspense>
         </section>
     }
 }

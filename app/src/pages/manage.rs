@@ -282,8 +282,9 @@ fn TimeZoneField(value: String, error: Signal<Option<AppError>>) -> impl IntoVie
     }
 }
 
-/// Settings: the event's details, and deleting it. Read afresh when opened, so the delete
-/// question counts everyone registered by now.
+/// Settings: the event's details, its interests, waitlist and data retention, and deleting
+/// it. Read afresh when opened, so the delete question counts everyone registered by now.
+/// The cards that load their own data sit beside the event's Suspense, not inside it.
 #[component]
 pub fn SettingsSection() -> impl IntoView {
     let workspace = super::workspace::workspace_event();
@@ -296,6 +297,19 @@ pub fn SettingsSection() -> impl IntoView {
                     Ok(event) => view! { <Settings event saved=workspace.saved/> }.into_any(),
                     Err(error) => view! { <ErrorNote error/> }.into_any(),
                 }
+            })}
+        </Suspense>
+        {move || {
+            let id = workspace.id.get();
+            view! {
+                <super::interests::InterestsEditor event_id=id/>
+                <super::waitlist::WaitlistSettings event_id=id/>
+                <super::retention::RetentionSettings event_id=id/>
+            }
+        }}
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                event.await.ok().map(|event| view! { <DeleteEvent event/> })
             })}
         </Suspense>
     }
@@ -325,10 +339,7 @@ fn Settings(event: Event, saved: RwSignal<Option<Event>>) -> impl IntoView {
                 <Submit label="Save changes" busy="Saving…" pending=Signal::from(update.pending())/>
             </ActionForm>
         </section>
-        <super::event_cover::CoverUpload event=event.clone() saved/>
-        <super::interests::InterestsEditor event_id=id/>
-        <super::retention::RetentionSettings event_id=id/>
-        <DeleteEvent event/>
+        <super::event_cover::CoverUpload event saved/>
     }
 }
 

@@ -22,6 +22,7 @@ pub mod settings;
 pub mod staff;
 pub mod stats;
 pub mod ticket;
+pub mod waitlist;
 pub mod workspace;
 
 use leptos::prelude::*;

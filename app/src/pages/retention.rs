@@ -41,7 +41,7 @@ pub fn RetentionSettings(event_id: i32) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="retention-title">
             <h2 id="retention-title">"Attendees' personal data"</h2>
-            <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading…"</p> }>
+            <Suspense fallback=|| view! { <p class="muted" aria-busy="true">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     let Ok(now) = now.await else { return ().into_any() };
                     let status = match (now.erased_at, now.erase_after) {
@@ -65,7 +65,7 @@ pub fn RetentionSettings(event_id: i32) -> impl IntoView {
                         </ActionForm>
                     }.into_any()
                 })}
-            </Transition>
+            </Suspense>
         </section>
     }
 }

@@ -4,11 +4,15 @@ use crate::AppState;
 use app::auth::AuthSession;
 use app::domain::Caller;
 use app::domain::{
-    accounts, attendee_lists, deleted_events, event_page, events, interests, retention,
+    accounts, attendee_lists, deleted_events, event_page, events, interests, retention, waitlist,
 };
 use app::error::AppError;
+use app::inputs::AttendeeRegistration;
 use app::inputs::{EventInput, EventPatch, PageParams};
-use app::models::{Attendee, Event, Page, Retention, RetentionInput, Tag, TagsInput};
+use app::models::{
+    Attendee, Event, Page, Retention, RetentionInput, Tag, TagsInput, WaitlistInput, WaitlistPlace,
+    WaitlistSetting,
+};
 use app::photos::MAX_UPLOAD_BYTES;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::StatusCode;
@@ -24,6 +28,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(rsvp, cancel_rsvp))
         .routes(routes!(event_tags, set_event_tags))
         .routes(routes!(event_retention, set_event_retention))
+        .routes(routes!(waitlist_setting, set_waitlist, join_waitlist))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(upload_cover, remove_cover))
@@ -302,4 +307,59 @@ async fn set_event_retention(
 ) -> Result<Json<Retention>, AppError> {
     let (actor, mut conn) = caller.open().await?;
     Ok(Json(retention::put(&mut conn, &actor, id, input).await?))
+}
+
+#[utoipa::path(
+    get,
+    path = "/events/{id}/waitlist",
+    tag = "events",
+    params(("id" = i32, Path, description = "The record's id")),
+    responses((status = 200, description = "Whether the waitlist is open and how many wait (organiser only)", body = WaitlistSetting), ApiErrors)
+)]
+async fn waitlist_setting(caller: Caller, Id(id): Id) -> Result<Json<WaitlistSetting>, AppError> {
+    let (actor, mut conn) = caller.open().await?;
+    Ok(Json(waitlist::setting(&mut conn, &actor, id).await?))
+}
+
+#[utoipa::path(
+    put,
+    path = "/events/{id}/waitlist",
+    tag = "events",
+    params(("id" = i32, Path, description = "The record's id")),
+    request_body = WaitlistInput,
+    responses((status = 200, description = "Opened or closed (those already waiting stay in line)", body = WaitlistSetting), ApiErrors)
+)]
+async fn set_waitlist(
+    caller: Caller,
+    Id(id): Id,
+    ApiJson(input): ApiJson<WaitlistInput>,
+) -> Result<Json<WaitlistSetting>, AppError> {
+    let (actor, mut conn) = caller.open().await?;
+    Ok(Json(
+        waitlist::set(&mut conn, &actor, id, input.enabled).await?,
+    ))
+}
+
+#[utoipa::path(
+    post,
+    path = "/events/{id}/waitlist",
+    tag = "events",
+    params(("id" = i32, Path, description = "The record's id")),
+    request_body = AttendeeRegistration,
+    responses((status = 201, description = "In line: the place (1 is next). A freed seat makes the first in line an attendee, with the ticket by mail. 409 `waitlist_closed`, `seats_open`, `already_registered`, `already_waitlisted`", body = WaitlistPlace), ApiErrors)
+)]
+async fn join_waitlist(
+    State(state): State<AppState>,
+    Id(id): Id,
+    ApiJson(input): ApiJson<AttendeeRegistration>,
+) -> Result<(StatusCode, Json<WaitlistPlace>), AppError> {
+    let input = AttendeeRegistration {
+        event_id: Some(id),
+        event_code: None,
+        ..input
+    };
+    Ok((
+        StatusCode::CREATED,
+        Json(waitlist::join(&state.pool, input).await?),
+    ))
 }

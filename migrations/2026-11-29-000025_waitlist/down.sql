@@ -1,0 +1,2 @@
+DROP TABLE waitlist;
+ALTER TABLE events DROP COLUMN waitlist;
