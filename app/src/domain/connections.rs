@@ -96,16 +96,32 @@ pub(crate) async fn are_connected(conn: &mut DbConn<'_>, a: i32, b: i32) -> Resu
         .is_some_and(|row| row.status() == RequestStatus::Accepted))
 }
 
-/// Everyone `me` is connected with (accepted, either way), in no order.
-pub(crate) async fn connected_ids(conn: &mut DbConn<'_>, me: i32) -> Result<Vec<i32>, AppError> {
-    let pairs: Vec<(i32, i32)> = involving(me)
-        .filter(connections::status.eq("accepted"))
-        .select((connections::attendee_id, connections::connected_attendee_id))
+/// Where `me` stands with everyone they have a connection or request with (as `links`,
+/// for all of them: at most the event's size).
+pub(crate) async fn all_links(
+    conn: &mut DbConn<'_>,
+    me: i32,
+) -> Result<HashMap<i32, ConnectionLink>, AppError> {
+    let rows: Vec<ConnectionRow> = connections::table
+        .filter(connections::attendee_id.eq(me))
+        .select(ConnectionRow::as_select())
+        .union_all(
+            connections::table
+                .filter(connections::connected_attendee_id.eq(me))
+                .select(ConnectionRow::as_select()),
+        )
         .load(conn)
         .await?;
-    Ok(pairs
+    Ok(rows
         .into_iter()
-        .map(|(a, b)| if a == me { b } else { a })
+        .map(|row| {
+            let link = ConnectionLink {
+                id: row.id,
+                status: row.status(),
+                direction: row.direction_for(me),
+            };
+            (row.other(me), link)
+        })
         .collect())
 }
 

@@ -15,7 +15,9 @@ use super::{blocks, connections, events, Actor};
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::inputs::PageParams;
-use crate::models::{Attendee, InterestsInput, MyInterests, Page, Suggestion, Tag, TagsInput};
+use crate::models::{
+    Attendee, InterestsInput, MyInterests, Page, RequestStatus, Suggestion, Tag, TagsInput,
+};
 use crate::schema::{attendee_tags, attendees, event_tags, events as events_table};
 use crate::validate::required_text;
 use diesel::prelude::*;
@@ -420,7 +422,14 @@ pub async fn recommendations(
 ) -> Result<Page<Suggestion>, AppError> {
     let (me, event_id) = actor.attendee()?;
     let ranker = Ranker::of_event(conn, event_id).await?;
-    let mut left_out = connections::connected_ids(conn, me).await?;
+    // Everyone I have a connection or request with, in one read: those connected are left
+    // out, the others' buttons show where we stand.
+    let mut links = connections::all_links(conn, me).await?;
+    let mut left_out: Vec<i32> = links
+        .iter()
+        .filter(|(_, link)| link.status == RequestStatus::Accepted)
+        .map(|(id, _)| *id)
+        .collect();
     left_out.extend(blocks::apart_from(conn, me).await?);
     left_out.sort_unstable();
     left_out.dedup();
@@ -435,7 +444,6 @@ pub async fn recommendations(
     };
     let ids: Vec<i32> = matches.iter().map(|m| m.id).collect();
     let mut rows = rows_by_id(conn, &ids).await?;
-    let mut links = connections::links(conn, me, &ids).await?;
     let items = matches
         .into_iter()
         .filter_map(|m| {
