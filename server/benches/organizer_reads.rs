@@ -8,11 +8,10 @@ mod measure;
 
 use measure::*;
 
-use app::schema::{attendees, checkins};
+use app::schema::checkins;
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use server::conference::{FIRST, LAST, ORGS, ROLES};
 use std::time::Instant;
 
 const ATTENDEES: usize = 20_000;
@@ -68,39 +67,9 @@ async fn main() {
     let start: NaiveDateTime = "2030-05-04T08:00:00".parse().unwrap();
 
     let seeding = Instant::now();
-    let hash = app::auth::hash_password(&app::validate::Password::parse("password123").unwrap())
-        .await
-        .unwrap();
+    let ids = seed_people(&app, event_id, ATTENDEES, |_| false).await;
+    let ids = &ids[..CHECKED_IN];
     let mut conn = app.state.pool.get().await.unwrap();
-    for batch in (0..ATTENDEES).collect::<Vec<_>>().chunks(1_000) {
-        let rows: Vec<_> = batch
-            .iter()
-            .map(|&i| {
-                (
-                    attendees::event_id.eq(event_id),
-                    attendees::email.eq(format!("person{i}@example.com")),
-                    attendees::password_hash.eq(hash.clone()),
-                    attendees::first_name.eq(FIRST[i % FIRST.len()]),
-                    attendees::last_name.eq(LAST[(i / FIRST.len()) % LAST.len()]),
-                    attendees::organisation.eq(Some(ORGS[i % ORGS.len()])),
-                    attendees::role.eq(Some(ROLES[i % ROLES.len()])),
-                    attendees::checkin_token.eq(format!("{i:040x}")),
-                )
-            })
-            .collect();
-        diesel::insert_into(attendees::table)
-            .values(rows)
-            .execute(&mut conn)
-            .await
-            .unwrap();
-    }
-    let ids: Vec<i32> = attendees::table
-        .filter(attendees::event_id.eq(event_id))
-        .select(attendees::id)
-        .limit(CHECKED_IN as i64)
-        .load(&mut conn)
-        .await
-        .unwrap();
     for (batch_no, batch) in ids.chunks(1_000).enumerate() {
         let rows: Vec<_> = batch
             .iter()

@@ -10,11 +10,10 @@ mod measure;
 
 use measure::*;
 
-use app::schema::{attendee_tags, attendees, events};
+use app::schema::{attendee_tags, events};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use serde_json::{json, Value};
-use server::conference::{FIRST, LAST, ORGS, ROLES};
 use std::time::Instant;
 
 const ATTENDEES: usize = 20_000;
@@ -61,41 +60,9 @@ async fn main() {
         .collect();
 
     let seeding = Instant::now();
-    let hash = app::auth::hash_password(&app::validate::Password::parse("password123").unwrap())
-        .await
-        .unwrap();
+    // One in twenty hid from the directory.
+    let ids = seed_people(&app, event_id, ATTENDEES, |i| i % 20 == 7).await;
     let mut conn = app.state.pool.get().await.unwrap();
-    for batch in (0..ATTENDEES).collect::<Vec<_>>().chunks(1_000) {
-        let rows: Vec<_> = batch
-            .iter()
-            .map(|&i| {
-                (
-                    attendees::event_id.eq(event_id),
-                    attendees::email.eq(format!("person{i}@example.com")),
-                    attendees::password_hash.eq(hash.clone()),
-                    attendees::first_name.eq(FIRST[i % FIRST.len()]),
-                    attendees::last_name.eq(LAST[(i / FIRST.len()) % LAST.len()]),
-                    attendees::organisation.eq(Some(ORGS[i % ORGS.len()])),
-                    attendees::role.eq(Some(ROLES[i % ROLES.len()])),
-                    attendees::checkin_token.eq(format!("{i:040x}")),
-                    // One in twenty hid from the directory.
-                    attendees::hidden.eq(i % 20 == 7),
-                )
-            })
-            .collect();
-        diesel::insert_into(attendees::table)
-            .values(rows)
-            .execute(&mut conn)
-            .await
-            .unwrap();
-    }
-    let ids: Vec<i32> = attendees::table
-        .filter(attendees::event_id.eq(event_id))
-        .order(attendees::id)
-        .select(attendees::id)
-        .load(&mut conn)
-        .await
-        .unwrap();
     for chunk in ids.chunks(1_000) {
         let mut rows = Vec::new();
         for &id in chunk {

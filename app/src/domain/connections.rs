@@ -96,6 +96,20 @@ pub(crate) async fn are_connected(conn: &mut DbConn<'_>, a: i32, b: i32) -> Resu
         .is_some_and(|row| row.status() == RequestStatus::Accepted))
 }
 
+/// Each row as where `me` stands with the other person, by their id.
+fn by_other(rows: Vec<ConnectionRow>, me: i32) -> HashMap<i32, ConnectionLink> {
+    rows.into_iter()
+        .map(|row| {
+            let link = ConnectionLink {
+                id: row.id,
+                status: row.status(),
+                direction: row.direction_for(me),
+            };
+            (row.other(me), link)
+        })
+        .collect()
+}
+
 /// Where `me` stands with everyone they have a connection or request with (as `links`,
 /// for all of them: at most the event's size).
 pub(crate) async fn all_links(
@@ -112,17 +126,7 @@ pub(crate) async fn all_links(
         )
         .load(conn)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| {
-            let link = ConnectionLink {
-                id: row.id,
-                status: row.status(),
-                direction: row.direction_for(me),
-            };
-            (row.other(me), link)
-        })
-        .collect())
+    Ok(by_other(rows, me))
 }
 
 /// Where `me` stands with each of `others`, for the buttons of a directory page.
@@ -148,17 +152,7 @@ pub(crate) async fn links(
         )
         .load(conn)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| {
-            let link = ConnectionLink {
-                id: row.id,
-                status: row.status(),
-                direction: row.direction_for(me),
-            };
-            (row.other(me), link)
-        })
-        .collect())
+    Ok(by_other(rows, me))
 }
 
 /// My connections and requests, both directions, newest first; `status` narrows them.

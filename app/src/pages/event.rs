@@ -272,6 +272,26 @@ fn CancelRsvp(event_id: i32) -> impl IntoView {
     }
 }
 
+/// What registering asks of a person (the RSVP and the waitlist alike).
+#[component]
+pub(super) fn PersonFields(
+    error: Signal<Option<AppError>>,
+    password_hint: &'static str,
+) -> impl IntoView {
+    view! {
+        <div class="row">
+            <Field label="First name" name="first_name" autocomplete="given-name" required=true error/>
+            <Field label="Last name" name="last_name" autocomplete="family-name" required=true error/>
+        </div>
+        <Field label="Email" name="email" kind="email" autocomplete="email" required=true error/>
+        <Field label="Password" name="password" kind="password" autocomplete="new-password" required=true hint=password_hint error/>
+        <div class="row">
+            <Field label="Organisation" name="organisation" autocomplete="organization" error/>
+            <Field label="Role" name="role" autocomplete="organization-title" error/>
+        </div>
+    }
+}
+
 #[component]
 fn RsvpForm(code: String) -> impl IntoView {
     let action = SessionActions::get().register_attendee;
@@ -284,16 +304,7 @@ fn RsvpForm(code: String) -> impl IntoView {
             <ActionForm action>
                 <FormError error/>
                 <input type="hidden" name="event_code" value=code/>
-                <div class="row">
-                    <Field label="First name" name="first_name" autocomplete="given-name" required=true error/>
-                    <Field label="Last name" name="last_name" autocomplete="family-name" required=true error/>
-                </div>
-                <Field label="Email" name="email" kind="email" autocomplete="email" required=true error/>
-                <Field label="Password" name="password" kind="password" autocomplete="new-password" required=true hint="At least 8 characters, to log in again later." error/>
-                <div class="row">
-                    <Field label="Organisation" name="organisation" autocomplete="organization" error/>
-                    <Field label="Role" name="role" autocomplete="organization-title" error/>
-                </div>
+                <PersonFields error password_hint="At least 8 characters, to log in again later."/>
                 <Submit label="Register" busy="Registering…" pending=Signal::from(action.pending()) block=true/>
             </ActionForm>
             <p class="switch">"Already registered? " <A href=login_href>"Log in"</A></p>

@@ -1,7 +1,7 @@
 //! The waitlist on the pages: a full event's page lets people join the line (working before
 //! the app has loaded, like every form), and the organiser opens or closes it in Settings.
 
-use crate::components::{action_error, Field, FormError, Submit};
+use crate::components::{action_error, FormError, Submit};
 use crate::error::AppError;
 use crate::models::{WaitlistPlace, WaitlistSetting};
 use leptos::prelude::*;
@@ -63,16 +63,7 @@ pub fn WaitlistForm(code: String) -> impl IntoView {
                     <ActionForm action>
                         <FormError error/>
                         <input type="hidden" name="event_code" value=code/>
-                        <div class="row">
-                            <Field label="First name" name="first_name" autocomplete="given-name" required=true error/>
-                            <Field label="Last name" name="last_name" autocomplete="family-name" required=true error/>
-                        </div>
-                        <Field label="Email" name="email" kind="email" autocomplete="email" required=true error/>
-                        <Field label="Password" name="password" kind="password" autocomplete="new-password" required=true hint="At least 8 characters, to log in once you have a seat." error/>
-                        <div class="row">
-                            <Field label="Organisation" name="organisation" autocomplete="organization" error/>
-                            <Field label="Role" name="role" autocomplete="organization-title" error/>
-                        </div>
+                        <super::event::PersonFields error password_hint="At least 8 characters, to log in once you have a seat."/>
                         <Submit label="Join the waitlist" busy="Joining…" pending=Signal::from(action.pending()) block=true/>
                     </ActionForm>
                 }
