@@ -208,6 +208,8 @@ async fn interests_are_checked_and_only_their_owners_change_them() {
 
     for body in [
         json!({ "tags": ["Rust", "rust"] }),
+        // The same to the database's collation, though not to lowercase.
+        json!({ "tags": ["Café", "Cafe"] }),
         json!({ "tags": [""] }),
         json!({ "tags": ["x".repeat(41)] }),
         json!({ "tags": (0..65).map(|n| format!("Tag {n}")).collect::<Vec<_>>() }),

@@ -160,7 +160,15 @@ pub async fn set_tags(
         }
         bump(conn, event_id).await
     })
-    .await?;
+    .await
+    .map_err(|error| match error {
+        // The database compares names without letter case and accents ("Café", "cafe").
+        AppError::Conflict { code, .. } if code == "duplicate" => AppError::field(
+            "tags",
+            "Two of these are the same name once accents and letter case are set aside.",
+        ),
+        other => other,
+    })?;
     event_tags_of(conn, event_id).await
 }
 
