@@ -29,7 +29,7 @@ pub(super) struct Profile {
     pub introduction: Option<String>,
 }
 
-pub(super) fn check_profile(
+fn check_profile(
     checker: &mut Checker,
     input: &AttendeeRegistration,
 ) -> Option<Profile> {
@@ -97,6 +97,18 @@ pub(super) async fn resolve_event(
     }
 }
 
+/// What registering (and joining the waitlist) takes, checked: every field's problem at once.
+pub(super) fn check_registration(
+    input: &AttendeeRegistration,
+) -> Result<(Email, Password, Profile), AppError> {
+    let mut checker = Checker::default();
+    let email = checker.check("email", Email::parse(&input.email));
+    let password = checker.check("password", Password::parse(&input.password));
+    let profile = check_profile(&mut checker, input);
+    checker.finish()?;
+    Ok((email.unwrap(), password.unwrap(), profile.unwrap()))
+}
+
 /// RSVP: creates the attendee record, counting against the event's capacity.
 ///
 /// Takes the pool rather than a connection: no connection is held while the password is
@@ -105,12 +117,7 @@ pub async fn register(
     pool: &DbPool,
     input: AttendeeRegistration,
 ) -> Result<(Attendee, SessionUser), AppError> {
-    let mut checker = Checker::default();
-    let email = checker.check("email", Email::parse(&input.email));
-    let password = checker.check("password", Password::parse(&input.password));
-    let profile = check_profile(&mut checker, &input);
-    checker.finish()?;
-    let (email, password, profile) = (email.unwrap(), password.unwrap(), profile.unwrap());
+    let (email, password, profile) = check_registration(&input)?;
     let event_id = {
         let mut conn = pool.get().await?;
         let event_id =

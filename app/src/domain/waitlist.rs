@@ -5,7 +5,7 @@
 //! event's row lock, as every seat taken does, so however many seats free at once each goes
 //! to exactly one person, in the order they joined, and the event is never over capacity.
 
-use super::seating::{already_registered, check_profile, resolve_event, seat, NewAttendee};
+use super::seating::{already_registered, check_registration, resolve_event, seat, NewAttendee};
 use super::{events, random_hex, Actor};
 use crate::auth::hash_password;
 use crate::db::{DbConn, DbPool};
@@ -13,7 +13,6 @@ use crate::error::AppError;
 use crate::inputs::AttendeeRegistration;
 use crate::models::{WaitlistPlace, WaitlistSetting};
 use crate::schema::{attendees, events as events_table, waitlist};
-use crate::validate::{Checker, Email, Password};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel_async::{AsyncConnection, RunQueryDsl};
@@ -56,12 +55,7 @@ pub async fn set(
 
 /// Joins the waitlist of a full event; answers the place in line (1 is next).
 pub async fn join(pool: &DbPool, input: AttendeeRegistration) -> Result<WaitlistPlace, AppError> {
-    let mut checker = Checker::default();
-    let email = checker.check("email", Email::parse(&input.email));
-    let password = checker.check("password", Password::parse(&input.password));
-    let profile = check_profile(&mut checker, &input);
-    checker.finish()?;
-    let (email, password, profile) = (email.unwrap(), password.unwrap(), profile.unwrap());
+    let (email, password, profile) = check_registration(&input)?;
     let event_id = {
         let mut conn = pool.get().await?;
         let event_id =
