@@ -8,10 +8,12 @@ mod badge_layout;
 /// The door's shapes (staff, lists, scans), re-exported here.
 mod door;
 mod interests;
+mod meetings;
 mod preferences;
 pub use badge_layout::*;
 pub use door::*;
 pub use interests::*;
+pub use meetings::*;
 pub use preferences::*;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -202,28 +204,6 @@ pub struct Connection {
     pub id: i32,
     pub attendee_id: i32,
     pub connected_attendee_id: i32,
-    pub status: RequestStatus,
-    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "2026-05-04T09:30:00"))]
-    pub created_at: NaiveDateTime,
-    pub direction: Direction,
-    pub other: Attendee,
-}
-
-/// A 1:1 meeting request between two attendees of one event.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct Appointment {
-    pub id: i32,
-    pub event_id: i32,
-    pub requester_id: i32,
-    pub target_id: i32,
-    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "2026-05-04T09:30:00"))]
-    pub appointment_time: NaiveDateTime,
-    pub duration_minutes: i32,
-    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "2026-05-04T09:30:00"))]
-    pub end_time: NaiveDateTime,
-    pub location: Option<String>,
-    pub notes: Option<String>,
     pub status: RequestStatus,
     #[cfg_attr(feature = "ssr", schema(value_type = String, example = "2026-05-04T09:30:00"))]
     pub created_at: NaiveDateTime,

@@ -34,6 +34,25 @@ diesel::table! {
         retention_days -> Nullable<Integer>,
         erased_at -> Nullable<Datetime>,
         waitlist -> Bool,
+        meeting_slot_minutes -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    meeting_periods (id) {
+        id -> Integer,
+        event_id -> Integer,
+        starts_at -> Datetime,
+        ends_at -> Datetime,
+    }
+}
+
+diesel::table! {
+    meeting_places (id) {
+        id -> Integer,
+        event_id -> Integer,
+        name -> Varchar,
+        position -> Integer,
     }
 }
 
@@ -96,6 +115,7 @@ diesel::table! {
         notes -> Nullable<Text>,
         status -> Varchar,
         created_at -> Timestamp,
+        place_id -> Nullable<Integer>,
     }
 }
 
@@ -229,6 +249,7 @@ diesel::table! {
 diesel::joinable!(events -> organizers (organizer_id));
 diesel::joinable!(attendees -> events (event_id));
 diesel::joinable!(appointments -> events (event_id));
+diesel::joinable!(appointments -> meeting_places (place_id));
 diesel::joinable!(staff_access -> events (event_id));
 diesel::joinable!(checkins -> attendees (attendee_id));
 diesel::joinable!(checkin_lists -> events (event_id));
@@ -240,6 +261,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     organizers,
     blocks,
     waitlist,
+    meeting_periods,
+    meeting_places,
     event_tags,
     attendee_tags,
     events,

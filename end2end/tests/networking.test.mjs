@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, phone, open, uniqueEmail, demoEventCode, DEMO_PASSWORD, BASE_URL as BASE } from './helpers.mjs';
+import { useBrowser, phone, open, uniqueEmail, demoEventCode, logInDemoOrganiser, DEMO_PASSWORD, BASE_URL as BASE } from './helpers.mjs';
 
 const browser = useBrowser();
 
@@ -273,4 +273,79 @@ test('a full event takes people in line on a phone, and a freed seat makes the f
   assert.equal(login.status(), 200);
   assert.deepEqual(context.browserErrors, [], 'no hydration errors');
   await Promise.all([organiser.close(), seated.close(), context.close()]);
+});
+
+test('on a phone, an attendee picks interests, books a suggested slot in two taps, the other accepts, and both agendas show the table', async () => {
+  // The organiser keeps a morning hour for meetings at two tables, on the Settings page.
+  const organiser = await browser().newContext();
+  const desk = await organiser.newPage();
+  await logInDemoOrganiser(desk);
+  const api = organiser.request;
+  const created = await api.post(`${BASE}/api/events`, {
+    data: { name: `Slot Meetup ${Date.now()}`, start_time: '2031-06-10T09:00:00', end_time: '2031-06-10T17:00:00' },
+  });
+  assert.equal(created.status(), 201);
+  const event = await created.json();
+  assert.equal((await api.put(`${BASE}/api/events/${event.id}/tags`, { data: { tags: ['Hiring', 'Robotics'] } })).status(), 200);
+  await open(desk, `/dashboard/events/${event.id}/settings`);
+  const plan = desk.getByRole('region', { name: 'Meeting times and tables' });
+  await plan.getByLabel('Each meeting lasts (minutes)').fill('20');
+  await plan.getByLabel('Period 1 starts').fill('2031-06-10T10:00');
+  await plan.getByLabel('ends').first().fill('2031-06-10T11:00');
+  await plan.getByLabel('Tables and rooms, one per line').fill('Table 1\nTable 2');
+  await plan.getByRole('button', { name: 'Save meeting plan' }).click();
+  await plan.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+  const saved = await (await api.get(`${BASE}/api/events/${event.id}/meeting-plan`)).json();
+  assert.deepEqual(saved.places.map((p) => p.name), ['Table 1', 'Table 2']);
+  assert.deepEqual(saved.periods, [{ starts_at: '2031-06-10T10:00:00', ends_at: '2031-06-10T11:00:00' }]);
+
+  // Bea offers Robotics and looks for Hiring.
+  const tag = `${Date.now() % 100000}`;
+  const bea = await attendee(event.code, 'Bea', `Kim${tag}`);
+  const tags = await (await bea.context.request.get(`${BASE}/api/events/${event.id}/tags`)).json();
+  const id = (name) => tags.find((t) => t.name === name).id;
+  const me = await (await bea.context.request.get(`${BASE}/api/auth/me`)).json();
+  const beaId = me.id;
+  const picked = await bea.context.request.put(`${BASE}/api/attendees/${beaId}/interests`, {
+    data: { offers: [id('Robotics')], seeks: [id('Hiring')] },
+  });
+  assert.equal(picked.status(), 200);
+
+  // Ash picks the other way round, and People to meet puts Bea first.
+  const ash = await attendee(event.code, 'Ash', `Lee${tag}`);
+  await ash.page.getByRole('link', { name: 'Complete your profile' }).click();
+  const interests = ash.page.getByRole('region', { name: 'My interests' });
+  await interests.getByRole('group', { name: 'I offer' }).getByLabel('Hiring').check();
+  await interests.getByRole('group', { name: "I'm looking for" }).getByLabel('Robotics').check();
+  await interests.getByRole('button', { name: 'Save interests' }).click();
+  await interests.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+  await tab(ash.page, 'People', 'People at the event');
+  const suggestion = ash.page.getByRole('region', { name: 'People to meet' }).getByTestId('suggestion').first();
+  await suggestion.getByText(`Bea Kim${tag}`).waitFor();
+
+  // Two taps: "Book a meeting", then the first time we are both free.
+  await suggestion.getByRole('link', { name: 'Book a meeting' }).click();
+  const slots = ash.page.getByRole('region', { name: `Free times for you and Bea` });
+  const first = slots.getByTestId('free-slot').first();
+  await first.getByText('2 tables free').waitFor();
+  assert.equal(await slots.getByTestId('free-slot').count(), 3);
+  await first.click();
+  await slots.getByRole('status').filter({ hasText: 'Asked Bea for Tue 10:00.' }).waitFor();
+
+  // Bea accepts from her agenda.
+  await tab(bea.page, 'Agenda', 'My agenda');
+  const request = bea.page.getByTestId('agenda-item').filter({ hasText: `Ash Lee${tag}` });
+  await request.getByRole('button', { name: `Accept the meeting with Ash Lee${tag}` }).click();
+  await request.getByText('Confirmed').waitFor();
+
+  // Both agendas show the meeting at 10:00 at Table 1.
+  for (const { page } of [ash, bea]) {
+    await tab(page, 'Agenda', 'My agenda');
+    const item = page.getByTestId('agenda-item').first();
+    await item.getByText('Confirmed').waitFor();
+    assert.equal(await item.locator('time').getAttribute('datetime'), '2031-06-10T10:00');
+    assert.equal((await item.getByTestId('meeting-place').textContent()).trim(), 'Where: Table 1');
+  }
+  assert.deepEqual([...ash.context.browserErrors, ...bea.context.browserErrors], [], 'no hydration errors');
+  await Promise.all([organiser.close(), ash.context.close(), bea.context.close()]);
 });

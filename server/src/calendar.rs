@@ -82,8 +82,8 @@ pub fn meetings_calendar(name: &str, zone: &str, meetings: &[Appointment]) -> St
         about.extend(meeting.other.organisation.clone());
         about.extend(meeting.notes.clone());
         entry.description(&about.join("\n"));
-        if let Some(location) = &meeting.location {
-            entry.location(location);
+        if let Some(location) = meeting.venue() {
+            entry.location(&location);
         }
         calendar.push(entry.done());
     }

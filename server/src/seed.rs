@@ -1,13 +1,15 @@
 //! The demo data `make run` shows on first start.
 
 use app::db::DbPool;
-use app::domain::{appointments, attendees, connections, events, interests, organizers, Actor};
+use app::domain::{
+    appointments, attendees, connections, events, interests, meeting_plan, organizers, Actor,
+};
 use app::error::AppError;
 use app::inputs::{
     AppointmentInput, AttendeeRegistration, ConnectionInput, EventInput, OrganizerRegistration,
     StatusInput,
 };
-use app::models::{Event, InterestsInput, TagsInput};
+use app::models::{Event, InterestsInput, MeetingPeriodInput, MeetingPlanInput, TagsInput};
 use app::schema::{events as events_table, organizers as organizers_table};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
@@ -263,11 +265,24 @@ async fn seed_people(pool: &DbPool, event: &Event, organiser: &Actor) -> Result<
     connections::request(&mut conn, &as_attendee(grace), connect(ada)).await?;
     let with_alan = connections::request(&mut conn, &as_attendee(alan), connect(ada)).await?;
     connections::respond(&mut conn, &as_attendee(ada), with_alan.id, accept()).await?;
-    let at = |hours: i64| {
-        (event.start_time + chrono::Duration::hours(hours))
+    let at_minute = |minutes: i64| {
+        (event.start_time + chrono::Duration::minutes(minutes))
             .format("%Y-%m-%dT%H:%M:%S")
             .to_string()
     };
+    let at = |hours: i64| at_minute(hours * 60);
+    // Meetings in half-hour slots, 10:00–12:30 and 14:00–16:00, at twelve tables.
+    let plan = MeetingPlanInput {
+        slot_minutes: Some(30),
+        periods: [(60, 210), (300, 420)]
+            .map(|(from, to)| MeetingPeriodInput {
+                starts_at: at_minute(from),
+                ends_at: at_minute(to),
+            })
+            .to_vec(),
+        places: (1..=12).map(|n| format!("Table {n}")).collect(),
+    };
+    meeting_plan::set_plan(&mut conn, organiser, event.id, plan).await?;
     let meeting = appointments::request(
         &mut conn,
         &as_attendee(ada),
@@ -288,7 +303,6 @@ async fn seed_people(pool: &DbPool, event: &Event, organiser: &Actor) -> Result<
         AppointmentInput {
             target_id: Some(ada.into()),
             appointment_time: at(3),
-            location: Some("Table 4".into()),
             notes: Some("Trajectories and the difference engine.".into()),
             ..Default::default()
         },

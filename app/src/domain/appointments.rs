@@ -6,12 +6,13 @@ use super::attendees::{self, AttendeeRow};
 use super::authorization::{Relation, Visibility};
 use super::connections::{are_connected, parse_answer};
 use super::events::find_row as find_event_row;
+use super::meeting_plan::{free_places_at, no_free_place, places_by_id, Fit, Grid, MAX_PLACES};
 use super::outbox::{self, MailKind, NewMail};
 use super::Actor;
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::inputs::{AppointmentInput, PageParams, StatusInput};
-use crate::models::{Appointment, Direction, Page, RequestStatus};
+use crate::models::{Appointment, Direction, MeetingPlace, Page, RequestStatus};
 use crate::schema::{appointments, attendees as attendees_table};
 use crate::validate::{optional_paragraphs, optional_text, parse_local_datetime, Checker};
 use chrono::{Duration, NaiveDateTime};
@@ -34,6 +35,7 @@ struct AppointmentRow {
     notes: Option<String>,
     status: String,
     created_at: NaiveDateTime,
+    place_id: Option<i32>,
 }
 
 impl AppointmentRow {
@@ -49,7 +51,13 @@ impl AppointmentRow {
         }
     }
 
-    fn into_model(self, me: i32, other: AttendeeRow, connected: bool) -> Appointment {
+    fn into_model(
+        self,
+        me: i32,
+        other: AttendeeRow,
+        connected: bool,
+        place: Option<MeetingPlace>,
+    ) -> Appointment {
         let status = RequestStatus::from_db(&self.status);
         let visibility = Visibility::of(Relation::attendee(connected));
         Appointment {
@@ -61,6 +69,7 @@ impl AppointmentRow {
             appointment_time: self.appointment_time,
             duration_minutes: self.duration_minutes,
             location: self.location,
+            place,
             notes: self.notes,
             status,
             created_at: self.created_at,
@@ -115,7 +124,8 @@ fn overlap_error(row: &AppointmentRow) -> AppError {
 struct Proposal {
     target_id: i32,
     start: NaiveDateTime,
-    minutes: i32,
+    /// `None`: one slot inside the event's meeting periods, else `DEFAULT_MINUTES`.
+    minutes: Option<i32>,
     location: Option<String>,
     notes: Option<String>,
 }
@@ -138,8 +148,8 @@ fn check(input: &AppointmentInput) -> Result<Proposal, AppError> {
         parse_local_datetime(&input.appointment_time),
     );
     let minutes = match input.duration_minutes {
-        None => Some(DEFAULT_MINUTES),
-        Some(n) if (5..=i64::from(MAX_MINUTES)).contains(&n) => Some(n as i32),
+        None => Some(None),
+        Some(n) if (5..=i64::from(MAX_MINUTES)).contains(&n) => Some(Some(n as i32)),
         Some(_) => {
             checker.fail(
                 "duration_minutes",
@@ -183,7 +193,16 @@ pub async fn request(
     let target = attendees::find_in_event(conn, proposal.target_id, event_id).await?;
     super::privacy::may_ask_for_meeting(conn, me, &target).await?;
     let event = find_event_row(conn, event_id).await?;
-    let end = proposal.start + Duration::minutes(i64::from(proposal.minutes));
+    let grid = Grid::of(conn, event_id).await?;
+    let minutes = proposal.minutes.unwrap_or_else(|| {
+        grid.as_ref()
+            .filter(|grid| {
+                let slot = Duration::minutes(i64::from(grid.slot_minutes()));
+                grid.fit(proposal.start, proposal.start + slot) == Fit::Slot
+            })
+            .map_or(DEFAULT_MINUTES, Grid::slot_minutes)
+    });
+    let end = proposal.start + Duration::minutes(i64::from(minutes));
     if proposal.start < event.start_time || end > event.end_time {
         return Err(AppError::field(
             "appointment_time",
@@ -193,6 +212,18 @@ pub async fn request(
                 event.end_time.format("%a %-d %b %H:%M"),
             ),
         ));
+    }
+    match grid
+        .as_ref()
+        .map(|grid| (grid, grid.fit(proposal.start, end)))
+    {
+        Some((grid, Fit::OffGrid(from, to))) => return Err(grid.off_grid(from, to)),
+        Some((_, Fit::Slot)) => {
+            if free_places_at(conn, event_id, proposal.start).await? == Some(Vec::new()) {
+                return Err(no_free_place(proposal.start));
+            }
+        }
+        _ => {}
     }
     if let Some(clash) = overlapping(conn, [me, target.id], proposal.start, end, None).await? {
         return Err(overlap_error(&clash));
@@ -205,7 +236,7 @@ pub async fn request(
                     appointments::requester_id.eq(me),
                     appointments::target_id.eq(target.id),
                     appointments::appointment_time.eq(proposal.start),
-                    appointments::duration_minutes.eq(proposal.minutes),
+                    appointments::duration_minutes.eq(minutes),
                     appointments::location.eq(&proposal.location),
                     appointments::notes.eq(&proposal.notes),
                     appointments::status.eq("pending"),
@@ -230,7 +261,7 @@ pub async fn request(
         })
         .await?;
     let connected = are_connected(conn, me, target.id).await?;
-    Ok(row.into_model(me, target, connected))
+    Ok(row.into_model(me, target, connected, None))
 }
 
 diesel::define_sql_function!(fn last_insert_id() -> diesel::sql_types::Integer);
@@ -256,7 +287,10 @@ async fn mine(conn: &mut DbConn<'_>, me: i32, id: i32) -> Result<AppointmentRow,
 
 /// Accepts or rejects a meeting request; only the person asked may. Accepting locks both
 /// people's attendee rows (lower id first, so two accepts never deadlock) and checks for an
-/// overlap again inside that transaction.
+/// overlap again inside that transaction. A meeting in a slot of the event's plan gets the
+/// first free place with it (409 `no_free_table` when none is left); when another accept
+/// took that place first, the unique `(place, time)` key refuses the second and it tries
+/// again from a fresh read, so each place goes once however many accepts race.
 pub async fn respond(
     conn: &mut DbConn<'_>,
     actor: &Actor,
@@ -269,9 +303,36 @@ pub async fn respond(
     if row.target_id != me {
         return Err(AppError::Forbidden);
     }
-    let people = [row.requester_id, row.target_id];
     let (start, end) = (row.appointment_time, row.end());
     let mails = answer_mails(conn, &row, answer).await?;
+    let in_slot = answer == RequestStatus::Accepted
+        && row.place_id.is_none()
+        && Grid::of(conn, row.event_id)
+            .await?
+            .is_some_and(|grid| grid.fit(start, end) == Fit::Slot);
+    // Each lost race means one more place taken since the read: bounded by the places.
+    for _ in 0..=MAX_PLACES {
+        match answer_once(conn, &row, answer, in_slot, &mails).await {
+            Err(AppError::Conflict { code, .. }) if code == "duplicate" => continue,
+            outcome => outcome?,
+        }
+        let row = find_row(conn, id).await?;
+        return view(conn, me, row).await;
+    }
+    Err(no_free_place(start))
+}
+
+/// One try at recording the answer, in one transaction.
+async fn answer_once(
+    conn: &mut DbConn<'_>,
+    row: &AppointmentRow,
+    answer: RequestStatus,
+    in_slot: bool,
+    mails: &[NewMail],
+) -> Result<(), AppError> {
+    let (id, people) = (row.id, [row.requester_id, row.target_id]);
+    let (start, end) = (row.appointment_time, row.end());
+    let mails = mails.to_vec();
     conn.transaction::<_, AppError, _>(async |conn| {
         if answer == RequestStatus::Accepted {
             let mut locked = people;
@@ -287,16 +348,28 @@ pub async fn respond(
                 return Err(overlap_error(&clash));
             }
         }
+        let place = match (answer, in_slot) {
+            (RequestStatus::Accepted, true) => {
+                match free_places_at(conn, row.event_id, start).await? {
+                    Some(free) => Some(*free.iter().next().ok_or_else(|| no_free_place(start))?),
+                    None => None,
+                }
+            }
+            // Accepted again: it keeps its place.
+            (RequestStatus::Accepted, false) => row.place_id,
+            _ => None,
+        };
         diesel::update(appointments::table.find(id))
-            .set(appointments::status.eq(answer.as_str()))
+            .set((
+                appointments::status.eq(answer.as_str()),
+                appointments::place_id.eq(place),
+            ))
             .execute(conn)
             .await?;
         outbox::enqueue(conn, mails).await?;
         Ok(())
     })
-    .await?;
-    let row = find_row(conn, id).await?;
-    view(conn, me, row).await
+    .await
 }
 
 /// How long before a meeting both people are reminded.
@@ -361,7 +434,11 @@ async fn view(
         .remove(&other_id)
         .ok_or_else(|| AppError::not_found("Attendee"))?;
     let connected = are_connected(conn, me, other_id).await?;
-    Ok(row.into_model(me, other, connected))
+    let place = match row.place_id {
+        Some(id) => places_by_id(conn, &[id]).await?.remove(&id),
+        None => None,
+    };
+    Ok(row.into_model(me, other, connected, place))
 }
 
 /// Cancels a meeting or withdraws a request; either of the two may.
@@ -413,6 +490,8 @@ pub async fn list_mine(
     let ids: Vec<i32> = rows.iter().map(|row| row.other(me)).collect();
     let others = attendees::rows_by_id(conn, &ids).await?;
     let links = super::connections::links(conn, me, &ids).await?;
+    let place_ids: Vec<i32> = rows.iter().filter_map(|row| row.place_id).collect();
+    let places = places_by_id(conn, &place_ids).await?;
     let items = rows
         .into_iter()
         .filter_map(|row| {
@@ -421,7 +500,8 @@ pub async fn list_mine(
                 .get(&other_id)
                 .is_some_and(|link| link.status == RequestStatus::Accepted);
             let other = others.get(&other_id).cloned()?;
-            Some(row.into_model(me, other, connected))
+            let place = row.place_id.and_then(|id| places.get(&id).cloned());
+            Some(row.into_model(me, other, connected, place))
         })
         .collect();
     Ok(Page { items, total })

@@ -8,7 +8,9 @@ use super::outbox::{Claimed, MailKind, Preference};
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::models::Event;
-use crate::schema::{appointments, attendees, connections, notification_settings, password_resets};
+use crate::schema::{
+    appointments, attendees, connections, meeting_places, notification_settings, password_resets,
+};
 use chrono::{Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
@@ -221,9 +223,11 @@ async fn letter(
                 Option<String>,
                 Option<String>,
                 String,
+                Option<String>,
             );
             let row: Option<MeetingRow> = appointments::table
-                .find(id)
+                .left_join(meeting_places::table)
+                .filter(appointments::id.eq(id))
                 .select((
                     appointments::requester_id,
                     appointments::target_id,
@@ -232,11 +236,13 @@ async fn letter(
                     appointments::location,
                     appointments::notes,
                     appointments::status,
+                    meeting_places::name.nullable(),
                 ))
                 .first(conn)
                 .await
                 .optional()?;
-            let Some((requester, target, start, minutes, location, notes, status)) = row else {
+            let Some((requester, target, start, minutes, location, notes, status, place)) = row
+            else {
                 return Ok(None);
             };
             let wanted_status = match kind {
@@ -261,7 +267,7 @@ async fn letter(
                 id,
                 start,
                 end: start + Duration::minutes(i64::from(minutes)),
-                location,
+                location: crate::models::venue(place.as_deref(), location.as_deref()),
                 notes,
                 recipient_asked: me.id == requester,
             });

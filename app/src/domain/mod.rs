@@ -18,6 +18,7 @@ pub mod event_page;
 pub mod events;
 pub mod interests;
 pub mod letters;
+pub mod meeting_plan;
 pub mod my_data;
 pub mod notifications;
 pub mod organizers;

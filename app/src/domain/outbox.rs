@@ -138,6 +138,7 @@ impl Preference {
 pub static QUEUED: LazyLock<tokio::sync::Notify> = LazyLock::new(tokio::sync::Notify::new);
 
 /// A mail to queue, inside the caller's transaction.
+#[derive(Clone)]
 pub(crate) struct NewMail {
     pub kind: MailKind,
     pub recipient: String,

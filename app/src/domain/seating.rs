@@ -29,10 +29,7 @@ pub(super) struct Profile {
     pub introduction: Option<String>,
 }
 
-fn check_profile(
-    checker: &mut Checker,
-    input: &AttendeeRegistration,
-) -> Option<Profile> {
+fn check_profile(checker: &mut Checker, input: &AttendeeRegistration) -> Option<Profile> {
     let first_name = checker.check(
         "first_name",
         required_text(&input.first_name, 100, "First name"),

@@ -152,7 +152,7 @@ fn AgendaItem(
                         {other.organisation.clone().map(|org| view! { <p class="muted">{org}</p> })}
                     </div>
                 </div>
-                {meeting.location.clone().map(|place| view! { <p><span class="muted">"Where: "</span>{place}</p> })}
+                {meeting.venue().map(|place| view! { <p data-testid="meeting-place"><span class="muted">"Where: "</span><strong>{place}</strong></p> })}
                 {meeting.notes.clone().map(|notes| view! { <p class="muted notes">{notes}</p> })}
                 <div class="answer-buttons">{actions}</div>
             </div>

@@ -74,7 +74,7 @@ fn NextMeeting(meeting: Option<Appointment>) -> impl IntoView {
                             <div>
                                 <p class="person-name"><A href=format!("/me/people/{}", m.other.id)>{name}</A></p>
                                 <p>{when}</p>
-                                {m.location.map(|place| view! { <p class="muted">{place}</p> })}
+                                {m.venue().map(|place| view! { <p class="muted">{place}</p> })}
                             </div>
                         </div>
                         <A href="/me/agenda" attr:class="button secondary small">"Open my agenda"</A>

@@ -175,14 +175,16 @@ pub fn SuggestedPeople(
                                 {page.items.into_iter().map(|s| {
                                     let name = s.attendee.full_name();
                                     let href = format!("/me/people/{}", s.attendee.id);
+                                    let name_href = href.clone();
                                     view! {
                                         <li class="suggestion" data-testid="suggestion">
                                             <Avatar name=name.clone() photo=s.attendee.profile_picture.clone() size=44/>
                                             <div class="person-text">
-                                                <A href=href>{name}</A>
+                                                <A href=name_href>{name}</A>
                                                 <p class="muted reason">{s.reason.clone()}</p>
                                             </div>
                                             <ConnectButton person=s.attendee connect answer/>
+                                            <A href=format!("{href}#meet") attr:class="button secondary small">"Book a meeting"</A>
                                         </li>
                                     }
                                 }).collect_view()}

@@ -304,6 +304,7 @@ pub fn SettingsSection() -> impl IntoView {
             view! {
                 <super::interests::InterestsEditor event_id=id/>
                 <super::waitlist::WaitlistSettings event_id=id/>
+                <super::meetings::MeetingPlanSettings event_id=id/>
                 <super::retention::RetentionSettings event_id=id/>
             }
         }}

@@ -8,6 +8,7 @@ pub mod event_cover;
 pub mod home;
 pub mod interests;
 pub mod manage;
+pub mod meetings;
 pub mod my_badge;
 pub mod network;
 pub mod organizer;

@@ -248,6 +248,7 @@ fn PersonDetails(
             })}
         </article>
         {(!me).then(|| view! {
+            <super::meetings::FreeSlots person_id=person.id first_name=person.first_name.clone()/>
             <MeetingRequest person=person.clone() event/>
             <BlockCard person/>
         })}

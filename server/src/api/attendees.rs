@@ -2,12 +2,14 @@ use super::extract::{read_image_field, two_ids, ApiJson, ApiQuery, Id};
 use super::ApiErrors;
 use crate::AppState;
 use app::domain::Caller;
-use app::domain::{attendee_lists, attendees, badges, blocks, interests, my_data, privacy};
+use app::domain::{
+    attendee_lists, attendees, badges, blocks, interests, meeting_plan, my_data, privacy,
+};
 use app::error::AppError;
 use app::inputs::{PageParams, ProfilePatch};
 use app::models::{
-    Attendee, BadgeChoice, BlockedPerson, InterestsInput, MyBadge, MyInterests, Page, Privacy,
-    PrivacyPatch, Suggestion,
+    Attendee, BadgeChoice, BlockedPerson, InterestsInput, MeetingSlot, MyBadge, MyInterests, Page,
+    Privacy, PrivacyPatch, Suggestion,
 };
 use app::photos::MAX_UPLOAD_BYTES;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
@@ -25,6 +27,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(blocked))
         .routes(routes!(my_interests, set_interests))
         .routes(routes!(recommendations))
+        .routes(routes!(meeting_slots))
         .routes(routes!(export))
         .routes(routes!(block, unblock))
         .merge(
@@ -225,6 +228,24 @@ async fn recommendations(
     let (actor, mut conn) = caller.open().await?;
     Ok(Json(
         interests::recommendations(&mut conn, &actor, page).await?,
+    ))
+}
+
+#[utoipa::path(
+    get,
+    path = "/attendees/{id}/meeting-slots",
+    tag = "attendees",
+    params(("id" = i32, Path, description = "The attendee to meet"), PageParams),
+    responses((status = 200, description = "The slots of the event's meeting plan, from now on, in which both of us are free and a place is free; empty when the event has no meeting periods", body = Page<MeetingSlot>), ApiErrors)
+)]
+async fn meeting_slots(
+    caller: Caller,
+    Id(id): Id,
+    ApiQuery(page): ApiQuery<PageParams>,
+) -> Result<Json<Page<MeetingSlot>>, AppError> {
+    let (actor, mut conn) = caller.open().await?;
+    Ok(Json(
+        meeting_plan::free_with(&mut conn, &actor, id, page).await?,
     ))
 }
 

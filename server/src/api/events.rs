@@ -4,14 +4,15 @@ use crate::AppState;
 use app::auth::AuthSession;
 use app::domain::Caller;
 use app::domain::{
-    accounts, attendee_lists, deleted_events, event_page, events, interests, retention, waitlist,
+    accounts, attendee_lists, deleted_events, event_page, events, interests, meeting_plan,
+    retention, waitlist,
 };
 use app::error::AppError;
 use app::inputs::AttendeeRegistration;
 use app::inputs::{EventInput, EventPatch, PageParams};
 use app::models::{
-    Attendee, Event, Page, Retention, RetentionInput, Tag, TagsInput, WaitlistInput, WaitlistPlace,
-    WaitlistSetting,
+    Attendee, Event, MeetingPlan, MeetingPlanInput, Page, Retention, RetentionInput, Tag,
+    TagsInput, WaitlistInput, WaitlistPlace, WaitlistSetting,
 };
 use app::photos::MAX_UPLOAD_BYTES;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
@@ -28,6 +29,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(rsvp, cancel_rsvp))
         .routes(routes!(event_tags, set_event_tags))
         .routes(routes!(event_retention, set_event_retention))
+        .routes(routes!(event_meeting_plan, set_event_meeting_plan))
         .routes(routes!(waitlist_setting, set_waitlist, join_waitlist))
         .merge(
             OpenApiRouter::new()
@@ -277,6 +279,37 @@ async fn set_event_tags(
     let (actor, mut conn) = caller.open().await?;
     Ok(Json(
         interests::set_tags(&mut conn, &actor, id, input).await?,
+    ))
+}
+
+#[utoipa::path(
+    get,
+    path = "/events/{id}/meeting-plan",
+    tag = "events",
+    params(("id" = i32, Path, description = "The record's id")),
+    responses((status = 200, description = "The event's meeting periods, slot length and places to meet (organiser only)", body = MeetingPlan), ApiErrors)
+)]
+async fn event_meeting_plan(caller: Caller, Id(id): Id) -> Result<Json<MeetingPlan>, AppError> {
+    let (actor, mut conn) = caller.open().await?;
+    Ok(Json(meeting_plan::plan(&mut conn, &actor, id).await?))
+}
+
+#[utoipa::path(
+    put,
+    path = "/events/{id}/meeting-plan",
+    tag = "events",
+    params(("id" = i32, Path, description = "The record's id")),
+    request_body = MeetingPlanInput,
+    responses((status = 200, description = "Saved (organiser only): the periods are cut into slots of `slot_minutes`; a place whose name is kept keeps its meetings. 409 `plan_in_use` when an accepted meeting holds a place or slot that would go", body = MeetingPlan), ApiErrors)
+)]
+async fn set_event_meeting_plan(
+    caller: Caller,
+    Id(id): Id,
+    ApiJson(input): ApiJson<MeetingPlanInput>,
+) -> Result<Json<MeetingPlan>, AppError> {
+    let (actor, mut conn) = caller.open().await?;
+    Ok(Json(
+        meeting_plan::set_plan(&mut conn, &actor, id, input).await?,
     ))
 }
 
