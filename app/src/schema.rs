@@ -209,6 +209,7 @@ diesel::table! {
         attendee_id -> Nullable<Integer>,
         subject_id -> Nullable<Integer>,
         secret -> Nullable<Varchar>,
+        facts -> Nullable<Text>,
         status -> Varchar,
         due_at -> Datetime,
         attempts -> Integer,

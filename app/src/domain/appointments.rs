@@ -6,6 +6,7 @@ use super::attendees::{self, AttendeeRow};
 use super::authorization::{Relation, Visibility};
 use super::connections::{are_connected, parse_answer};
 use super::events::find_row as find_event_row;
+use super::letters::MeetingFacts;
 use super::meeting_plan::{free_places_at, no_free_place, places_by_id, Fit, Grid, MAX_PLACES};
 use super::outbox::{self, MailKind, NewMail};
 use super::Actor;
@@ -441,14 +442,92 @@ async fn view(
     Ok(row.into_model(me, other, connected, place))
 }
 
-/// Cancels a meeting or withdraws a request; either of the two may.
+/// Cancels a meeting or withdraws a request; either of the two may. The other person of an
+/// accepted meeting not yet over is told by mail.
 pub async fn cancel(conn: &mut DbConn<'_>, actor: &Actor, id: i32) -> Result<(), AppError> {
     let (me, _) = actor.attendee()?;
-    mine(conn, me, id).await?;
-    diesel::delete(appointments::table.find(id))
-        .execute(conn)
+    let row = mine(conn, me, id).await?;
+    let now = find_event_row(conn, row.event_id).await?.now();
+    let mails = cancellation_mails(conn, me, vec![row], now, false).await?;
+    conn.transaction::<_, AppError, _>(async |conn| {
+        diesel::delete(appointments::table.find(id))
+            .execute(conn)
+            .await?;
+        outbox::enqueue(conn, mails).await
+    })
+    .await
+}
+
+/// The mails telling the others that `person`'s accepted meetings not yet over are
+/// cancelled as they leave the event: queued with the deletion of their registration.
+pub(crate) async fn leaving_mails(
+    conn: &mut DbConn<'_>,
+    person: i32,
+    event_id: i32,
+) -> Result<Vec<NewMail>, AppError> {
+    let now = find_event_row(conn, event_id).await?.now();
+    let rows: Vec<AppointmentRow> = appointments::table
+        .filter(
+            appointments::requester_id
+                .eq(person)
+                .or(appointments::target_id.eq(person)),
+        )
+        .filter(appointments::status.eq(RequestStatus::Accepted.as_str()))
+        .filter(appointments::appointment_time.gt(now - Duration::minutes(i64::from(MAX_MINUTES))))
+        .limit(PageParams::MAX_LIMIT * 10)
+        .select(AppointmentRow::as_select())
+        .load(conn)
         .await?;
-    Ok(())
+    cancellation_mails(conn, person, rows, now, true).await
+}
+
+/// For each of these meetings that is accepted and not over by `now`, the mail telling
+/// the other person that `by` cancelled it (or left), with what it was.
+async fn cancellation_mails(
+    conn: &mut DbConn<'_>,
+    by: i32,
+    rows: Vec<AppointmentRow>,
+    now: NaiveDateTime,
+    left: bool,
+) -> Result<Vec<NewMail>, AppError> {
+    let rows: Vec<AppointmentRow> = rows
+        .into_iter()
+        .filter(|row| row.status == RequestStatus::Accepted.as_str() && row.end() > now)
+        .collect();
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut ids: Vec<i32> = rows.iter().map(|row| row.other(by)).collect();
+    ids.push(by);
+    let people = attendees::rows_by_id(conn, &ids).await?;
+    let place_ids: Vec<i32> = rows.iter().filter_map(|row| row.place_id).collect();
+    let places = places_by_id(conn, &place_ids).await?;
+    let Some(me) = people.get(&by) else {
+        return Ok(Vec::new());
+    };
+    let with = format!("{} {}", me.first_name, me.last_name);
+    Ok(rows
+        .iter()
+        .filter_map(|row| {
+            let other = people.get(&row.other(by))?;
+            let place = row.place_id.and_then(|id| places.get(&id));
+            let facts = MeetingFacts {
+                id: row.id,
+                with: with.clone(),
+                start: row.appointment_time,
+                end: row.end(),
+                location: crate::models::venue(
+                    place.map(|p| p.name.as_str()),
+                    row.location.as_deref(),
+                ),
+                left,
+            };
+            Some(NewMail {
+                facts: serde_json::to_string(&facts).ok(),
+                ..NewMail::to_attendee(MailKind::MeetingCancelled, other, Some(row.id))
+            })
+        })
+        .collect())
 }
 
 /// One of my meetings.

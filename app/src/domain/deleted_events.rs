@@ -74,6 +74,7 @@ fn mail(kind: MailKind, event_id: i32, attendee_id: i32, email: &str) -> NewMail
         attendee_id: Some(attendee_id),
         subject_id: None,
         secret: None,
+        facts: None,
         due_at: None,
     }
 }

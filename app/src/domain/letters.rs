@@ -47,6 +47,21 @@ pub struct MeetingInfo {
     pub notes: Option<String>,
     /// The recipient asked for it (else they were asked).
     pub recipient_asked: bool,
+    /// Cancelled because the other person left the event (else they cancelled it).
+    pub partner_left: bool,
+}
+
+/// What a cancelled meeting was, kept in its mail's row: the meeting is gone by sending time.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct MeetingFacts {
+    pub id: i32,
+    /// Who cancelled it or left: the other person's full name.
+    pub with: String,
+    pub start: NaiveDateTime,
+    pub end: NaiveDateTime,
+    pub location: Option<String>,
+    /// They left the event (their registration went) rather than cancelling this meeting.
+    pub left: bool,
 }
 
 /// Everything a mail says, read when it is sent.
@@ -270,6 +285,29 @@ async fn letter(
                 location: crate::models::venue(place.as_deref(), location.as_deref()),
                 notes,
                 recipient_asked: me.id == requester,
+                partner_left: false,
+            });
+        }
+        MailKind::MeetingCancelled => {
+            let facts = mail.facts.as_deref();
+            let Some(facts) = facts.and_then(|raw| serde_json::from_str::<MeetingFacts>(raw).ok())
+            else {
+                return Ok(None);
+            };
+            letter.other = Some(Person {
+                name: facts.with,
+                organisation: None,
+                role: None,
+                email: None,
+            });
+            letter.meeting = Some(MeetingInfo {
+                id: facts.id,
+                start: facts.start,
+                end: facts.end,
+                location: facts.location,
+                notes: None,
+                recipient_asked: false,
+                partner_left: facts.left,
             });
         }
         MailKind::EventCancelled | MailKind::EventRestored => {}

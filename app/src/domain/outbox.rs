@@ -46,10 +46,13 @@ pub enum MailKind {
     /// The organiser cancelled this person's registration. Their record is gone by then: the
     /// row names the event and the address only.
     RegistrationCancelled,
+    /// An accepted meeting went (the other cancelled it, or left the event): to the other
+    /// person, told from the row's `facts`, as the meeting is gone by then.
+    MeetingCancelled,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 11] = [
+    pub const ALL: [MailKind; 12] = [
         Self::Registered,
         Self::ConnectionRequested,
         Self::ConnectionAccepted,
@@ -61,6 +64,7 @@ impl MailKind {
         Self::EventCancelled,
         Self::EventRestored,
         Self::RegistrationCancelled,
+        Self::MeetingCancelled,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -76,6 +80,7 @@ impl MailKind {
             Self::EventCancelled => "event_cancelled",
             Self::EventRestored => "event_restored",
             Self::RegistrationCancelled => "registration_cancelled",
+            Self::MeetingCancelled => "meeting_cancelled",
         }
     }
 
@@ -91,7 +96,9 @@ impl MailKind {
                 Some(Preference::ConnectionRequests)
             }
             Self::MeetingRequested => Some(Preference::MeetingRequests),
-            Self::MeetingAccepted | Self::MeetingDeclined => Some(Preference::MeetingUpdates),
+            Self::MeetingAccepted | Self::MeetingDeclined | Self::MeetingCancelled => {
+                Some(Preference::MeetingUpdates)
+            }
             Self::MeetingReminder => Some(Preference::Reminders),
             Self::Registered
             | Self::PasswordReset
@@ -146,6 +153,8 @@ pub(crate) struct NewMail {
     pub attendee_id: Option<i32>,
     pub subject_id: Option<i32>,
     pub secret: Option<String>,
+    /// What the mail tells that no row will hold by sending time (JSON).
+    pub facts: Option<String>,
     /// UTC; `None`: now.
     pub due_at: Option<NaiveDateTime>,
 }
@@ -160,6 +169,7 @@ impl NewMail {
             attendee_id: Some(to.id),
             subject_id,
             secret: None,
+            facts: None,
             due_at: None,
         }
     }
@@ -193,6 +203,7 @@ pub(crate) async fn enqueue(
                 outbox::attendee_id.eq(mail.attendee_id),
                 outbox::subject_id.eq(mail.subject_id),
                 outbox::secret.eq(mail.secret),
+                outbox::facts.eq(mail.facts),
                 outbox::status.eq("pending"),
                 outbox::due_at.eq(mail.due_at.unwrap_or(now)),
                 outbox::created_at.eq(now),
@@ -218,6 +229,7 @@ pub struct Claimed {
     pub attendee_id: Option<i32>,
     pub subject_id: Option<i32>,
     pub secret: Option<String>,
+    pub facts: Option<String>,
     pub attempts: i32,
     pub created_at: NaiveDateTime,
 }

@@ -101,6 +101,7 @@ pub async fn request(pool: &DbPool, role: Role, email: &str) -> Result<(), AppEr
                 attendee_id: None,
                 subject_id: None,
                 secret: Some(token.clone()),
+                facts: None,
                 due_at: None,
             }],
         )

@@ -25,12 +25,17 @@ pub async fn cancel(
     attendee_id: i32,
 ) -> Result<(), AppError> {
     events::owned_row(conn, actor, event_id).await?;
+    let row = find_in_event(conn, attendee_id, event_id).await?;
+    let mut mails = super::appointments::leaving_mails(conn, row.id, event_id).await?;
+    mails.push(cancelled(&row));
     conn.transaction::<_, AppError, _>(async |conn| {
-        let row = find_in_event(conn, attendee_id, event_id).await?;
-        diesel::delete(attendees::table.find(row.id))
+        let gone = diesel::delete(attendees::table.find(row.id))
             .execute(conn)
             .await?;
-        outbox::enqueue(conn, vec![cancelled(&row)]).await
+        if gone == 0 {
+            return Err(AppError::not_found("Attendee"));
+        }
+        outbox::enqueue(conn, mails).await
     })
     .await?;
     super::waitlist::promote(conn, event_id).await?;

@@ -332,9 +332,14 @@ pub async fn cancel_rsvp(
         .await
         .optional()?
         .flatten();
-    diesel::delete(attendees::table.find(me))
-        .execute(conn)
-        .await?;
+    let mails = super::appointments::leaving_mails(conn, me, event_id).await?;
+    conn.transaction::<_, AppError, _>(async |conn| {
+        diesel::delete(attendees::table.find(me))
+            .execute(conn)
+            .await?;
+        super::outbox::enqueue(conn, mails).await
+    })
+    .await?;
     super::waitlist::promote(conn, event_id).await?;
     super::attendees::forget_photos(conn, store, picture.as_slice()).await
 }

@@ -261,7 +261,7 @@ fn draft(mailer: &Mailer, letter: &Letter) -> Result<Draft, String> {
             let meeting = letter.meeting.as_ref().ok_or("no meeting")?;
             attachments.push(CalendarFile {
                 name: format!("meeting-{}.ics", meeting.id),
-                body: meeting_calendar(letter, meeting, event)?,
+                body: meeting_calendar(letter, meeting, event, Revision::Published),
                 revision: Revision::Published,
             });
             let (subject, line) = if meeting.recipient_asked {
@@ -388,6 +388,35 @@ fn draft(mailer: &Mailer, letter: &Letter) -> Result<Draft, String> {
                 ],
             )
         }
+        MailKind::MeetingCancelled => {
+            let meeting = letter.meeting.as_ref().ok_or("no meeting")?;
+            attachments.push(CalendarFile {
+                name: format!("meeting-{}.ics", meeting.id),
+                body: meeting_calendar(letter, meeting, event, Revision::Cancelled),
+                revision: Revision::Cancelled,
+            });
+            let line = if meeting.partner_left {
+                format!(
+                    "{named} is no longer coming to {}, so your meeting with them is cancelled.",
+                    event.name
+                )
+            } else {
+                format!("{named} cancelled your meeting.")
+            };
+            (
+                format!("Meeting with {name} cancelled"),
+                format!("Meeting with {name} cancelled"),
+                vec![
+                    Block::Text(hello),
+                    Block::Text(line),
+                    Block::Facts(meeting_facts(meeting, event)),
+                    Block::Text(
+                        "Open the attached calendar file to remove it from your calendar.".into(),
+                    ),
+                    Block::Button("Find another time".into(), format!("{site}/me/people")),
+                ],
+            )
+        }
         MailKind::PasswordReset => unreachable!("handled above"),
     };
     Ok(Draft {
@@ -404,11 +433,17 @@ fn meeting_calendar(
     letter: &Letter,
     meeting: &MeetingInfo,
     event: &Event,
-) -> Result<String, String> {
+    revision: Revision,
+) -> String {
     use icalendar::{Calendar, Component, EventLike};
     let zone = app::zone::of_event(&event.timezone);
     let (name, _) = who(letter);
     let mut entry = icalendar::Event::new();
+    let mut calendar = Calendar::new();
+    if revision == Revision::Cancelled {
+        entry.sequence(1).status(icalendar::EventStatus::Cancelled);
+        calendar.append_property(icalendar::Property::new("METHOD", revision.method()));
+    }
     entry
         .uid(&format!("appointment-{}@netevent", meeting.id))
         .summary(&format!("Meeting with {name}"))
@@ -418,7 +453,7 @@ fn meeting_calendar(
     if let Some(location) = &meeting.location {
         entry.location(location);
     }
-    Ok(Calendar::new().push(entry.done()).done().to_string())
+    calendar.push(entry.done()).done().to_string()
 }
 
 /// The check-in QR code as a PNG (upper-case hex, as on the ticket page and badges).
