@@ -145,6 +145,33 @@ pub fn is_hidden(c: char) -> bool {
     false
 }
 
+/// A list of names (an event's interests, its tables): each a required line of at most
+/// `max_chars`, no name twice (letter case aside), at most `max_count` of them. The problem
+/// is a sentence for the field.
+pub fn name_list(
+    raw: &[String],
+    max_count: usize,
+    max_chars: usize,
+    each: &str,
+    too_many: &str,
+) -> Result<Vec<String>, String> {
+    if raw.len() > max_count {
+        return Err(too_many.to_owned());
+    }
+    let mut names: Vec<String> = Vec::with_capacity(raw.len());
+    for raw in raw {
+        let name = required_text(raw, max_chars, each)?;
+        if names
+            .iter()
+            .any(|n| n.to_lowercase() == name.to_lowercase())
+        {
+            return Err(format!("\"{name}\" is there twice."));
+        }
+        names.push(name);
+    }
+    Ok(names)
+}
+
 /// A required single-line text of at most `max` characters, trimmed.
 pub fn required_text(raw: &str, max: usize, label: &str) -> Result<String, String> {
     let value = raw.trim();

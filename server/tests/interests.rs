@@ -127,6 +127,20 @@ async fn people_to_meet_are_ranked_by_complementary_then_shared_interests_with_t
         (first_names(&second), &second["total"]),
         (vec!["Di".to_owned()], &json!(3))
     );
+    // A block, and nothing else, changes a ranking already made: Cy goes, and comes back.
+    let blocks = format!("/api/attendees/{ada_id}/blocks/{cy_id}");
+    assert_eq!(
+        app.put(&ada, &blocks, json!({})).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    let without_cy = app.get_json(&ada, "/api/attendees/recommendations").await;
+    assert_eq!(first_names(&without_cy), ["Di", "Bob"], "{without_cy}");
+    assert_eq!(
+        app.delete(&ada, &blocks).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    let again = app.get_json(&ada, "/api/attendees/recommendations").await;
+    assert_eq!(first_names(&again), ["Cy", "Di", "Bob"], "{again}");
 
     // Di drops her picks: gone from the ranking at once.
     pick(&app, &di, di_id, &[], &[]).await;

@@ -219,10 +219,10 @@ pub async fn request(
         .map(|grid| (grid, grid.fit(proposal.start, end)))
     {
         Some((grid, Fit::OffGrid(from, to))) => return Err(grid.off_grid(from, to)),
-        Some((_, Fit::Slot)) => {
-            if free_places_at(conn, event_id, proposal.start).await? == Some(Vec::new()) {
-                return Err(no_free_place(proposal.start));
-            }
+        Some((_, Fit::Slot))
+            if free_places_at(conn, event_id, proposal.start).await? == Some(Vec::new()) =>
+        {
+            return Err(no_free_place(proposal.start));
         }
         _ => {}
     }
@@ -352,7 +352,7 @@ async fn answer_once(
         let place = match (answer, in_slot) {
             (RequestStatus::Accepted, true) => {
                 match free_places_at(conn, row.event_id, start).await? {
-                    Some(free) => Some(*free.iter().next().ok_or_else(|| no_free_place(start))?),
+                    Some(free) => Some(*<[i32]>::first(&free).ok_or_else(|| no_free_place(start))?),
                     None => None,
                 }
             }

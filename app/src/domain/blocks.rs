@@ -117,7 +117,7 @@ pub async fn block(
         )
         .execute(conn)
         .await?;
-        Ok(())
+        super::interests::bump(conn, event_id).await
     })
     .await
 }
@@ -130,11 +130,14 @@ pub async fn unblock(
     id: i32,
     other: i32,
 ) -> Result<(), AppError> {
-    actor.attendee_itself(id)?;
-    diesel::delete(blocks::table.find((id, other)))
-        .execute(conn)
-        .await?;
-    Ok(())
+    let event_id = actor.attendee_itself(id)?;
+    conn.transaction::<_, AppError, _>(async |conn| {
+        diesel::delete(blocks::table.find((id, other)))
+            .execute(conn)
+            .await?;
+        super::interests::bump(conn, event_id).await
+    })
+    .await
 }
 
 /// Whom I blocked, newest first.

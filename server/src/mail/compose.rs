@@ -259,11 +259,12 @@ fn draft(mailer: &Mailer, letter: &Letter) -> Result<Draft, String> {
         }
         MailKind::MeetingAccepted => {
             let meeting = letter.meeting.as_ref().ok_or("no meeting")?;
-            attachments.push(CalendarFile {
-                name: format!("meeting-{}.ics", meeting.id),
-                body: meeting_calendar(letter, meeting, event, Revision::Published),
-                revision: Revision::Published,
-            });
+            attachments.push(meeting_calendar(
+                letter,
+                meeting,
+                event,
+                Revision::Published,
+            ));
             let (subject, line) = if meeting.recipient_asked {
                 (
                     format!("{name} accepted your meeting"),
@@ -390,11 +391,12 @@ fn draft(mailer: &Mailer, letter: &Letter) -> Result<Draft, String> {
         }
         MailKind::MeetingCancelled => {
             let meeting = letter.meeting.as_ref().ok_or("no meeting")?;
-            attachments.push(CalendarFile {
-                name: format!("meeting-{}.ics", meeting.id),
-                body: meeting_calendar(letter, meeting, event, Revision::Cancelled),
-                revision: Revision::Cancelled,
-            });
+            attachments.push(meeting_calendar(
+                letter,
+                meeting,
+                event,
+                Revision::Cancelled,
+            ));
             let line = if meeting.partner_left {
                 format!(
                     "{named} is no longer coming to {}, so your meeting with them is cancelled.",
@@ -429,12 +431,13 @@ fn draft(mailer: &Mailer, letter: &Letter) -> Result<Draft, String> {
     })
 }
 
+/// The meeting as a calendar file, published or cancelled.
 fn meeting_calendar(
     letter: &Letter,
     meeting: &MeetingInfo,
     event: &Event,
     revision: Revision,
-) -> String {
+) -> CalendarFile {
     use icalendar::{Calendar, Component, EventLike};
     let zone = app::zone::of_event(&event.timezone);
     let (name, _) = who(letter);
@@ -453,7 +456,11 @@ fn meeting_calendar(
     if let Some(location) = &meeting.location {
         entry.location(location);
     }
-    calendar.push(entry.done()).done().to_string()
+    CalendarFile {
+        name: format!("meeting-{}.ics", meeting.id),
+        body: calendar.push(entry.done()).done().to_string(),
+        revision,
+    }
 }
 
 /// The check-in QR code as a PNG (upper-case hex, as on the ticket page and badges).
