@@ -19,6 +19,7 @@ pub mod events;
 pub mod interests;
 pub mod letters;
 pub mod meeting_plan;
+pub mod meeting_slots;
 pub mod my_data;
 pub mod notifications;
 pub mod organizers;

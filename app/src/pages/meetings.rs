@@ -65,7 +65,7 @@ pub async fn free_slots(with: i32, offset: i64) -> Result<Page<MeetingSlot>, App
         limit: Some(SLOTS_SHOWN),
         offset: Some(offset),
     };
-    crate::domain::meeting_plan::free_with(&mut conn, &actor, with, page).await
+    crate::domain::meeting_slots::free_with(&mut conn, &actor, with, page).await
 }
 
 /// Asks for a meeting in one slot: its length is the slot's.

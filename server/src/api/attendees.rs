@@ -3,7 +3,7 @@ use super::ApiErrors;
 use crate::AppState;
 use app::domain::Caller;
 use app::domain::{
-    attendee_lists, attendees, badges, blocks, interests, meeting_plan, my_data, privacy,
+    attendee_lists, attendees, badges, blocks, interests, meeting_slots, my_data, privacy,
 };
 use app::error::AppError;
 use app::inputs::{PageParams, ProfilePatch};
@@ -245,7 +245,7 @@ async fn meeting_slots(
 ) -> Result<Json<Page<MeetingSlot>>, AppError> {
     let (actor, mut conn) = caller.open().await?;
     Ok(Json(
-        meeting_plan::free_with(&mut conn, &actor, id, page).await?,
+        meeting_slots::free_with(&mut conn, &actor, id, page).await?,
     ))
 }
 
