@@ -12,7 +12,7 @@ export LEPTOS_SITE_ROOT ?= target/site
 TEST_SITE_ROOT := target/site-test
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: run test tools browser-tools pdf-tools db build release unit faults e2e fuzz-api fuzz-parsers bench load seed-conference fmt clippy clean
+.PHONY: run test tools browser-tools pdf-tools db build release unit faults e2e fuzz-api fuzz-parsers check-backup bench load seed-conference fmt clippy clean
 
 tools:
 	@.ci/install-tools.sh
@@ -38,7 +38,7 @@ run: release db
 ## Unit, integration and fault tests (real MariaDB), browser tests (real Chromium), the JSON
 ## API fuzzed from its own OpenAPI document (schemathesis), then the untrusted-input parsers
 ## fuzzed for 20 s each (cargo-fuzz).
-test: unit faults e2e fuzz-api fuzz-parsers
+test: unit faults e2e fuzz-api fuzz-parsers check-backup
 
 unit: tools pdf-tools db
 	cargo test -p app -p server --features app/ssr -- $(FAULT_TESTS:%=--skip %)
@@ -63,6 +63,10 @@ fuzz-api: build db
 
 fuzz-parsers:
 	fuzz/run.sh
+
+## deploy/backup.sh and deploy/restore.sh round-tripped on scratch databases (docs/deploy.md).
+check-backup: db
+	deploy/check-backup.sh
 
 bench: tools db
 	cargo bench -p server
