@@ -56,7 +56,7 @@ test('a meeting request sent before the app runs keeps its note, place and lengt
   const grace = people.items[0];
   const page = await context.newPage();
   await open(page, `/me/people/${grace.id}`);
-  const action = await page.locator('form:has(input[name="target_id"])').getAttribute('action');
+  const action = await page.locator('form:has(#field-notes)').getAttribute('action');
   await context.request.post(`${BASE_URL}${action}`, {
     form: { target_id: String(grace.id), appointment_time: '2001-01-01T10:00', duration_minutes: '45', location: 'Coffee bar', notes: 'Rust in space' },
     headers: { accept: 'text/html', referer: `${BASE_URL}/me/people/${grace.id}` },

@@ -20,6 +20,9 @@ pub struct Config {
     pub upload_dir: String,
     /// How long one request may take before it is answered 503.
     pub request_timeout: std::time::Duration,
+    /// After SIGTERM, how long `/readyz` answers 503 while requests are still served, before
+    /// the listener closes: the load balancer's checks see it first (`NETEVENT_DRAIN_SECS`).
+    pub drain: std::time::Duration,
     /// Where mail goes (`SMTP_URL`); none: mail is not sent.
     pub smtp_url: Option<String>,
     /// The From of every mail (`NETEVENT_MAIL_FROM`).
@@ -78,6 +81,11 @@ impl Config {
                 var("NETEVENT_REQUEST_TIMEOUT_SECS")
                     .and_then(|v| v.parse().ok())
                     .unwrap_or(30),
+            ),
+            drain: std::time::Duration::from_secs(
+                var("NETEVENT_DRAIN_SECS")
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(3),
             ),
             smtp_url: var("SMTP_URL"),
             mail_from: var("NETEVENT_MAIL_FROM")

@@ -283,9 +283,20 @@ async fn run_to_completion(
     }
 }
 
-/// Ready when the database answers.
+/// Set once the process is told to stop: `/readyz` answers 503 from then on, while requests
+/// are still served for the drain period, so that a load balancer sends elsewhere before
+/// the listener closes.
+pub static DRAINING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Ready when the database answers and the process is not stopping.
 async fn readyz(State(state): State<AppState>) -> Response {
     use diesel_async::RunQueryDsl;
+    // (Named in full: diesel's `RunQueryDsl::load` would be taken for the atomic's.)
+    if std::sync::atomic::AtomicBool::load(&DRAINING, std::sync::atomic::Ordering::Relaxed) {
+        let mut answer = Json(serde_json::json!({ "status": "draining" })).into_response();
+        *answer.status_mut() = axum::http::StatusCode::SERVICE_UNAVAILABLE;
+        return answer;
+    }
     // In a task of its own, like every request: given up on, the check still ends cleanly.
     let check = tokio::spawn(async move {
         let mut conn = state.pool.get().await?;

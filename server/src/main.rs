@@ -60,7 +60,7 @@ async fn run() -> Result<(), String> {
         listener,
         router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(shutdown_signal(config.drain))
     .await
     .map_err(|e| e.to_string())?;
     tracing::info!("stopped");
@@ -104,8 +104,10 @@ async fn seed_conference(state: &server::AppState, args: &[String]) -> Result<()
     Ok(())
 }
 
-/// Ctrl-C or SIGTERM: stop accepting, let in-flight requests finish.
-async fn shutdown_signal() {
+/// SIGTERM (a service manager, a rolling restart): `/readyz` turns 503 while requests are
+/// still served for `drain` (the load balancer's checks notice and send elsewhere), then the
+/// listener closes and the requests in flight finish. Ctrl-C skips the wait.
+async fn shutdown_signal(drain: std::time::Duration) {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -117,9 +119,14 @@ async fn shutdown_signal() {
             Err(_) => std::future::pending::<()>().await,
         }
     };
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = terminate => {},
+    let terminated = tokio::select! {
+        _ = ctrl_c => false,
+        _ = terminate => true,
+    };
+    server::DRAINING.store(true, std::sync::atomic::Ordering::Relaxed);
+    if terminated {
+        tracing::info!(?drain, "stopping: not ready any more, still serving");
+        tokio::time::sleep(drain).await;
     }
     tracing::info!("shutting down: draining in-flight requests");
 }

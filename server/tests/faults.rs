@@ -482,6 +482,7 @@ async fn sigterm_finishes_the_request_in_flight_and_takes_no_new_ones() {
         .env("DATABASE_URL", &database_url)
         .env("NETEVENT_ADDR", format!("127.0.0.1:{port}"))
         .env("NETEVENT_SEED_DEMO", "false")
+        .env("NETEVENT_DRAIN_SECS", "1")
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .spawn()
@@ -524,6 +525,14 @@ async fn sigterm_finishes_the_request_in_flight_and_takes_no_new_ones() {
         .unwrap();
     assert!(signalled.success());
     tokio::time::sleep(Duration::from_millis(300)).await;
+    // First the load balancer's check goes red while requests are still served...
+    let fresh = Client::new();
+    let ready = fresh.get(format!("{base}/readyz")).send().await.unwrap();
+    assert_eq!(ready.status(), reqwest::StatusCode::SERVICE_UNAVAILABLE);
+    let served = fresh.get(format!("{base}/healthz")).send().await.unwrap();
+    assert!(served.status().is_success(), "still serving while draining");
+    // ...then, after the drain period (1 s here), the listener closes.
+    tokio::time::sleep(Duration::from_millis(1_200)).await;
     let refused = tokio::net::TcpStream::connect(("127.0.0.1", port)).await;
     assert!(refused.is_err(), "no new connections once stopping");
 
@@ -535,7 +544,9 @@ async fn sigterm_finishes_the_request_in_flight_and_takes_no_new_ones() {
         .unwrap()
         .unwrap();
     assert!(exited.success(), "{exited}");
-    println!("SIGTERM: the request in flight answered 201, new connections refused, exit 0");
+    println!(
+        "SIGTERM: /readyz 503 while still serving, then new connections refused; the request in flight answered 201, exit 0"
+    );
 
     use diesel_async::RunQueryDsl;
     let mut conn = AsyncMysqlConnection::establish(&database_url)
