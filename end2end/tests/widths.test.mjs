@@ -41,11 +41,17 @@ test('every attendee page fits a phone, a tablet and a laptop', async () => {
     const { context, page } = await sized(width, height);
     await walk(page, width, [['landing', '/'], ['invite', `/e/${code}`], ['attendee-login', `/e/${code}/login`]]);
     await logInDemoAttendee(page, code);
+    const grace = await page.evaluate(async () => (await (await fetch('/api/attendees?q=Grace')).json()).items[0].id);
     await walk(page, width, [
       ['attendee-home', '/me'], ['attendee-people', '/me/people'], ['attendee-contacts', '/me/connections'],
       ['attendee-agenda', '/me/agenda'], ['attendee-ticket', '/me/ticket'], ['attendee-profile', '/me/profile'],
       ['attendee-invite', `/e/${code}`],
     ]);
+    // Grace's page: her profile, the free times we both have (buttons in a grid), the form.
+    await open(page, `/me/people/${grace}`);
+    await page.getByTestId('free-slot').first().waitFor();
+    assert.deepEqual(await overflowing(page), [], `Grace's page with its free times at ${width} px`);
+    await keepScreenshot(page, `attendee-person-${width}`);
     assert.deepEqual(context.browserErrors, []);
     await context.close();
   }
