@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::mail::MailCatcher;
+use common::mail::{settled_outbox, MailCatcher};
 use common::{error_code, TestApp};
 use diesel_async::{AsyncConnection, AsyncMysqlConnection, RunQueryDsl};
 use reqwest::StatusCode;
@@ -29,38 +29,6 @@ async fn berlin_event(app: &TestApp, organizer: &reqwest::Client, seats: Option<
     let event: Value = response.json().await.unwrap();
     assert_eq!(event["timezone"], "Europe/Berlin");
     event["id"].as_i64().unwrap()
-}
-
-/// Outbox rows of the test's database by (kind, status), once none is pending any more.
-async fn settled_outbox(app: &TestApp) -> Vec<(String, String, String)> {
-    #[derive(diesel::QueryableByName)]
-    struct Row {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        kind: String,
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        recipient: String,
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        status: String,
-    }
-    let mut conn = AsyncMysqlConnection::establish(&app.database_url)
-        .await
-        .unwrap();
-    let started = std::time::Instant::now();
-    loop {
-        let rows: Vec<Row> = diesel::sql_query(
-            "SELECT kind, recipient, CAST(status AS CHAR) AS status FROM outbox WHERE kind <> 'meeting_reminder' ORDER BY id",
-        )
-        .load(&mut conn)
-        .await
-        .unwrap();
-        if rows.iter().all(|r| r.status != "pending") || started.elapsed().as_secs() > 20 {
-            return rows
-                .into_iter()
-                .map(|r| (r.kind, r.recipient, r.status))
-                .collect();
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
 }
 
 #[tokio::test]

@@ -289,10 +289,13 @@ async fn letter(
             });
         }
         MailKind::MeetingCancelled => {
-            let facts = mail.facts.as_deref();
-            let Some(facts) = facts.and_then(|raw| serde_json::from_str::<MeetingFacts>(raw).ok())
-            else {
-                return Ok(None);
+            let facts = mail.facts.as_deref().unwrap_or_default();
+            let facts = match serde_json::from_str::<MeetingFacts>(facts) {
+                Ok(facts) => facts,
+                Err(error) => {
+                    tracing::error!(mail = mail.id, %error, "a cancelled meeting's mail has no readable facts");
+                    return Ok(None);
+                }
             };
             letter.other = Some(Person {
                 name: facts.with,

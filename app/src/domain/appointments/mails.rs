@@ -131,8 +131,11 @@ pub(super) async fn cancellation_mails(
                 ),
                 left,
             };
+            let facts = serde_json::to_string(&facts)
+                .inspect_err(|error| tracing::error!(%error, "a cancelled meeting's facts"))
+                .ok()?;
             Some(NewMail {
-                facts: serde_json::to_string(&facts).ok(),
+                facts: Some(facts),
                 ..NewMail::to_attendee(MailKind::MeetingCancelled, other, Some(row.id))
             })
         })
