@@ -65,7 +65,88 @@ pub async fn connect(database_url: &str, max_size: u32) -> Result<DbPool, String
         .map_err(|e| e.to_string())
 }
 
+/// Whether a database error means "another transaction won; run yours again": InnoDB's
+/// deadlock (1213) and lock wait timeout (1205), and Galera's certification failure, which
+/// MariaDB reports as a deadlock at COMMIT (or on the next statement of the transaction).
+/// diesel-async keeps only the server's message, not its number, so the words decide; all
+/// three say "try restarting (the) transaction".
+pub fn is_contention(message: &str) -> bool {
+    let message = message.to_ascii_lowercase();
+    message.contains("try restarting") || message.contains("deadlock")
+}
+
+/// How many times `transaction!` runs a transaction again after a conflict.
+pub const CONTENTION_RETRIES: u32 = 12;
+
+/// The pause before retry number `attempt` (1, 2, …): full jitter over a window that
+/// doubles from 8 ms up to 256 ms, so the losers of one conflict do not meet again at once.
+/// Twelve retries wait 2 s at most in all, 1 s on average. Each retry is logged (the
+/// cluster's fault tests count them).
+pub async fn back_off(attempt: u32) {
+    use rand::Rng;
+    tracing::info!(
+        attempt,
+        "a transaction lost a conflict with another; running it again"
+    );
+    let window_ms = 4u64 << attempt.min(6);
+    let pause = rand::thread_rng().gen_range(1..=window_ms);
+    tokio::time::sleep(Duration::from_millis(pause)).await;
+}
+
+/// `conn.transaction(body)`, run again from the start while the database refuses it for a
+/// conflict (`AppError::Contention`: a deadlock, a lock wait, a Galera certification
+/// failure), at most `CONTENTION_RETRIES` times with a jittered pause. On Galera
+/// `SELECT … FOR UPDATE` does not lock across nodes: the loser of two conflicting
+/// transactions learns it only at COMMIT, so every transaction that relies on a lock must
+/// be ready to run again. That is safe because a refused transaction left nothing behind,
+/// and the body reads what it decides on afresh each time; it must do nothing outside the
+/// database that cannot happen twice.
+///
+/// `body` is an `async |conn| { … }` closure; it is written out again for each try, so what
+/// it moves must be cloned inside it. The result is a future, awaited like
+/// `conn.transaction(…)`'s.
+#[macro_export]
+macro_rules! transaction {
+    ($conn:expr, $body:expr) => {
+        async {
+            #[allow(unused_imports)]
+            use $crate::db::macro_support::AsyncConnection as _;
+            let mut attempt = 0u32;
+            loop {
+                match $conn
+                    .transaction::<_, $crate::error::AppError, _>($body)
+                    .await
+                {
+                    Err($crate::error::AppError::Contention)
+                        if attempt < $crate::db::CONTENTION_RETRIES =>
+                    {
+                        attempt += 1;
+                        $crate::db::back_off(attempt).await;
+                    }
+                    done => break done,
+                }
+            }
+        }
+    };
+}
+pub use crate::transaction;
+
+/// What `transaction!` needs in scope wherever it is used.
+#[doc(hidden)]
+pub mod macro_support {
+    pub use diesel_async::AsyncConnection;
+}
+
+/// How long a migration lock is honoured: a holder that died while migrating (its row left
+/// behind) stops blocking the others after this.
+const MIGRATION_LOCK_STALE_MINUTES: u32 = 10;
+
 /// Applies pending migrations on a dedicated blocking thread (diesel_migrations is sync).
+///
+/// Several instances starting at once (a rolling upgrade, `make cluster`) must not migrate
+/// side by side, so one takes a lock and the others wait for it to go, then find nothing
+/// left to do. The lock is a row, not `GET_LOCK()`: Galera refuses user locks, and a row
+/// insert is decided cluster-wide (a second node's insert loses at commit and is ignored).
 pub async fn migrate(database_url: &str) -> Result<(), String> {
     use diesel::Connection;
     use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
@@ -73,12 +154,84 @@ pub async fn migrate(database_url: &str) -> Result<(), String> {
     tokio::task::spawn_blocking(move || {
         let mut conn = AsyncConnectionWrapper::<AsyncMysqlConnection>::establish(&url)
             .map_err(|e| format!("cannot connect to {}: {e}", redact(&url)))?;
-        conn.run_pending_migrations(MIGRATIONS)
+        let holder = format!(
+            "{}:{}",
+            std::process::id(),
+            now_ms() ^ u64::from(rand::random::<u32>())
+        );
+        lock_migrations(&mut conn, &holder)?;
+        let migrated = conn
+            .run_pending_migrations(MIGRATIONS)
             .map(|_| ())
-            .map_err(|e| format!("migration failed: {e}"))
+            .map_err(|e| format!("migration failed: {e}"));
+        let unlocked = unlock_migrations(&mut conn, &holder);
+        migrated.and(unlocked)
     })
     .await
     .map_err(|e| e.to_string())?
+}
+
+/// Takes the migration lock, waiting (half a second at a time) while another holds it.
+fn lock_migrations<C>(conn: &mut C, holder: &str) -> Result<(), String>
+where
+    C: diesel::Connection<Backend = diesel::mysql::Mysql>,
+{
+    use diesel::sql_types::{Integer, Text, Unsigned};
+    use diesel::RunQueryDsl as _;
+    let fail = |e: diesel::result::Error| format!("cannot take the migration lock: {e}");
+    diesel::sql_query(
+        "CREATE TABLE IF NOT EXISTS netevent_migration_lock (\
+             id TINYINT PRIMARY KEY, holder VARCHAR(64) NOT NULL, taken_at DATETIME NOT NULL\
+         ) ENGINE=InnoDB",
+    )
+    .execute(conn)
+    .map_err(fail)?;
+    let give_up = std::time::Instant::now()
+        + Duration::from_secs(60 * u64::from(MIGRATION_LOCK_STALE_MINUTES) + 60);
+    let mut said = false;
+    loop {
+        diesel::sql_query(
+            "DELETE FROM netevent_migration_lock \
+             WHERE taken_at < UTC_TIMESTAMP() - INTERVAL ? MINUTE",
+        )
+        .bind::<Unsigned<Integer>, _>(MIGRATION_LOCK_STALE_MINUTES)
+        .execute(conn)
+        .map_err(fail)?;
+        let taken = diesel::sql_query(
+            "INSERT IGNORE INTO netevent_migration_lock (id, holder, taken_at) \
+             VALUES (1, ?, UTC_TIMESTAMP())",
+        )
+        .bind::<Text, _>(holder)
+        .execute(conn);
+        match taken {
+            Ok(1) => return Ok(()),
+            Ok(_) => {}
+            // Another node's insert won at commit: theirs, then.
+            Err(diesel::result::Error::DatabaseError(_, ref info))
+                if is_contention(info.message()) => {}
+            Err(e) => return Err(fail(e)),
+        }
+        if std::time::Instant::now() > give_up {
+            return Err("another instance has held the migration lock for too long".into());
+        }
+        if !said {
+            tracing::info!("another instance is migrating the database; waiting for it");
+            said = true;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
+fn unlock_migrations<C>(conn: &mut C, holder: &str) -> Result<(), String>
+where
+    C: diesel::Connection<Backend = diesel::mysql::Mysql>,
+{
+    use diesel::RunQueryDsl as _;
+    diesel::sql_query("DELETE FROM netevent_migration_lock WHERE id = 1 AND holder = ?")
+        .bind::<diesel::sql_types::Text, _>(holder)
+        .execute(conn)
+        .map(|_| ())
+        .map_err(|e| format!("cannot release the migration lock: {e}"))
 }
 
 /// The URL without its password, for logs.

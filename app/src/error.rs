@@ -9,6 +9,9 @@
 //!   request that cannot be honoured as asked), `InvalidCredentials`;
 //! - rate limits and capacity (`server::client`, the hashing queue, a pool that answers
 //!   nothing): `TooManyAttempts` (429) and `Unavailable` (503), both with `Retry-After`;
+//! - the database refusing a transaction for a conflict with another (a deadlock, a lock
+//!   wait, a Galera certification failure): `Contention`, which `db::transaction!` retries
+//!   and, when the retries run out, answers 503 `unavailable` with `Retry-After`;
 //! - the CSRF middleware: `CrossSite`;
 //! - anything unexpected: `AppError::internal(cause)`, which logs the cause and answers 500
 //!   without it; `Transport` only on the client, when a server function call failed.
@@ -58,6 +61,11 @@ pub enum AppError {
     TooManyAttempts,
     #[error("The service is briefly unavailable. Please try again in a moment.")]
     Unavailable,
+    /// The database gave up on a transaction for another one's sake ("try restarting
+    /// transaction"); `db::transaction!` runs it again, and only a conflict that lasts
+    /// through every retry reaches the caller (503, code `unavailable`).
+    #[error("Many people are doing the same at this moment. Please try again.")]
+    Contention,
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
     /// A server function call that never reached the domain (network, encoding).
@@ -121,7 +129,7 @@ impl AppError {
             Self::TooLarge(_) => 413,
             Self::UnsupportedMediaType(_) => 415,
             Self::TooManyAttempts => 429,
-            Self::Unavailable => 503,
+            Self::Unavailable | Self::Contention => 503,
             Self::Internal | Self::Transport(_) => 500,
         }
     }
@@ -141,7 +149,7 @@ impl AppError {
             Self::TooLarge(_) => "too_large",
             Self::UnsupportedMediaType(_) => "unsupported_media_type",
             Self::TooManyAttempts => "too_many_attempts",
-            Self::Unavailable => "unavailable",
+            Self::Unavailable | Self::Contention => "unavailable",
             Self::Internal => "internal",
             Self::Transport(_) => "transport",
         }
@@ -190,6 +198,14 @@ mod ssr {
                 DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
                     AppError::conflict("duplicate", "That already exists.")
                 }
+                DieselError::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
+                    AppError::Contention
+                }
+                DieselError::DatabaseError(DatabaseErrorKind::Unknown, ref info)
+                    if crate::db::is_contention(info.message()) =>
+                {
+                    AppError::Contention
+                }
                 DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _)
                 | DieselError::DatabaseError(DatabaseErrorKind::UnableToSendCommand, _) => {
                     tracing::warn!(%error, "database connection lost");
@@ -202,7 +218,11 @@ mod ssr {
                     // mysql_async reports a dropped server as an I/O or driver error in
                     // words only ("Input/output error: Broken pipe (os error 32)", "Connection
                     // reset", "Server disconnected"); the fault test kills MariaDB to see them.
-                    const GONE: [&str; 6] = [
+                    // A Galera node cut off from the cluster's majority refuses every
+                    // statement with "WSREP has not yet prepared node for application use"
+                    // until it is back: unavailable, like a dropped server.
+                    const GONE: [&str; 7] = [
+                        "WSREP",
                         "onnection",
                         "Input/output",
                         "Io",
@@ -235,7 +255,10 @@ mod ssr {
             let status = axum::http::StatusCode::from_u16(self.status())
                 .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
             let mut response = (status, axum::Json(self.to_json())).into_response();
-            if matches!(self, AppError::Unavailable | AppError::TooManyAttempts) {
+            if matches!(
+                self,
+                AppError::Unavailable | AppError::Contention | AppError::TooManyAttempts
+            ) {
                 response.headers_mut().insert(
                     axum::http::header::RETRY_AFTER,
                     axum::http::HeaderValue::from_static("5"),

@@ -249,6 +249,66 @@ impl PhotoStore for LocalPhotoStore {
     }
 }
 
+/// Photos as rows of the `photos` table (`NETEVENT_PHOTOS=database`): any instance serves
+/// any photo without a shared file system, and the database's replication (a Galera
+/// cluster) and backups carry them. A photo is written once under a new name and read
+/// through the browser's immutable cache, so the database sees about one read per photo
+/// per phone.
+pub struct DatabasePhotoStore {
+    pool: crate::db::DbPool,
+}
+
+impl DatabasePhotoStore {
+    pub fn new(pool: crate::db::DbPool) -> Self {
+        Self { pool }
+    }
+}
+
+#[async_trait::async_trait]
+impl PhotoStore for DatabasePhotoStore {
+    async fn put(&self, name: &str, bytes: Vec<u8>) -> Result<(), AppError> {
+        use crate::schema::photos;
+        use diesel::ExpressionMethods;
+        use diesel_async::RunQueryDsl;
+        if !is_photo_name(name) {
+            return Err(AppError::not_found("Photo"));
+        }
+        let conn = &mut self.pool.get().await?;
+        diesel::insert_into(photos::table)
+            .values((photos::name.eq(name), photos::bytes.eq(bytes)))
+            .execute(conn)
+            .await?;
+        Ok(())
+    }
+
+    async fn get(&self, name: &str) -> Result<Option<Vec<u8>>, AppError> {
+        use crate::schema::photos;
+        use diesel::{OptionalExtension, QueryDsl};
+        use diesel_async::RunQueryDsl;
+        if !is_photo_name(name) {
+            return Ok(None);
+        }
+        let conn = &mut self.pool.get().await?;
+        Ok(photos::table
+            .find(name)
+            .select(photos::bytes)
+            .first::<Vec<u8>>(conn)
+            .await
+            .optional()?)
+    }
+
+    async fn delete(&self, name: &str) -> Result<(), AppError> {
+        use crate::schema::photos;
+        use diesel::QueryDsl;
+        use diesel_async::RunQueryDsl;
+        let conn = &mut self.pool.get().await?;
+        diesel::delete(photos::table.find(name))
+            .execute(conn)
+            .await?;
+        Ok(())
+    }
+}
+
 /// Where stored pictures (photos and covers) are served from.
 pub const PHOTO_PATH: &str = "/media/photos";
 

@@ -90,6 +90,7 @@ diesel::table! {
         badge_role -> Bool,
         meetings_from -> Varchar,
         hidden -> Bool,
+        meeting_claims -> Unsigned<Integer>,
     }
 }
 
@@ -247,6 +248,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    photos (name) {
+        name -> Varchar,
+        bytes -> Blob,
+        stored_at -> Datetime,
+    }
+}
+
 diesel::joinable!(events -> organizers (organizer_id));
 diesel::joinable!(attendees -> events (event_id));
 diesel::joinable!(appointments -> events (event_id));
@@ -279,4 +288,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     server_keys,
     checkin_lists,
     list_passes,
+    photos,
 );

@@ -18,7 +18,7 @@ use crate::schema::{appointments, attendees as attendees_table};
 use crate::validate::{optional_paragraphs, optional_text, parse_local_datetime, Checker};
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
-use diesel_async::{AsyncConnection, AsyncMysqlConnection, RunQueryDsl};
+use diesel_async::{AsyncMysqlConnection, RunQueryDsl};
 
 mod mails;
 pub(crate) use mails::leaving_mails;
@@ -234,38 +234,37 @@ pub async fn request(
     if let Some(clash) = overlapping(conn, [me, target.id], proposal.start, end, None).await? {
         return Err(overlap_error(&clash));
     }
-    let row = conn
-        .transaction::<_, AppError, _>(async |conn| {
-            diesel::insert_into(appointments::table)
-                .values((
-                    appointments::event_id.eq(event_id),
-                    appointments::requester_id.eq(me),
-                    appointments::target_id.eq(target.id),
-                    appointments::appointment_time.eq(proposal.start),
-                    appointments::duration_minutes.eq(minutes),
-                    appointments::location.eq(&proposal.location),
-                    appointments::notes.eq(&proposal.notes),
-                    appointments::status.eq("pending"),
-                ))
-                .execute(conn)
-                .await?;
-            let id: i32 = diesel::select(last_insert_id()).get_result(conn).await?;
-            outbox::enqueue(
-                conn,
-                vec![NewMail::to_attendee(
-                    MailKind::MeetingRequested,
-                    &target,
-                    Some(id),
-                )],
-            )
+    let row = crate::db::transaction!(conn, async |conn| {
+        diesel::insert_into(appointments::table)
+            .values((
+                appointments::event_id.eq(event_id),
+                appointments::requester_id.eq(me),
+                appointments::target_id.eq(target.id),
+                appointments::appointment_time.eq(proposal.start),
+                appointments::duration_minutes.eq(minutes),
+                appointments::location.eq(&proposal.location),
+                appointments::notes.eq(&proposal.notes),
+                appointments::status.eq("pending"),
+            ))
+            .execute(conn)
             .await?;
-            Ok(appointments::table
-                .find(id)
-                .select(AppointmentRow::as_select())
-                .first(conn)
-                .await?)
-        })
+        let id: i32 = diesel::select(last_insert_id()).get_result(conn).await?;
+        outbox::enqueue(
+            conn,
+            vec![NewMail::to_attendee(
+                MailKind::MeetingRequested,
+                &target,
+                Some(id),
+            )],
+        )
         .await?;
+        Ok(appointments::table
+            .find(id)
+            .select(AppointmentRow::as_select())
+            .first(conn)
+            .await?)
+    })
+    .await?;
     let connected = are_connected(conn, me, target.id).await?;
     Ok(row.into_model(me, target, connected, None))
 }
@@ -291,8 +290,9 @@ async fn mine(conn: &mut DbConn<'_>, me: i32, id: i32) -> Result<AppointmentRow,
     Ok(row)
 }
 
-/// Accepts or rejects a meeting request; only the person asked may. Accepting locks both
-/// people's attendee rows (lower id first, so two accepts never deadlock) and checks for an
+/// Accepts or rejects a meeting request; only the person asked may. Accepting writes both
+/// people's attendee rows (lower id first, so two accepts never deadlock; on Galera the
+/// later of two conflicting accepts fails at commit and runs again) and checks for an
 /// overlap again inside that transaction. A meeting in a slot of the event's plan gets the
 /// first free place with it (409 `no_free_table` when none is left); when another accept
 /// took that place first, the unique `(place, time)` key refuses the second and it tries
@@ -339,17 +339,20 @@ async fn answer_once(
     let (id, people) = (row.id, [row.requester_id, row.target_id]);
     let (start, end) = (row.appointment_time, row.end());
     let mails = mails.to_vec();
-    conn.transaction::<_, AppError, _>(async |conn| {
+    crate::db::transaction!(conn, async |conn| {
         if answer == RequestStatus::Accepted {
-            let mut locked = people;
-            locked.sort_unstable();
-            attendees_table::table
-                .filter(attendees_table::id.eq_any(locked))
-                .order(attendees_table::id.asc())
-                .select(attendees_table::id)
-                .for_update()
-                .load::<i32>(conn)
-                .await?;
+            // Both people's rows are written, not only locked: on Galera a lock holds on one
+            // node only, but two accepts writing one row conflict at commit and the later
+            // runs again (`db::transaction!`), to find the meeting that now overlaps. The
+            // lower id first, so two accepts on one server never deadlock.
+            let mut claimed = people;
+            claimed.sort_unstable();
+            for person in claimed {
+                diesel::update(attendees_table::table.find(person))
+                    .set(attendees_table::meeting_claims.eq(attendees_table::meeting_claims + 1))
+                    .execute(conn)
+                    .await?;
+            }
             if let Some(clash) = overlapping(conn, people, start, end, Some(id)).await? {
                 return Err(overlap_error(&clash));
             }
@@ -372,7 +375,7 @@ async fn answer_once(
             ))
             .execute(conn)
             .await?;
-        outbox::enqueue(conn, mails).await?;
+        outbox::enqueue(conn, mails.clone()).await?;
         Ok(())
     })
     .await
@@ -403,11 +406,11 @@ pub async fn cancel(conn: &mut DbConn<'_>, actor: &Actor, id: i32) -> Result<(),
     let row = mine(conn, me, id).await?;
     let now = find_event_row(conn, row.event_id).await?.now();
     let mails = cancellation_mails(conn, me, vec![row], now, false).await?;
-    conn.transaction::<_, AppError, _>(async |conn| {
+    crate::db::transaction!(conn, async |conn| {
         diesel::delete(appointments::table.find(id))
             .execute(conn)
             .await?;
-        outbox::enqueue(conn, mails).await
+        outbox::enqueue(conn, mails.clone()).await
     })
     .await
 }

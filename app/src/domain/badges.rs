@@ -9,7 +9,7 @@ use crate::models::{BadgeChoice, Event, MyBadge};
 use crate::schema::attendees;
 use diesel::mysql::Mysql;
 use diesel::prelude::*;
-use diesel_async::{AsyncConnection, RunQueryDsl};
+use diesel_async::RunQueryDsl;
 
 /// What one badge shows: the attendee's organisation and role only when they let it.
 #[derive(Debug, Clone)]
@@ -271,7 +271,7 @@ pub async fn mark_printed(
         ));
     }
     // All or nothing, however many chunks.
-    conn.transaction::<_, AppError, _>(async |conn| {
+    crate::db::transaction!(conn, async |conn| {
         for chunk in ids.chunks(1_000) {
             diesel::update(
                 attendees::table

@@ -14,7 +14,7 @@ use crate::models::{BlockedPerson, Page};
 use crate::schema::{appointments, attendees as attendees_table, blocks, connections};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel_async::{AsyncConnection, RunQueryDsl};
+use diesel_async::RunQueryDsl;
 
 /// The most people one attendee may block (a bound on what every list of theirs filters).
 pub const MAX_BLOCKS: i64 = 500;
@@ -104,7 +104,7 @@ pub async fn block(
             .eq(a)
             .and(appointments::target_id.eq(b))
     };
-    conn.transaction::<_, AppError, _>(async |conn| {
+    crate::db::transaction!(conn, async |conn| {
         diesel::insert_or_ignore_into(blocks::table)
             .values((blocks::blocker_id.eq(id), blocks::blocked_id.eq(other)))
             .execute(conn)
@@ -131,7 +131,7 @@ pub async fn unblock(
     other: i32,
 ) -> Result<(), AppError> {
     let event_id = actor.attendee_itself(id)?;
-    conn.transaction::<_, AppError, _>(async |conn| {
+    crate::db::transaction!(conn, async |conn| {
         diesel::delete(blocks::table.find((id, other)))
             .execute(conn)
             .await?;

@@ -13,7 +13,7 @@ use crate::schema::connections;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
-use diesel_async::{AsyncConnection, RunQueryDsl};
+use diesel_async::RunQueryDsl;
 use std::collections::HashMap;
 
 #[derive(Queryable, Selectable, Clone)]
@@ -215,66 +215,65 @@ pub async fn request(
     super::privacy::seen_by(&target, connected)?;
     super::blocks::not_apart(conn, me, &target).await?;
     // The request and the mail telling the other person: both or neither.
-    let id = conn
-        .transaction::<_, AppError, _>(async |conn| {
-            let id = match existing {
-                Some(row) if row.status() == RequestStatus::Rejected => {
-                    // A declined request may be asked again, by either of the two.
-                    let reopened = diesel::update(
-                        connections::table
-                            .find(row.id)
-                            .filter(connections::status.eq("rejected")),
-                    )
-                    .set((
+    let id = crate::db::transaction!(conn, async |conn| {
+        let id = match &existing {
+            Some(row) if row.status() == RequestStatus::Rejected => {
+                // A declined request may be asked again, by either of the two.
+                let reopened = diesel::update(
+                    connections::table
+                        .find(row.id)
+                        .filter(connections::status.eq("rejected")),
+                )
+                .set((
+                    connections::attendee_id.eq(me),
+                    connections::connected_attendee_id.eq(target_id),
+                    connections::status.eq("pending"),
+                    connections::created_at.eq(diesel::dsl::now),
+                ))
+                .execute(conn)
+                .await?;
+                if reopened == 0 {
+                    return Err(already_asked());
+                }
+                row.id
+            }
+            Some(row) => return Err(exists(row, me)),
+            None => {
+                diesel::insert_into(connections::table)
+                    .values((
                         connections::attendee_id.eq(me),
                         connections::connected_attendee_id.eq(target_id),
                         connections::status.eq("pending"),
-                        connections::created_at.eq(diesel::dsl::now),
                     ))
                     .execute(conn)
-                    .await?;
-                    if reopened == 0 {
-                        return Err(already_asked());
-                    }
-                    row.id
-                }
-                Some(row) => return Err(exists(&row, me)),
-                None => {
-                    diesel::insert_into(connections::table)
-                        .values((
-                            connections::attendee_id.eq(me),
-                            connections::connected_attendee_id.eq(target_id),
-                            connections::status.eq("pending"),
-                        ))
-                        .execute(conn)
-                        .await
-                        .map_err(|error| match error {
-                            // The other person asked at the same moment.
-                            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
-                                already_asked()
-                            }
-                            other => other.into(),
-                        })?;
-                    connections::table
-                        .filter(connections::attendee_id.eq(me))
-                        .filter(connections::connected_attendee_id.eq(target_id))
-                        .select(connections::id)
-                        .first(conn)
-                        .await?
-                }
-            };
-            outbox::enqueue(
-                conn,
-                vec![NewMail::to_attendee(
-                    MailKind::ConnectionRequested,
-                    &target,
-                    Some(id),
-                )],
-            )
-            .await?;
-            Ok(id)
-        })
+                    .await
+                    .map_err(|error| match error {
+                        // The other person asked at the same moment.
+                        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                            already_asked()
+                        }
+                        other => other.into(),
+                    })?;
+                connections::table
+                    .filter(connections::attendee_id.eq(me))
+                    .filter(connections::connected_attendee_id.eq(target_id))
+                    .select(connections::id)
+                    .first(conn)
+                    .await?
+            }
+        };
+        outbox::enqueue(
+            conn,
+            vec![NewMail::to_attendee(
+                MailKind::ConnectionRequested,
+                &target,
+                Some(id),
+            )],
+        )
         .await?;
+        Ok(id)
+    })
+    .await?;
     let row = find_row(conn, id).await?;
     Ok(row.into_model(me, target))
 }
@@ -342,7 +341,7 @@ pub async fn respond(
         .await?
         .remove(&row.other(me))
         .ok_or_else(|| AppError::not_found("Attendee"))?;
-    conn.transaction::<_, AppError, _>(async |conn| {
+    crate::db::transaction!(conn, async |conn| {
         diesel::update(connections::table.find(id))
             .set(connections::status.eq(answer.as_str()))
             .execute(conn)

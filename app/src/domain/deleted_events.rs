@@ -18,7 +18,7 @@ use crate::photos::PhotoStore;
 use crate::schema::{attendees, events as events_table, outbox as outbox_table};
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
-use diesel_async::{AsyncConnection, RunQueryDsl};
+use diesel_async::RunQueryDsl;
 
 use crate::models::{CANCELLATION_MAIL_DELAY_MINUTES, DELETED_EVENTS_KEPT_DAYS};
 
@@ -35,7 +35,7 @@ pub async fn delete(conn: &mut DbConn<'_>, actor: &Actor, id: i32) -> Result<(),
     let event = events::owned_row(conn, actor, id).await?;
     let now = utc_now();
     let over = event.end_time < event.now();
-    conn.transaction::<_, AppError, _>(async |conn| {
+    crate::db::transaction!(conn, async |conn| {
         let hidden = diesel::update(events_table::table.find(id).filter(events::is_live()))
             .set(events_table::deleted_at.eq(now))
             .execute(conn)
@@ -141,7 +141,7 @@ pub async fn restore(conn: &mut DbConn<'_>, actor: &Actor, id: i32) -> Result<Ev
     if deleted_at <= kept_since(utc_now()) {
         return Err(AppError::not_found("Event"));
     }
-    conn.transaction::<_, AppError, _>(async |conn| {
+    crate::db::transaction!(conn, async |conn| {
         let restored = diesel::update(
             events_table::table
                 .find(id)

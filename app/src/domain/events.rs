@@ -12,7 +12,7 @@ use chrono::NaiveDateTime;
 use diesel::dsl::{case_when, count_star};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
-use diesel_async::{AsyncConnection, RunQueryDsl};
+use diesel_async::RunQueryDsl;
 use std::collections::HashMap;
 
 #[derive(Queryable, Selectable, Clone)]
@@ -509,7 +509,7 @@ pub async fn update(
         ),
     };
     let fields = EventFields::parse(&merged)?;
-    conn.transaction::<_, AppError, _>(async |conn| {
+    crate::db::transaction!(conn, async |conn| {
         // Lock the row so a registration cannot slip in between the count and the update.
         events::table
             .find(id)

@@ -21,7 +21,7 @@ use crate::models::{
 use crate::schema::{attendee_tags, event_tags, events as events_table};
 use crate::validate::name_list;
 use diesel::prelude::*;
-use diesel_async::{AsyncConnection, RunQueryDsl};
+use diesel_async::RunQueryDsl;
 
 /// The most interests an event may have: each person's picks are a 64-bit set.
 pub const MAX_TAGS: usize = 64;
@@ -97,7 +97,7 @@ pub async fn set_tags(
 ) -> Result<Vec<Tag>, AppError> {
     events::owned_row(conn, actor, event_id).await?;
     let names = check_names(&input)?;
-    conn.transaction::<_, AppError, _>(async |conn| {
+    crate::db::transaction!(conn, async |conn| {
         let existing: Vec<(i32, String)> = event_tags::table
             .filter(event_tags::event_id.eq(event_id))
             .select((event_tags::id, event_tags::name))
@@ -215,7 +215,7 @@ pub async fn set_mine(
             )
         })
         .collect();
-    conn.transaction::<_, AppError, _>(async |conn| {
+    crate::db::transaction!(conn, async |conn| {
         diesel::delete(attendee_tags::table.filter(attendee_tags::attendee_id.eq(id)))
             .execute(conn)
             .await?;

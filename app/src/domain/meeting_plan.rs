@@ -15,7 +15,7 @@ use crate::schema::{appointments, events as events_table, meeting_periods, meeti
 use crate::validate::{name_list, parse_local_datetime};
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
-use diesel_async::{AsyncConnection, AsyncMysqlConnection, RunQueryDsl};
+use diesel_async::{AsyncMysqlConnection, RunQueryDsl};
 use std::collections::HashMap;
 
 pub const MAX_PERIODS: usize = 50;
@@ -299,7 +299,7 @@ pub async fn set_plan(
 ) -> Result<MeetingPlan, AppError> {
     let event = events::owned_row(conn, actor, event_id).await?;
     let plan = check_plan(&input, &event)?;
-    conn.transaction::<_, AppError, _>(async |conn| {
+    crate::db::transaction!(conn, async |conn| {
         // One plan edit at a time per event.
         events_table::table
             .find(event_id)

@@ -18,7 +18,7 @@ use crate::error::AppError;
 use crate::schema::outbox;
 use chrono::{Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use diesel_async::{AsyncConnection, AsyncMysqlConnection, RunQueryDsl};
+use diesel_async::{AsyncMysqlConnection, RunQueryDsl};
 use std::sync::LazyLock;
 
 pub(crate) use super::letters::attendee_with_switches;
@@ -249,7 +249,7 @@ pub async fn claim(
     diesel::sql_query("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
         .execute(conn)
         .await?;
-    conn.transaction::<_, AppError, _>(async |conn| {
+    crate::db::transaction!(conn, async |conn| {
         let rows: Vec<Claimed> = outbox::table
             .filter(outbox::status.eq("pending"))
             .filter(outbox::due_at.le(now))

@@ -12,7 +12,7 @@ use crate::schema::{attendees, organizers, password_resets};
 use crate::validate::{Email, Password};
 use chrono::{Duration, Utc};
 use diesel::prelude::*;
-use diesel_async::{AsyncConnection, RunQueryDsl};
+use diesel_async::RunQueryDsl;
 
 /// How long a link works.
 pub const VALID_FOR: Duration = Duration::hours(1);
@@ -81,7 +81,7 @@ pub async fn request(pool: &DbPool, role: Role, email: &str) -> Result<(), AppEr
         return Ok(());
     }
     let token = random_hex(32);
-    conn.transaction::<_, AppError, _>(async |conn| {
+    crate::db::transaction!(conn, async |conn| {
         diesel::insert_into(password_resets::table)
             .values((
                 password_resets::token_hash.eq(token_hash(&token)),
@@ -145,7 +145,7 @@ pub async fn confirm(
     let email = Email::parse(&email).map_err(|_| invalid_token())?;
     let password_hash = hash_password(&password).await?;
     let conn = &mut pool.get().await?;
-    conn.transaction::<_, AppError, _>(async |conn| {
+    crate::db::transaction!(conn, async |conn| {
         let used = diesel::update(
             password_resets::table
                 .find(&hash)

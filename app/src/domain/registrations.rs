@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::models::BulkOutcome;
 use crate::schema::{attendees, outbox as outbox_table};
 use diesel::prelude::*;
-use diesel_async::{AsyncConnection, RunQueryDsl};
+use diesel_async::RunQueryDsl;
 
 /// How many attendees one bulk action takes: a page of the organiser's table.
 pub const BULK_LIMIT: usize = 100;
@@ -28,14 +28,14 @@ pub async fn cancel(
     let row = find_in_event(conn, attendee_id, event_id).await?;
     let mut mails = super::appointments::leaving_mails(conn, row.id, event_id).await?;
     mails.push(cancelled(&row));
-    conn.transaction::<_, AppError, _>(async |conn| {
+    crate::db::transaction!(conn, async |conn| {
         let gone = diesel::delete(attendees::table.find(row.id))
             .execute(conn)
             .await?;
         if gone == 0 {
             return Err(AppError::not_found("Attendee"));
         }
-        outbox::enqueue(conn, mails).await
+        outbox::enqueue(conn, mails.clone()).await
     })
     .await?;
     super::waitlist::promote(conn, event_id).await?;
@@ -147,7 +147,7 @@ pub async fn resend_tickets(
 ) -> Result<BulkOutcome, AppError> {
     let rows = selection(conn, actor, event_id, ids).await?;
     let ids: Vec<i32> = rows.iter().map(|row| row.id).collect();
-    conn.transaction::<_, AppError, _>(async |conn| {
+    crate::db::transaction!(conn, async |conn| {
         let waiting: Vec<Option<i32>> = outbox_table::table
             .filter(outbox_table::attendee_id.eq_any(&ids))
             .filter(outbox_table::kind.eq(MailKind::Registered.as_str()))

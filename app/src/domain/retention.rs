@@ -16,7 +16,7 @@ use crate::schema::{
 };
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
-use diesel_async::{AsyncConnection, RunQueryDsl};
+use diesel_async::RunQueryDsl;
 
 /// The longest period one may set: ten years.
 pub const MAX_DAYS: i64 = 3650;
@@ -139,57 +139,54 @@ async fn erase(
         .distinct()
         .load(conn)
         .await?;
-    let claimed = conn
-        .transaction::<_, AppError, _>(async |conn| {
-            let claimed = diesel::update(
-                events_table::table
-                    .find(event_id)
-                    .filter(events_table::erased_at.is_null()),
-            )
-            .set(events_table::erased_at.eq(now))
+    let claimed = crate::db::transaction!(conn, async |conn| {
+        let claimed = diesel::update(
+            events_table::table
+                .find(event_id)
+                .filter(events_table::erased_at.is_null()),
+        )
+        .set(events_table::erased_at.eq(now))
+        .execute(conn)
+        .await?;
+        if claimed == 0 {
+            return Ok(false);
+        }
+        diesel::delete(appointments::table.filter(appointments::event_id.eq(event_id)))
             .execute(conn)
             .await?;
-            if claimed == 0 {
-                return Ok(false);
-            }
-            diesel::delete(appointments::table.filter(appointments::event_id.eq(event_id)))
-                .execute(conn)
-                .await?;
-            diesel::delete(connections::table.filter(connections::attendee_id.eq_any(people())))
-                .execute(conn)
-                .await?;
-            diesel::delete(blocks::table.filter(blocks::blocker_id.eq_any(people())))
-                .execute(conn)
-                .await?;
-            diesel::delete(
-                attendee_tags::table.filter(attendee_tags::attendee_id.eq_any(people())),
-            )
+        diesel::delete(connections::table.filter(connections::attendee_id.eq_any(people())))
             .execute(conn)
             .await?;
-            diesel::delete(
-                notification_settings::table
-                    .filter(notification_settings::attendee_id.eq_any(people())),
-            )
+        diesel::delete(blocks::table.filter(blocks::blocker_id.eq_any(people())))
             .execute(conn)
             .await?;
-            diesel::delete(outbox::table.filter(outbox::event_id.eq(event_id)))
-                .execute(conn)
-                .await?;
-            // Each record keeps its id and seat, and nothing that names the person. The
-            // password is no hash at all: no password matches it.
-            diesel::sql_query(
-                "UPDATE attendees SET email = CONCAT('erased-', id, '@erased.invalid'), \
+        diesel::delete(attendee_tags::table.filter(attendee_tags::attendee_id.eq_any(people())))
+            .execute(conn)
+            .await?;
+        diesel::delete(
+            notification_settings::table
+                .filter(notification_settings::attendee_id.eq_any(people())),
+        )
+        .execute(conn)
+        .await?;
+        diesel::delete(outbox::table.filter(outbox::event_id.eq(event_id)))
+            .execute(conn)
+            .await?;
+        // Each record keeps its id and seat, and nothing that names the person. The
+        // password is no hash at all: no password matches it.
+        diesel::sql_query(
+            "UPDATE attendees SET email = CONCAT('erased-', id, '@erased.invalid'), \
                  first_name = 'Erased', last_name = CONCAT('attendee ', id), \
                  organisation = NULL, role = NULL, introduction = NULL, \
                  profile_picture = NULL, password_hash = '!erased', hidden = TRUE \
                  WHERE event_id = ?",
-            )
-            .bind::<diesel::sql_types::Integer, _>(event_id)
-            .execute(conn)
-            .await?;
-            Ok(true)
-        })
+        )
+        .bind::<diesel::sql_types::Integer, _>(event_id)
+        .execute(conn)
         .await?;
+        Ok(true)
+    })
+    .await?;
     if claimed {
         attendees::forget_photos(conn, store, &pictures).await?;
         tracing::info!(

@@ -19,7 +19,7 @@ use crate::validate::{
 };
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
-use diesel_async::{AsyncConnection, RunQueryDsl};
+use diesel_async::RunQueryDsl;
 
 pub(super) struct Profile {
     pub first_name: String,
@@ -210,7 +210,7 @@ pub(super) struct NewAttendee {
 /// Inserts an attendee if the event has a seat left. Registrations for one event queue on
 /// the event's row lock, so capacity holds however many arrive at once.
 async fn insert_seated(conn: &mut DbConn<'_>, new: NewAttendee) -> Result<AttendeeRow, AppError> {
-    conn.transaction::<_, AppError, _>(async |conn| {
+    crate::db::transaction!(conn, async |conn| {
         // `attendee_count` is kept by the insert trigger, inside this transaction.
         let (max, count): (Option<i32>, i32) = events_table::table
             .find(new.event_id)
@@ -333,11 +333,11 @@ pub async fn cancel_rsvp(
         .optional()?
         .flatten();
     let mails = super::appointments::leaving_mails(conn, me, event_id).await?;
-    conn.transaction::<_, AppError, _>(async |conn| {
+    crate::db::transaction!(conn, async |conn| {
         diesel::delete(attendees::table.find(me))
             .execute(conn)
             .await?;
-        super::outbox::enqueue(conn, mails).await
+        super::outbox::enqueue(conn, mails.clone()).await
     })
     .await?;
     super::waitlist::promote(conn, event_id).await?;

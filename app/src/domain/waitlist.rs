@@ -15,7 +15,7 @@ use crate::models::{WaitlistPlace, WaitlistSetting};
 use crate::schema::{attendees, events as events_table, waitlist};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
-use diesel_async::{AsyncConnection, RunQueryDsl};
+use diesel_async::RunQueryDsl;
 
 /// Whether the event has a waitlist and how many are on it; its organiser's.
 pub async fn setting(
@@ -94,8 +94,7 @@ pub async fn join(pool: &DbPool, input: AttendeeRegistration) -> Result<Waitlist
     };
     let password_hash = hash_password(&password).await?;
     let mut conn = pool.get().await?;
-    let id: i64 = conn
-        .transaction::<_, AppError, _>(async |conn| {
+    let id: i64 = crate::db::transaction!(conn, async |conn| {
             diesel::insert_into(waitlist::table)
                 .values((
                     waitlist::event_id.eq(event_id),
@@ -149,7 +148,7 @@ type Entry = (
 /// Gives every free seat of the event to the first in line, in one transaction under the
 /// event's row lock; answers how many were seated. Called after anything that frees seats.
 pub(crate) async fn promote(conn: &mut DbConn<'_>, event_id: i32) -> Result<usize, AppError> {
-    conn.transaction::<_, AppError, _>(async |conn| {
+    crate::db::transaction!(conn, async |conn| {
         let (max, count): (Option<i32>, i32) = match events_table::table
             .find(event_id)
             .select((events_table::max_attendees, events_table::attendee_count))
