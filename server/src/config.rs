@@ -16,7 +16,11 @@ pub struct Config {
     /// Load balancers whose `X-Forwarded-For` is believed (`NETEVENT_TRUSTED_PROXIES`).
     pub trusted_proxies: Vec<ipnet::IpNet>,
     pub seed_demo: bool,
-    /// Where profile photos are kept.
+    /// Where profile photos are kept (`NETEVENT_PHOTOS`): files in `upload_dir`
+    /// (`directory`, the default) or rows of the database (`database`, for several
+    /// instances without a shared file system).
+    pub photos_in_database: bool,
+    /// The photo directory (`NETEVENT_UPLOAD_DIR`).
     pub upload_dir: String,
     /// How long one request may take before it is answered 503.
     pub request_timeout: std::time::Duration,
@@ -76,6 +80,15 @@ impl Config {
                 &var("NETEVENT_TRUSTED_PROXIES").unwrap_or_default(),
             )?,
             seed_demo: flag("NETEVENT_SEED_DEMO", false),
+            photos_in_database: match var("NETEVENT_PHOTOS").as_deref() {
+                None | Some("directory") => false,
+                Some("database") => true,
+                Some(other) => {
+                    return Err(format!(
+                        "NETEVENT_PHOTOS {other:?}: use `directory` (the default) or `database`"
+                    ))
+                }
+            },
             upload_dir: var("NETEVENT_UPLOAD_DIR").unwrap_or_else(|| "data/uploads".into()),
             request_timeout: std::time::Duration::from_secs(
                 var("NETEVENT_REQUEST_TIMEOUT_SECS")

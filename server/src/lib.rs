@@ -18,7 +18,7 @@ pub mod static_files;
 use app::auth::Backend;
 use app::db::{self, DbPool};
 use app::error::AppError;
-use app::photos::{LocalPhotoStore, PhotoStore};
+use app::photos::{DatabasePhotoStore, LocalPhotoStore, PhotoStore};
 use app::{shell, App};
 use axum::extract::{FromRef, State};
 use axum::http::{header, HeaderValue};
@@ -48,11 +48,16 @@ pub struct AppState {
 impl AppState {
     pub fn new(pool: DbPool, config: &Config) -> Self {
         let leptos_options = leptos_options(config);
+        let photos: Arc<dyn PhotoStore> = if config.photos_in_database {
+            Arc::new(DatabasePhotoStore::new(pool.clone()))
+        } else {
+            Arc::new(LocalPhotoStore::new(&config.upload_dir))
+        };
         Self {
             pool,
             assets: Arc::new(static_files::Assets::of_this_build(&leptos_options)),
             leptos_options,
-            photos: Arc::new(LocalPhotoStore::new(&config.upload_dir)),
+            photos,
         }
     }
 }

@@ -190,3 +190,56 @@ async fn uploads_that_are_not_acceptable_photos_are_refused() {
         "nothing refused was stored"
     );
 }
+
+#[tokio::test]
+async fn with_photos_in_the_database_another_instance_serves_them_and_a_replaced_one_goes() {
+    let first = TestApp::spawn_with(|config| config.photos_in_database = true).await;
+    // A second instance on the same database with a photo directory of its own (empty): it
+    // can serve a photo only from the database.
+    let mut config = first.config.clone();
+    config.upload_dir = format!("{}-second", first.config.upload_dir);
+    let (router, _) = server::build(&config).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let second = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .unwrap()
+    });
+
+    let (_, event) = first.organizer_with_event("olga@example.com", None).await;
+    let (ada, ada_id) = first.person(event, "Ada").await;
+    let response = first
+        .upload_photo(&ada, ada_id, jpeg_with_gps(), "holiday.jpg")
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: Value = response.json().await.unwrap();
+    let address = body["profile_picture"].as_str().unwrap().to_owned();
+
+    let on_first = first.get(&first.client(), &address).await;
+    let on_second = reqwest::get(format!("{second}{address}")).await.unwrap();
+    assert_eq!(on_second.status(), StatusCode::OK);
+    assert_eq!(on_second.headers()["content-type"], "image/jpeg");
+    let served = on_second.bytes().await.unwrap();
+    assert_eq!(served, on_first.bytes().await.unwrap());
+    assert_eq!(
+        gps_latitude(&served),
+        None,
+        "stored as re-encoded, GPS stripped"
+    );
+    assert!(
+        !std::path::Path::new(&first.config.upload_dir).exists(),
+        "nothing was written to a directory"
+    );
+
+    // A new photo replaces the old, which is gone from every instance.
+    let replaced = first
+        .upload_photo(&ada, ada_id, jpeg_with_gps(), "again.jpg")
+        .await;
+    assert_eq!(replaced.status(), StatusCode::OK);
+    let gone = reqwest::get(format!("{second}{address}")).await.unwrap();
+    assert_eq!(gone.status(), StatusCode::NOT_FOUND);
+}
