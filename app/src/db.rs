@@ -70,9 +70,47 @@ pub async fn connect(database_url: &str, max_size: u32) -> Result<DbPool, String
 /// MariaDB reports as a deadlock at COMMIT (or on the next statement of the transaction).
 /// diesel-async keeps only the server's message, not its number, so the words decide; all
 /// three say "try restarting (the) transaction".
+///
+/// Both end the whole transaction on the server, so a savepoint of it that is gone ("SAVEPOINT
+/// … does not exist", when an inner `transaction!` rolls back to it) means the same.
 pub fn is_contention(message: &str) -> bool {
     let message = message.to_ascii_lowercase();
-    message.contains("try restarting") || message.contains("deadlock")
+    message.contains("try restarting")
+        || message.contains("deadlock")
+        || (message.contains("savepoint") && message.contains("does not exist"))
+}
+
+/// Whether `conn` is inside a transaction already: a `transaction!` in another's body is a
+/// savepoint, and only the outermost may run again — the database ended all of it.
+pub fn in_transaction(conn: &mut AsyncMysqlConnection) -> bool {
+    use diesel_async::{AnsiTransactionManager, TransactionManager};
+    let status =
+        <AnsiTransactionManager as TransactionManager<AsyncMysqlConnection>>::transaction_manager_status_mut(conn);
+    matches!(status.transaction_depth(), Ok(Some(_)))
+}
+
+/// Makes `conn` usable again after a transaction ended in a conflict: on Galera a
+/// transaction aborted by a replicated write answers its next statement with a deadlock
+/// even when that statement is the ROLLBACK, and diesel then gives up on the connection's
+/// transaction state ("the transaction manager is broken") though the server has rolled
+/// the transaction back. The state is reset and a ROLLBACK confirms the server agrees;
+/// answers false if it does not (the pool then replaces the connection).
+pub async fn mend_after_contention(conn: &mut AsyncMysqlConnection) -> bool {
+    use diesel::connection::{TransactionManagerStatus, ValidTransactionManagerStatus};
+    use diesel_async::{AnsiTransactionManager, SimpleAsyncConnection, TransactionManager};
+    let status =
+        <AnsiTransactionManager as TransactionManager<AsyncMysqlConnection>>::transaction_manager_status_mut(conn);
+    if !matches!(status, TransactionManagerStatus::InError) {
+        return true;
+    }
+    *status = TransactionManagerStatus::Valid(ValidTransactionManagerStatus::default());
+    let confirmed = conn.batch_execute("ROLLBACK").await.is_ok();
+    if !confirmed {
+        let status =
+            <AnsiTransactionManager as TransactionManager<AsyncMysqlConnection>>::transaction_manager_status_mut(conn);
+        *status = TransactionManagerStatus::InError;
+    }
+    confirmed
 }
 
 /// How many times `transaction!` runs a transaction again after a conflict.
@@ -102,6 +140,9 @@ pub async fn back_off(attempt: u32) {
 /// and the body reads what it decides on afresh each time; it must do nothing outside the
 /// database that cannot happen twice.
 ///
+/// Inside another transaction it runs once: a conflict ends the whole transaction on the
+/// server, so the outermost one runs again, with this one in it.
+///
 /// `body` is an `async |conn| { … }` closure; it is written out again for each try, so what
 /// it moves must be cloned inside it. The result is a future, awaited like
 /// `conn.transaction(…)`'s.
@@ -111,6 +152,7 @@ macro_rules! transaction {
         async {
             #[allow(unused_imports)]
             use $crate::db::macro_support::AsyncConnection as _;
+            let outermost = !$crate::db::in_transaction(&mut *$conn);
             let mut attempt = 0u32;
             loop {
                 match $conn
@@ -118,7 +160,9 @@ macro_rules! transaction {
                     .await
                 {
                     Err($crate::error::AppError::Contention)
-                        if attempt < $crate::db::CONTENTION_RETRIES =>
+                        if outermost
+                            && attempt < $crate::db::CONTENTION_RETRIES
+                            && $crate::db::mend_after_contention(&mut *$conn).await =>
                     {
                         attempt += 1;
                         $crate::db::back_off(attempt).await;

@@ -81,6 +81,51 @@ async fn the_loser_of_a_deadlock_runs_again_and_both_count() {
 }
 
 #[tokio::test]
+async fn a_deadlock_inside_an_inner_transaction_runs_the_outer_one_again() {
+    let (database, pool) = scratch_pool().await;
+    let both_hold_one = Arc::new(tokio::sync::Barrier::new(2));
+    let (outer_tries, inner_tries) = (Arc::new(AtomicU32::new(0)), Arc::new(AtomicU32::new(0)));
+    // As above, but the second row is taken in a transaction inside the first (a savepoint):
+    // the deadlock ends the whole transaction on the server, so the inner one must not run
+    // again on its own (its statements would commit one by one, outside any transaction);
+    // the outer one runs again, inner and all.
+    let crossing = |first: i32, second: i32| {
+        let (pool, both_hold_one) = (pool.clone(), both_hold_one.clone());
+        let (outer_tries, inner_tries) = (outer_tries.clone(), inner_tries.clone());
+        tokio::spawn(async move {
+            let conn = &mut pool.get().await.unwrap();
+            let mut mine = 0;
+            db::transaction!(conn, async |conn| {
+                mine += 1;
+                outer_tries.fetch_add(1, Ordering::SeqCst);
+                bump(conn, first).await?;
+                if mine == 1 {
+                    both_hold_one.wait().await;
+                }
+                db::transaction!(conn, async |conn| {
+                    inner_tries.fetch_add(1, Ordering::SeqCst);
+                    bump(conn, second).await
+                })
+                .await
+            })
+            .await
+        })
+    };
+    let (a, b) = tokio::join!(crossing(1, 2), crossing(2, 1));
+    assert_eq!(a.unwrap(), Ok(()));
+    assert_eq!(b.unwrap(), Ok(()));
+    assert_eq!(AtomicU32::load(&outer_tries, Ordering::SeqCst), 3);
+    assert_eq!(AtomicU32::load(&inner_tries, Ordering::SeqCst), 3);
+    let conn = &mut pool.get().await.unwrap();
+    let counts: Vec<Count> = diesel::sql_query("SELECT n FROM counters ORDER BY id")
+        .load(conn)
+        .await
+        .unwrap();
+    assert_eq!(counts.iter().map(|c| c.n).collect::<Vec<_>>(), [2, 2]);
+    common::drop_database(&database).await;
+}
+
+#[tokio::test]
 async fn a_conflict_that_never_ends_gives_up_as_unavailable() {
     let (database, pool) = scratch_pool().await;
     let conn = &mut pool.get().await.unwrap();
