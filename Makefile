@@ -12,7 +12,7 @@ export LEPTOS_SITE_ROOT ?= target/site
 TEST_SITE_ROOT := target/site-test
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: run test tools browser-tools pdf-tools db build release unit faults e2e fuzz-api fuzz-parsers check-backup bench load seed-conference fmt clippy clean
+.PHONY: run test tools browser-tools pdf-tools db build release unit faults e2e fuzz-api fuzz-parsers check-backup cluster cluster-down cluster-test cluster-check bench load seed-conference fmt clippy clean
 
 tools:
 	@.ci/install-tools.sh
@@ -37,8 +37,8 @@ run: release db
 
 ## Unit, integration and fault tests (real MariaDB), browser tests (real Chromium), the JSON
 ## API fuzzed from its own OpenAPI document (schemathesis), then the untrusted-input parsers
-## fuzzed for 20 s each (cargo-fuzz).
-test: unit faults e2e fuzz-api fuzz-parsers check-backup
+## fuzzed for 20 s each (cargo-fuzz), backup and restore, and the Galera cluster's fault tests.
+test: unit faults e2e fuzz-api fuzz-parsers check-backup cluster-check
 
 unit: tools pdf-tools db
 	cargo test -p app -p server --features app/ssr -- $(FAULT_TESTS:%=--skip %)
@@ -49,7 +49,7 @@ faults: tools db
 	cargo test -p server --features app/ssr --test faults -- --nocapture --test-threads=1
 
 ## The debug build and what tests it use the browser-test site, never make run's.
-build e2e fuzz-api: export LEPTOS_SITE_ROOT := $(TEST_SITE_ROOT)
+build e2e fuzz-api cluster-check: export LEPTOS_SITE_ROOT := $(TEST_SITE_ROOT)
 e2e fuzz-api: export SERVER_BIN := $(TARGET_DIR)/debug/server
 
 build: tools
@@ -67,6 +67,27 @@ fuzz-parsers:
 ## deploy/backup.sh and deploy/restore.sh round-tripped on scratch databases (docs/deploy.md).
 check-backup: db
 	deploy/check-backup.sh
+
+## A three-node Galera cluster on loopback, three release instances and HAProxy on :3080
+## (docs/deploy.md); `make cluster-down` stops it. Not part of `make run`; `make test` starts
+## one of its own (cluster-check).
+cluster: release
+	@.ci/install-tools.sh --cluster
+	deploy/cluster/up.sh
+
+cluster-down:
+	@deploy/cluster/down.sh
+
+## The cluster's fault tests against a running `make cluster` (server/tests/cluster.rs).
+cluster-test:
+	cargo test -p server --features app/ssr --test cluster -- --ignored --nocapture --test-threads=1
+
+## In `make test`: a cluster of its own with the debug build, its fault tests, then stopped
+## (it takes the cluster's ports: a running `make cluster` is replaced).
+cluster-check: build db
+	@.ci/install-tools.sh --cluster
+	SERVER_BIN=$(TARGET_DIR)/debug/server deploy/cluster/up.sh && $(MAKE) cluster-test; \
+	  status=$$?; deploy/cluster/down.sh; exit $$status
 
 bench: tools db
 	cargo bench -p server

@@ -2,7 +2,8 @@
 # Installs what building NetEvent needs and the machine lacks: the wasm target, cargo-leptos,
 # the wasm-bindgen CLI matching Cargo.lock, wasm-opt (npm's binaryen) and, with --browser,
 # Chromium plus playwright-core for the end-to-end tests; with --pdf (or --browser) poppler's
-# pdftoppm/pdftotext for the badge tests.
+# pdftoppm/pdftotext for the badge tests; with --cluster, Debian's galera-4, haproxy and rsync
+# for `make cluster`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -51,4 +52,13 @@ if { [ "${1:-}" = --browser ] || [ "${1:-}" = --pdf ]; } && ! command -v pdftopp
   echo "Installing poppler-utils…"
   sudo_cmd=(); [ "$(id -u)" = 0 ] || sudo_cmd=(sudo)
   "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
+fi
+
+# `make cluster`: Galera 4 beside the machine's MariaDB server, HAProxy, and rsync for a
+# joining node's state transfer.
+if [ "${1:-}" = --cluster ] && { [ ! -f /usr/lib/galera/libgalera_smm.so ] || ! command -v haproxy >/dev/null || ! command -v rsync >/dev/null; }; then
+  echo "Installing galera-4, haproxy and rsync…"
+  sudo_cmd=(); [ "$(id -u)" = 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq galera-4 haproxy rsync >/dev/null
 fi

@@ -35,10 +35,13 @@ fn run_for() -> Duration {
     )
 }
 
-/// The release server in its own process, so its memory can be read.
+/// The release server in its own process, so its memory can be read; or, with
+/// `LOAD_CLUSTER`, the instances `make cluster` started, behind HAProxy.
 struct Server {
-    child: Child,
+    child: Option<Child>,
     base: String,
+    /// The server processes whose memory (summed) is reported.
+    pids: Vec<u32>,
     peak_rss_kb: Arc<AtomicU64>,
 }
 
@@ -55,17 +58,41 @@ impl Server {
             .unwrap_or(0)
     }
 
+    fn total_rss_kb(pids: &[u32]) -> u64 {
+        pids.iter().map(|&pid| Self::rss_kb(pid)).sum()
+    }
+
     /// The highest RSS since the last call, and starts measuring afresh.
     fn take_peak_mb(&self) -> f64 {
-        let now = Self::rss_kb(self.child.id());
+        let now = Self::total_rss_kb(&self.pids);
         self.peak_rss_kb.swap(now, Ordering::SeqCst).max(now) as f64 / 1024.0
+    }
+
+    /// Samples the processes' memory every 20 ms.
+    fn watched(child: Option<Child>, base: String, pids: Vec<u32>) -> Self {
+        let peak = Arc::new(AtomicU64::new(Self::total_rss_kb(&pids)));
+        let (sampler, watched) = (peak.clone(), pids.clone());
+        tokio::spawn(async move {
+            loop {
+                sampler.fetch_max(Server::total_rss_kb(&watched), Ordering::SeqCst);
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        });
+        Server {
+            child,
+            base,
+            pids,
+            peak_rss_kb: peak,
+        }
     }
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        if let Some(child) = &mut self.child {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }
 
@@ -98,19 +125,7 @@ async fn start_server(database_url: &str, uploads: &str) -> Server {
         if let Ok(r) = client.get(format!("{base}/readyz")).send().await {
             if r.status().is_success() {
                 let pid = child.id();
-                let peak = Arc::new(AtomicU64::new(Server::rss_kb(pid)));
-                let sampler = peak.clone();
-                tokio::spawn(async move {
-                    loop {
-                        sampler.fetch_max(Server::rss_kb(pid), Ordering::SeqCst);
-                        tokio::time::sleep(Duration::from_millis(20)).await;
-                    }
-                });
-                return Server {
-                    child,
-                    base,
-                    peak_rss_kb: peak,
-                };
+                return Server::watched(Some(child), base, vec![pid]);
             }
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -280,9 +295,229 @@ fn search(
     }
 }
 
+/// CPU time the server and MariaDB spent on one scenario, per request: what one more core
+/// buys, when the machine's cores are all busy (as they are here: server, MariaDB and the
+/// load generator share two).
+struct Cpu {
+    server_ms: f64,
+    database_ms: f64,
+}
+
+impl Cpu {
+    /// User and system time of `pids` so far, in milliseconds.
+    fn of(pids: &[u32]) -> f64 {
+        let ticks_per_second = 100.0; // USER_HZ on Linux
+        pids.iter()
+            .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/stat")).ok())
+            .filter_map(|stat| {
+                let fields: Vec<&str> = stat.rsplit_once(") ")?.1.split(' ').collect();
+                Some(fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?)
+            })
+            .sum::<f64>()
+            * 1000.0
+            / ticks_per_second
+    }
+
+    /// Every MariaDB server process on the machine (one, or a cluster's nodes).
+    fn database_pids() -> Vec<u32> {
+        std::fs::read_dir("/proc")
+            .map(|entries| {
+                entries
+                    .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+                    .filter(|pid| {
+                        std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                            .is_ok_and(|comm| comm.trim() == "mariadbd")
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn now(server: &[u32]) -> Self {
+        Cpu {
+            server_ms: Self::of(server),
+            database_ms: Self::of(&Self::database_pids()),
+        }
+    }
+
+    fn report(&self, server: &[u32], row: &Row) {
+        let requests = row.requests.max(1) as f64;
+        let server_ms = (Self::of(server) - self.server_ms) / requests;
+        let database_ms = (Self::of(&Self::database_pids()) - self.database_ms) / requests;
+        println!(
+            "{}: CPU per request {:.2} ms in the server(s) + {:.2} ms in MariaDB = {:.2} ms: \
+             about {:.0} requests/s for each core given to them",
+            row.name,
+            server_ms,
+            database_ms,
+            server_ms + database_ms,
+            1000.0 / (server_ms + database_ms)
+        );
+    }
+}
+
+/// `LOAD_CLUSTER=1 make load` (after `make cluster`): the same conference, driven through
+/// HAProxy at the cluster's instances, with 1, 2 and 3 of them in service.
+mod cluster {
+    use super::Server;
+    use std::path::PathBuf;
+
+    pub const DATABASE_URL: &str = "mysql://netevent:netevent@127.0.0.1:3311/netevent";
+    pub const INSTANCES: usize = 3;
+
+    pub fn on() -> bool {
+        std::env::var("LOAD_CLUSTER").is_ok_and(|v| !v.is_empty() && v != "0")
+    }
+
+    fn dir() -> PathBuf {
+        std::env::var("NETEVENT_CLUSTER_DIR")
+            .unwrap_or_else(|_| "/var/tmp/netevent-cluster".into())
+            .into()
+    }
+
+    /// The running instances, as `make cluster` left them, behind HAProxy.
+    pub fn server() -> Server {
+        let pids = (1..=INSTANCES)
+            .map(|i| {
+                std::fs::read_to_string(dir().join(format!("instance{i}.pid")))
+                    .expect("make cluster is running")
+                    .trim()
+                    .parse()
+                    .unwrap()
+            })
+            .collect();
+        Server::watched(None, "http://127.0.0.1:3080".into(), pids)
+    }
+
+    /// HAProxy sends to instances 1…`n` only (the others in maintenance), through its
+    /// admin socket.
+    pub fn serve_with(n: usize) {
+        for i in 1..=INSTANCES {
+            let state = if i <= n { "ready" } else { "maint" };
+            let mut socat = std::process::Command::new("socat")
+                .arg("stdio")
+                .arg(dir().join("haproxy.sock"))
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .expect("socat runs");
+            use std::io::Write;
+            writeln!(
+                socat.stdin.take().unwrap(),
+                "set server instances/app{i} state {state}"
+            )
+            .unwrap();
+            assert!(socat.wait().unwrap().success());
+        }
+        std::thread::sleep(std::time::Duration::from_secs(1));
+    }
+}
+
+/// The results as a Markdown table, against the first row (the trivial route).
+fn print_table(rows: &[Row]) {
+    let yardstick = rows[0].per_second();
+    println!();
+    println!("| scenario | clients | requests | req/s | × trivial route | p50 (ms) | p99 (ms) | errors | server peak RSS (MB) |");
+    println!("|---|---|---|---|---|---|---|---|---|");
+    for row in rows {
+        println!(
+            "| {} | {} | {} | {:.0} | {:.2} | {:.1} | {:.1} | {} | {:.0} |",
+            row.name,
+            row.workers,
+            row.requests,
+            row.per_second(),
+            row.per_second() / yardstick,
+            row.percentile(0.5),
+            row.percentile(0.99),
+            row.errors,
+            row.rss_mb
+        );
+    }
+}
+
+const MIXED: &str = "mixed: 4 pages, 3 searches, 2 scans, 1 meeting request";
+
+/// What a conference morning looks like from the server: of every ten requests, four event
+/// pages, three directory searches, two door scans and one meeting request.
+fn mixed(
+    people: Arc<Vec<(Client, i64)>>,
+    base_url: String,
+    page_url: String,
+    door_phones: Arc<Vec<Client>>,
+    door_tokens: Arc<Vec<String>>,
+    client: Client,
+    event_id: i32,
+) -> impl Fn(usize, usize) -> Job + Clone + Send + Sync + 'static {
+    move |w, i| {
+        let people = people.clone();
+        let (base_url, page_url, client) = (base_url.clone(), page_url.clone(), client.clone());
+        let (door_phones, door_tokens) = (door_phones.clone(), door_tokens.clone());
+        Box::pin(async move {
+            let result = match i % 10 {
+                0..=3 => expect(client.get(page_url).send().await, StatusCode::OK).await,
+                4..=6 => {
+                    expect(
+                        people[w]
+                            .0
+                            .get(format!("{base_url}/api/attendees?q={}", SEARCHES[i % 8]))
+                            .send()
+                            .await,
+                        StatusCode::OK,
+                    )
+                    .await
+                }
+                7 | 8 => {
+                    let token = door_tokens[(3_000 + w * 50 + i) % door_tokens.len()].clone();
+                    expect(
+                        door_phones[w]
+                            .post(format!(
+                                "{base_url}/api/organizer/events/{event_id}/checkins"
+                            ))
+                            .json(&json!({ "token": token }))
+                            .send()
+                            .await,
+                        StatusCode::OK,
+                    )
+                    .await
+                }
+                _ => {
+                    let at = chrono::NaiveDate::from_ymd_opt(2030, 6, 4)
+                        .unwrap()
+                        .and_hms_opt(14, 0, 0)
+                        .unwrap()
+                        + chrono::Duration::minutes(5 * (i % 48) as i64);
+                    expect(
+                        people[w]
+                            .0
+                            .post(format!("{base_url}/api/appointments"))
+                            .json(&json!({
+                                "target_id": people[(w + 1) % people.len()].1,
+                                "appointment_time": at.format("%Y-%m-%dT%H:%M:%S").to_string(),
+                                "duration_minutes": 5,
+                            }))
+                            .send()
+                            .await,
+                        StatusCode::CREATED,
+                    )
+                    .await
+                }
+            };
+            Some(result.map(|_| 1))
+        })
+    }
+}
+
 #[tokio::main]
 async fn main() {
-    let (database, database_url) = common::fresh_database().await;
+    let cluster = cluster::on();
+    let (database, database_url) = if cluster {
+        (
+            "netevent-cluster".to_owned(),
+            cluster::DATABASE_URL.to_owned(),
+        )
+    } else {
+        common::fresh_database().await
+    };
     let uploads = std::env::temp_dir().join(&database);
     let uploads = uploads.to_string_lossy().into_owned();
 
@@ -311,7 +546,11 @@ async fn main() {
         .and_then(|rest| rest.split(',').next())
         .and_then(|id| id.parse().ok())
         .expect("the seed prints the big event's id");
-    let server = start_server(&database_url, &uploads).await;
+    let server = if cluster {
+        cluster::server()
+    } else {
+        start_server(&database_url, &uploads).await
+    };
     let base = server.base.clone();
 
     println!(
@@ -408,6 +647,31 @@ async fn main() {
         )
         .await,
     );
+
+    if cluster {
+        for instances in 1..=cluster::INSTANCES {
+            cluster::serve_with(instances);
+            let job = mixed(
+                askers.clone(),
+                base.clone(),
+                format!("{base}/e/{code}"),
+                phones.clone(),
+                tokens.clone(),
+                anonymous.clone(),
+                event_id,
+            );
+            let name = format!("{MIXED}, HAProxy to {instances} instance(s) on Galera");
+            let cpu = Cpu::now(&server.pids);
+            let row = drive(&server, &name, WORKERS, None, run_for(), job).await;
+            cpu.report(&server.pids, &row);
+            rows.push(row);
+        }
+        cluster::serve_with(cluster::INSTANCES);
+        print_table(&rows);
+        let errors: usize = rows.iter().map(|r| r.errors).sum();
+        assert_eq!(errors, 0, "no request failed");
+        return;
+    }
 
     let page = format!("{base}/e/{code}");
     let client = anonymous.clone();
@@ -655,97 +919,21 @@ async fn main() {
     rows.push(burst);
 
     // Mixed: what a conference morning looks like from the server.
-    let (people, base_url, page_url) = (askers.clone(), base.clone(), format!("{base}/e/{code}"));
-    let (door_phones, door_tokens) = (phones.clone(), tokens.clone());
-    let client = anonymous.clone();
-    rows.push(
-        drive(
-            &server,
-            "mixed: 4 pages, 3 searches, 2 scans, 1 meeting request",
-            WORKERS,
-            None,
-            run_for(),
-            move |w, i| {
-                let people = people.clone();
-                let (base_url, page_url, client) =
-                    (base_url.clone(), page_url.clone(), client.clone());
-                let (door_phones, door_tokens) = (door_phones.clone(), door_tokens.clone());
-                async move {
-                    let result = match i % 10 {
-                        0..=3 => expect(client.get(page_url).send().await, StatusCode::OK).await,
-                        4..=6 => {
-                            expect(
-                                people[w]
-                                    .0
-                                    .get(format!("{base_url}/api/attendees?q={}", SEARCHES[i % 8]))
-                                    .send()
-                                    .await,
-                                StatusCode::OK,
-                            )
-                            .await
-                        }
-                        7 | 8 => {
-                            let token =
-                                door_tokens[(3_000 + w * 50 + i) % door_tokens.len()].clone();
-                            expect(
-                                door_phones[w]
-                                    .post(format!(
-                                        "{base_url}/api/organizer/events/{event_id}/checkins"
-                                    ))
-                                    .json(&json!({ "token": token }))
-                                    .send()
-                                    .await,
-                                StatusCode::OK,
-                            )
-                            .await
-                        }
-                        _ => {
-                            let at = chrono::NaiveDate::from_ymd_opt(2030, 6, 4)
-                                .unwrap()
-                                .and_hms_opt(14, 0, 0)
-                                .unwrap()
-                                + chrono::Duration::minutes(5 * (i % 48) as i64);
-                            expect(
-                            people[w]
-                                .0
-                                .post(format!("{base_url}/api/appointments"))
-                                .json(&json!({
-                                    "target_id": people[(w + 1) % people.len()].1,
-                                    "appointment_time": at.format("%Y-%m-%dT%H:%M:%S").to_string(),
-                                    "duration_minutes": 5,
-                                }))
-                                .send()
-                                .await,
-                            StatusCode::CREATED,
-                        )
-                        .await
-                        }
-                    };
-                    Some(result.map(|_| 1))
-                }
-            },
-        )
-        .await,
+    let job = mixed(
+        askers.clone(),
+        base.clone(),
+        format!("{base}/e/{code}"),
+        phones.clone(),
+        tokens.clone(),
+        anonymous.clone(),
+        event_id,
     );
+    let cpu = Cpu::now(&server.pids);
+    let row = drive(&server, MIXED, WORKERS, None, run_for(), job).await;
+    cpu.report(&server.pids, &row);
+    rows.push(row);
 
-    let yardstick = rows[0].per_second();
-    println!();
-    println!("| scenario | clients | requests | req/s | × trivial route | p50 (ms) | p99 (ms) | errors | server peak RSS (MB) |");
-    println!("|---|---|---|---|---|---|---|---|---|");
-    for row in &rows {
-        println!(
-            "| {} | {} | {} | {:.0} | {:.2} | {:.1} | {:.1} | {} | {:.0} |",
-            row.name,
-            row.workers,
-            row.requests,
-            row.per_second(),
-            row.per_second() / yardstick,
-            row.percentile(0.5),
-            row.percentile(0.99),
-            row.errors,
-            row.rss_mb
-        );
-    }
+    print_table(&rows);
     println!(
         "\nburst: {} registrations answered in {:.1} s ({} seats, {} turned away as event_full)",
         BURST,
