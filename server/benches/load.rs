@@ -648,18 +648,21 @@ async fn main() {
         .await,
     );
 
+    let mixed_job = || {
+        mixed(
+            askers.clone(),
+            base.clone(),
+            format!("{base}/e/{code}"),
+            phones.clone(),
+            tokens.clone(),
+            anonymous.clone(),
+            event_id,
+        )
+    };
     if cluster {
         for instances in 1..=cluster::INSTANCES {
             cluster::serve_with(instances);
-            let job = mixed(
-                askers.clone(),
-                base.clone(),
-                format!("{base}/e/{code}"),
-                phones.clone(),
-                tokens.clone(),
-                anonymous.clone(),
-                event_id,
-            );
+            let job = mixed_job();
             let name = format!("{MIXED}, HAProxy to {instances} instance(s) on Galera");
             let cpu = Cpu::now(&server.pids);
             let row = drive(&server, &name, WORKERS, None, run_for(), job).await;
@@ -919,15 +922,7 @@ async fn main() {
     rows.push(burst);
 
     // Mixed: what a conference morning looks like from the server.
-    let job = mixed(
-        askers.clone(),
-        base.clone(),
-        format!("{base}/e/{code}"),
-        phones.clone(),
-        tokens.clone(),
-        anonymous.clone(),
-        event_id,
-    );
+    let job = mixed_job();
     let cpu = Cpu::now(&server.pids);
     let row = drive(&server, MIXED, WORKERS, None, run_for(), job).await;
     cpu.report(&server.pids, &row);

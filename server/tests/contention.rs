@@ -35,10 +35,19 @@ async fn bump(conn: &mut db::DbConn<'_>, id: i32) -> Result<(), AppError> {
     Ok(())
 }
 
-#[derive(diesel::QueryableByName)]
-struct Count {
-    #[diesel(sql_type = diesel::sql_types::Integer)]
-    n: i32,
+/// The two counters, by id.
+async fn counts(pool: &db::DbPool) -> Vec<i32> {
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        n: i32,
+    }
+    let conn = &mut pool.get().await.unwrap();
+    let counts: Vec<Count> = diesel::sql_query("SELECT n FROM counters ORDER BY id")
+        .load(conn)
+        .await
+        .unwrap();
+    counts.into_iter().map(|c| c.n).collect()
 }
 
 #[tokio::test]
@@ -70,13 +79,8 @@ async fn the_loser_of_a_deadlock_runs_again_and_both_count() {
     assert_eq!(b.unwrap(), Ok(()));
     // Three tries in all: the winner's one, the loser's refused one and its second.
     assert_eq!(AtomicU32::load(&tries, Ordering::SeqCst), 3);
-    let conn = &mut pool.get().await.unwrap();
-    let counts: Vec<Count> = diesel::sql_query("SELECT n FROM counters ORDER BY id")
-        .load(conn)
-        .await
-        .unwrap();
     // Each transaction counted once: the refused try left nothing behind.
-    assert_eq!(counts.iter().map(|c| c.n).collect::<Vec<_>>(), [2, 2]);
+    assert_eq!(counts(&pool).await, [2, 2]);
     common::drop_database(&database).await;
 }
 
@@ -116,12 +120,7 @@ async fn a_deadlock_inside_an_inner_transaction_runs_the_outer_one_again() {
     assert_eq!(b.unwrap(), Ok(()));
     assert_eq!(AtomicU32::load(&outer_tries, Ordering::SeqCst), 3);
     assert_eq!(AtomicU32::load(&inner_tries, Ordering::SeqCst), 3);
-    let conn = &mut pool.get().await.unwrap();
-    let counts: Vec<Count> = diesel::sql_query("SELECT n FROM counters ORDER BY id")
-        .load(conn)
-        .await
-        .unwrap();
-    assert_eq!(counts.iter().map(|c| c.n).collect::<Vec<_>>(), [2, 2]);
+    assert_eq!(counts(&pool).await, [2, 2]);
     common::drop_database(&database).await;
 }
 
@@ -142,11 +141,11 @@ async fn a_conflict_that_never_ends_gives_up_as_unavailable() {
     assert_eq!(tries, 1 + db::CONTENTION_RETRIES);
     // Bounded in time too: twelve jittered pauses of at most 8 … 256 ms.
     assert!(started.elapsed() < std::time::Duration::from_secs(3));
-    let counts: Vec<Count> = diesel::sql_query("SELECT n FROM counters WHERE id = 1")
-        .load(conn)
-        .await
-        .unwrap();
-    assert_eq!(counts[0].n, 0, "every refused try was rolled back");
+    assert_eq!(
+        counts(&pool).await,
+        [0, 0],
+        "every refused try was rolled back"
+    );
     common::drop_database(&database).await;
 }
 

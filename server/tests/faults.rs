@@ -355,10 +355,7 @@ async fn a_database_crash_under_load_answers_503_recovers_by_itself_and_loses_no
 #[tokio::test]
 async fn two_instances_share_sessions_and_never_double_book() {
     let first = TestApp::spawn().await;
-    let (router, _) = server::build(&first.config).await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let second = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let second = common::second_instance(&first.config).await;
     let on = |instance: usize, path: &str| {
         if instance.is_multiple_of(2) {
             first.url(path)

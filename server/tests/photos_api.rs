@@ -198,17 +198,7 @@ async fn with_photos_in_the_database_another_instance_serves_them_and_a_replaced
     // can serve a photo only from the database.
     let mut config = first.config.clone();
     config.upload_dir = format!("{}-second", first.config.upload_dir);
-    let (router, _) = server::build(&config).await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let second = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .await
-        .unwrap()
-    });
+    let second = common::second_instance(&config).await;
 
     let (_, event) = first.organizer_with_event("olga@example.com", None).await;
     let (ada, ada_id) = first.person(event, "Ada").await;

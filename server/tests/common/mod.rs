@@ -32,6 +32,28 @@ fn server_url() -> String {
     }
 }
 
+/// Serves `router` on `listener` in the background, as the server binary does.
+pub fn serve(listener: tokio::net::TcpListener, router: axum::Router) {
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .unwrap()
+    });
+}
+
+/// Another instance of `config`'s server (its own router, pool and caches) on a loopback
+/// port: its base URL.
+pub async fn second_instance(config: &Config) -> String {
+    let (router, _) = server::build(config).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    serve(listener, router);
+    base
+}
+
 /// A new empty database on the test server: (name, URL). Databases of test processes that
 /// no longer run are dropped on the way.
 pub async fn fresh_database() -> (String, String) {
@@ -116,14 +138,7 @@ impl TestApp {
         let mail_worker = server::spawn_mail_worker(&config)
             .await
             .expect("mail settings are valid");
-        tokio::spawn(async move {
-            axum::serve(
-                listener,
-                router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-            )
-            .await
-            .unwrap()
-        });
+        serve(listener, router);
         TestApp {
             base,
             database,
