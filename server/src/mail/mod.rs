@@ -182,15 +182,27 @@ async fn mark(pool: &DbPool, claimed: &[Claimed], outcomes: &[Outcome]) -> Resul
             .map(|(mail, _)| mail.id)
             .collect()
     };
-    let mut conn = pool.get().await?;
-    outbox::mark_sent(&mut conn, &ids(|o| matches!(o, Outcome::Sent))).await?;
-    let skipped = ids(|o| matches!(o, Outcome::Skipped));
-    outbox::mark_skipped(&mut conn, &skipped, "nothing to tell any more").await?;
+    let (sent, skipped) = (
+        ids(|o| matches!(o, Outcome::Sent)),
+        ids(|o| matches!(o, Outcome::Skipped)),
+    );
     for (mail, outcome) in claimed.iter().zip(outcomes) {
         if let Outcome::Failed(error) = outcome {
             tracing::warn!(id = mail.id, kind = %mail.kind, %error, "mail not sent; will retry");
-            outbox::mark_failed(&mut conn, mail, error).await?;
         }
     }
-    Ok(())
+    // In one transaction, run again after a conflict (on Galera another node's worker may
+    // write the same rows): a mark that is lost would send its mail a second time.
+    let conn = &mut pool.get().await?;
+    app::db::transaction!(conn, async |conn| {
+        outbox::mark_sent(conn, &sent).await?;
+        outbox::mark_skipped(conn, &skipped, "nothing to tell any more").await?;
+        for (mail, outcome) in claimed.iter().zip(outcomes) {
+            if let Outcome::Failed(error) = outcome {
+                outbox::mark_failed(conn, mail, error).await?;
+            }
+        }
+        Ok(())
+    })
+    .await
 }
