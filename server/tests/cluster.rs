@@ -170,10 +170,21 @@ fn rand_suffix() -> u64 {
     hasher.finish() % 1_000_000_000
 }
 
-/// Registers one attendee through `base`: the status and the body.
+/// Registers one attendee through `base` on a new client: the status and the body.
 async fn register(base: &str, event: i64, email: &str, first_name: &str) -> (StatusCode, Value) {
+    register_on(&client(), base, event, email, first_name).await
+}
+
+/// Registers one attendee through `base` on `client` (then logged in as them).
+async fn register_on(
+    client: &Client,
+    base: &str,
+    event: i64,
+    email: &str,
+    first_name: &str,
+) -> (StatusCode, Value) {
     post(
-        &client(),
+        client,
         &format!("{base}/api/auth/attendee/register"),
         &json!({ "event_id": event, "email": email, "password": "password123",
                  "first_name": first_name, "last_name": "Cluster" }),
@@ -184,13 +195,8 @@ async fn register(base: &str, event: i64, email: &str, first_name: &str) -> (Sta
 /// A logged-in attendee on a client of their own: (client, id).
 async fn person(event: i64, name: &str) -> (Client, i64) {
     let person = client();
-    let (status, body) = post(
-        &person,
-        &format!("{}/api/auth/attendee/register", instance(1)),
-        &json!({ "event_id": event, "email": format!("{name}{}@example.com", rand_suffix()),
-                 "password": "password123", "first_name": name, "last_name": "Cluster" }),
-    )
-    .await;
+    let email = format!("{name}{}@example.com", rand_suffix());
+    let (status, body) = register_on(&person, &instance(1), event, &email, name).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     (person, body["id"].as_i64().unwrap())
 }
@@ -280,7 +286,6 @@ async fn overlapping_meeting_accepts_on_different_nodes_confirm_one() {
     let (_, event) = organiser_with_event(None).await;
     let (ada, ada_id) = person(event, "ada").await;
     let retries = retries_logged();
-    let mut confirmed_alone = 0;
     // Eight times over: Ada asks Bea and Cy for the same hour; they accept at once, Bea
     // through node 2's instance and Cy through node 3's.
     for round in 0..8 {
@@ -319,14 +324,12 @@ async fn overlapping_meeting_accepts_on_different_nodes_confirm_one() {
             at.replace('T', " ")
         );
         assert_eq!(on_every_node(&accepted), 1);
-        confirmed_alone += 1;
     }
     println!(
-        "8 pairs of overlapping accepts on nodes 2 and 3: {confirmed_alone} confirmed one, \
-         {} transactions run again",
+        "8 pairs of overlapping accepts on nodes 2 and 3: each confirmed one; {} transactions \
+         run again",
         retries_logged() - retries
     );
-    assert_eq!(confirmed_alone, 8);
 }
 
 /// The process id in one of the cluster's pid files.
