@@ -87,7 +87,7 @@ cluster-test:
 cluster-check: build db
 	@.ci/install-tools.sh --cluster
 	SERVER_BIN=$(TARGET_DIR)/debug/server deploy/cluster/up.sh && $(MAKE) cluster-test; \
-	  status=$$?; deploy/cluster/down.sh; exit $$status
+	  status=$$?; [ $$status = 0 ] || deploy/cluster/logs.sh; deploy/cluster/down.sh; exit $$status
 
 bench: tools db
 	cargo bench -p server

@@ -436,11 +436,14 @@ impl Load {
                         let body = json!({ "event_id": event, "email": email,
                             "password": "password123", "first_name": "Load", "last_name": "Test" });
                         let url = format!("{}/api/auth/attendee/register", front());
-                        let status = if patient {
-                            post(&http, &url, &body).await.0
+                        let (status, answer) = if patient {
+                            post(&http, &url, &body).await
                         } else {
                             match http.post(&url).json(&body).send().await {
-                                Ok(r) => r.status(),
+                                Ok(r) => {
+                                    let status = r.status();
+                                    (status, r.json().await.unwrap_or(Value::Null))
+                                }
                                 Err(e) => {
                                     failures.lock().unwrap().push(format!("POST {e}"));
                                     continue;
@@ -450,7 +453,12 @@ impl Load {
                         if status == StatusCode::CREATED {
                             acknowledged.lock().unwrap().push(email);
                         } else {
-                            failures.lock().unwrap().push(format!("POST {status}"));
+                            // The answer's body says which part refused (its error's code
+                            // and message), the instance's log when.
+                            failures
+                                .lock()
+                                .unwrap()
+                                .push(format!("POST {status} {answer}"));
                         }
                     }
                 })
