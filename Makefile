@@ -27,7 +27,7 @@ db:
 	@.ci/ensure-db.sh
 
 release: tools
-	cargo leptos build --release --precompress
+	cargo leptos build --release --precompress --split
 
 ## Build in release mode, migrate, seed the demo on first start and serve on :3000, with its
 ## mail going to a local mail catcher (maildev) whose inbox is on :1080.
@@ -53,7 +53,7 @@ build e2e fuzz-api cluster-check: export LEPTOS_SITE_ROOT := $(TEST_SITE_ROOT)
 e2e fuzz-api: export SERVER_BIN := $(TARGET_DIR)/debug/server
 
 build: tools
-	cargo leptos build
+	cargo leptos build --split
 
 e2e: build browser-tools db
 	node end2end/run.mjs

@@ -4,6 +4,7 @@ pub mod error;
 pub mod form_flash;
 pub mod inputs;
 pub mod models;
+mod split;
 pub mod validate;
 
 #[cfg(feature = "ssr")]
@@ -36,7 +37,7 @@ use components::Header;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{path, Lazy, SsrMode};
 
 pub use pages::session::SessionActions;
 
@@ -235,25 +236,25 @@ pub fn App() -> impl IntoView {
             <main id="main" class="container">
                 <Routes fallback=|| view! { <pages::NotFound/> }>
                     <Route path=path!("/") view=pages::home::HomePage/>
-                    <Route path=path!("/organizer/register") view=pages::organizer::RegisterPage/>
-                    <Route path=path!("/organizer/login") view=pages::organizer::LoginPage/>
-                    <Route path=path!("/forgot-password") view=pages::password::ForgotPasswordPage/>
-                    <Route path=path!("/reset-password/:token") view=pages::password::ResetPasswordPage/>
-                    <Route path=path!("/dashboard") view=pages::organizer::DashboardPage/>
-                    <Route path=path!("/dashboard/events/new") view=pages::manage::NewEventPage/>
-                    <Route path=path!("/dashboard/events/:id/scan") view=pages::scan::ScanPage/>
-                    <Route path=path!("/dashboard/events/:id/kiosk") view=pages::scan::kiosk::KioskPage/>
-                    <ParentRoute path=path!("/dashboard/events/:id") view=pages::workspace::Workspace>
-                        <Route path=path!("") view=pages::workspace::Overview/>
-                        <Route path=path!("attendees") view=pages::attendee_table::AttendeesSection/>
-                        <Route path=path!("checkin") view=pages::stats::CheckinSection/>
+                    <Route path=path!("/organizer/register") view={Lazy::<split::OrganizerRegister>::new()}/>
+                    <Route path=path!("/organizer/login") view={Lazy::<split::OrganizerLogin>::new()}/>
+                    <Route path=path!("/forgot-password") view={Lazy::<split::ForgotPassword>::new()}/>
+                    <Route path=path!("/reset-password/:token") view={Lazy::<split::ResetPassword>::new()}/>
+                    <Route path=path!("/dashboard") view={Lazy::<split::Dashboard>::new()}/>
+                    <Route path=path!("/dashboard/events/new") view={Lazy::<split::NewEvent>::new()}/>
+                    <Route path=path!("/dashboard/events/:id/scan") view={Lazy::<split::Scan>::new()}/>
+                    <Route path=path!("/dashboard/events/:id/kiosk") view={Lazy::<split::Kiosk>::new()}/>
+                    <ParentRoute path=path!("/dashboard/events/:id") view={Lazy::<split::Workspace>::new()}>
+                        <Route path=path!("") view={Lazy::<split::Overview>::new()}/>
+                        <Route path=path!("attendees") view={Lazy::<split::Attendees>::new()}/>
+                        <Route path=path!("checkin") view={Lazy::<split::Checkin>::new()}/>
                         // The section's earlier address, kept for bookmarks.
-                        <Route path=path!("stats") view=pages::stats::CheckinSection/>
-                        <Route path=path!("badges") view=pages::workspace::BadgesSection/>
-                        <Route path=path!("staff") view=pages::workspace::StaffSection/>
-                        <Route path=path!("settings") view=pages::manage::SettingsSection/>
+                        <Route path=path!("stats") view={Lazy::<split::Checkin>::new()}/>
+                        <Route path=path!("badges") view={Lazy::<split::Badges>::new()}/>
+                        <Route path=path!("staff") view={Lazy::<split::Staff>::new()}/>
+                        <Route path=path!("settings") view={Lazy::<split::EventSettings>::new()}/>
                     </ParentRoute>
-                    <Route path=path!("/staff/:token") view=pages::staff::StaffLinkPage/>
+                    <Route path=path!("/staff/:token") view={Lazy::<split::StaffLink>::new()}/>
                     // The invite link's page arrives whole, in one write: its title and description are in
                     // the head for link previews in chat apps, and the most-visited page pays
                     // for no streamed chunks (measured: see the README's load table).
@@ -261,15 +262,15 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/e/:code/login") view=pages::event::AttendeeLoginPage/>
                     // The ticket arrives whole too: the service worker keeps a copy without
                     // scripts for offline use, which a streamed page could not be.
-                    <Route path=path!("/e/:code/ticket") view=pages::ticket::TicketPage ssr=SsrMode::Async/>
-                    <Route path=path!("/me") view=pages::attendee_home::HomeTab/>
-                    <Route path=path!("/me/ticket") view=pages::ticket::TicketPage ssr=SsrMode::Async/>
-                    <Route path=path!("/me/profile") view=pages::profile::ProfilePage/>
-                    <Route path=path!("/me/settings") view=pages::settings::SettingsPage/>
-                    <Route path=path!("/me/people") view=pages::people::PeoplePage/>
-                    <Route path=path!("/me/people/:id") view=pages::people::PersonPage/>
-                    <Route path=path!("/me/connections") view=pages::requests::ConnectionsPage/>
-                    <Route path=path!("/me/agenda") view=pages::agenda::AgendaPage/>
+                    <Route path=path!("/e/:code/ticket") view={Lazy::<split::Ticket>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/me") view={Lazy::<split::AttendeeHome>::new()}/>
+                    <Route path=path!("/me/ticket") view={Lazy::<split::Ticket>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/me/profile") view={Lazy::<split::Profile>::new()}/>
+                    <Route path=path!("/me/settings") view={Lazy::<split::Settings>::new()}/>
+                    <Route path=path!("/me/people") view={Lazy::<split::People>::new()}/>
+                    <Route path=path!("/me/people/:id") view={Lazy::<split::Person>::new()}/>
+                    <Route path=path!("/me/connections") view={Lazy::<split::Connections>::new()}/>
+                    <Route path=path!("/me/agenda") view={Lazy::<split::Agenda>::new()}/>
                 </Routes>
             </main>
             <footer class="site-footer container">

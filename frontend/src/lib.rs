@@ -6,6 +6,14 @@ pub fn hydrate() {
     if !app::boot::page_is_of_this_build() {
         return;
     }
-    leptos::mount::hydrate_body(app::App);
-    app::boot::mark_hydrated();
+    // Asynchronously: a page split into its own wasm file (`app::split`) is fetched first,
+    // then hydrated. Only once hydration has returned is the page marked hydrated.
+    wasm_bindgen_futures::spawn_local(async {
+        let body = leptos::prelude::document()
+            .body()
+            .expect("a page has a body");
+        let mounted = leptos::mount::hydrate_from_async(body, app::App).await;
+        std::mem::forget(mounted);
+        app::boot::mark_hydrated();
+    });
 }
