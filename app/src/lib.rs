@@ -1,4 +1,7 @@
 //! NetEvent's application: pages, server functions and, under the `ssr` feature, the domain.
+// The async hydration of split pages (`split.rs`) computes the layout of a whole page's view
+// type at once; the attendee table's is deeper than the default limit.
+#![recursion_limit = "256"]
 
 pub mod error;
 pub mod form_flash;
