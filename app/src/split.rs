@@ -1,5 +1,6 @@
 //! The pages an attendee's first visit does not need, in three wasm files of their own
-//! (`cargo leptos build --split`): the attendee's pages after the invitation, the
+//! (`cargo leptos build --split`): the attendee's pages after the invitation (with the
+//! password reset pages, which organisers use too, rarely), the
 //! organiser's tools, and the door's scanner and kiosk (with their QR decoder and IndexedDB
 //! code). The invite link's page, its login, the home page and what every page shows
 //! (header, forms, session) stay in the main file.

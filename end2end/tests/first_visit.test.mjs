@@ -23,6 +23,10 @@ test("a phone's first visit gets content-named files compressed and cached for g
     assert.match(header(file, 'content-encoding'), /^(br|gzip)$/, `${name} travels compressed`);
     assert.match(header(file, 'vary'), /accept-encoding/i, name);
   }
+  // The invite link's page loads none of the split pages' files (app/src/split.rs).
+  const splitFiles = (responses) =>
+    responses.map((r) => new URL(r.url()).pathname).filter((p) => p.startsWith('/pkg/split_'));
+  assert.deepEqual(splitFiles(app), [], 'the invite page loads no split group');
   const html = seen.find((r) => new URL(r.url()).pathname === `/e/${code}`);
   assert.match(header(html, 'content-encoding'), /^(br|gzip)$/, 'the page travels compressed');
 
@@ -40,6 +44,12 @@ test("a phone's first visit gets content-named files compressed and cached for g
   assert.ok(modified, 'a static file says when it changed');
   const again = await fetch(`${BASE_URL}/favicon.svg`, { headers: { 'if-modified-since': modified } });
   assert.equal(again.status, 304);
+
+  // A page of a group loads its group's file, and only that one, and hydrates.
+  seen.length = 0;
+  await open(page, '/organizer/login');
+  const groups = splitFiles(seen).map((p) => p.replace(/^\/pkg\/split_(\w+?)_page.*$/, '$1'));
+  assert.deepEqual(groups, ['organizer'], 'the organiser login loads the organiser group alone');
   assert.deepEqual(context.browserErrors, []);
   await context.close();
 });
